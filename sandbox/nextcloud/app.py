@@ -1,0 +1,21 @@
+"""The aiohttp application that plays Nextcloud 30.0.1."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from . import control, ocs, office, public, shares_api, uploads, webdav
+from .middleware import auth_middleware, faults_middleware
+from .state import STATE_KEY, NextcloudState
+
+# Chunks are 5 MiB by default and plain PUTs can be larger still.
+MAX_BODY = 1024 * 1024 * 1024
+
+
+def build_app(state: NextcloudState) -> web.Application:
+    app = web.Application(middlewares=[faults_middleware, auth_middleware],
+                          client_max_size=MAX_BODY)
+    app[STATE_KEY] = state
+    for module in (control, ocs, shares_api, office, uploads, webdav, public):
+        app.router.add_routes(module.routes)
+    return app

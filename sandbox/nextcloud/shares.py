@@ -1,0 +1,346 @@
+"""Share records of the fake Nextcloud: create, update, delete, list, JSON shape (§2.3–2.5)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import string
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from . import share_rules as rules
+from .directory import Account, Directory
+from .envelope import OcsError
+from .policy import Policy
+from .tree import FileTree, Node
+
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+
+
+def hash_password(password: str) -> str:
+    """Opaque hash shaped like Nextcloud's `3|$argon2id$…` (real argon2 is not needed here)."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 10_000)
+    b64 = base64.b64encode
+    return f"3|$argon2id$v=19$m=65536,t=4,p=1${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    salt_b64, digest_b64 = stored.rsplit("$", 2)[-2:]
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt_b64), 10_000)
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+
+
+@dataclass
+class Share:
+    id: int
+    share_type: int
+    owner: str
+    node: Node
+    permissions: int
+    share_with: str | None = None
+    token: str | None = None
+    password_hash: str | None = None
+    expiration: date | None = None
+    note: str = ""
+    label: str = ""
+    send_password_by_talk: bool = False
+    stime: int = field(default_factory=lambda: int(datetime.now(UTC).timestamp()))
+
+
+class ShareStore:
+    def __init__(self, tree: FileTree, directory: Directory, policy: Policy) -> None:
+        self.tree = tree
+        self.directory = directory
+        self.policy = policy
+        self.shares: dict[int, Share] = {}
+        self._next_id = 1
+
+    # ---- queries -------------------------------------------------------------------------
+
+    def get(self, share_id: str | int) -> Share:
+        try:
+            share = self.shares.get(int(share_id))
+        except ValueError:
+            share = None
+        if share is None:
+            raise OcsError(404, "Wrong share ID, share does not exist")
+        return share
+
+    def by_token(self, token: str) -> Share | None:
+        return next((s for s in self.shares.values() if s.token == token), None)
+
+    def owned_by(self, uid: str) -> list[Share]:
+        return [s for s in self.shares.values() if s.owner == uid]
+
+    def shared_with(self, uid: str) -> list[Share]:
+        groups = set(self.directory.groups_of(uid))
+        return [
+            s for s in self.shares.values()
+            if (s.share_type == rules.USER and s.share_with == uid)
+            or (s.share_type == rules.GROUP and s.share_with in groups)
+        ]
+
+    def share_types_on(self, node: Node) -> list[int]:
+        return sorted({s.share_type for s in self.shares.values() if s.node is node})
+
+    def list_for(self, account: Account, params: dict[str, str]) -> list[Share]:
+        """GET /shares with shared_with_me / subfiles / path filters."""
+        if params.get("shared_with_me") == "true":
+            found = self.shared_with(account.uid)
+        else:
+            found = self.owned_by(account.uid)
+        path = params.get("path")
+        if path:
+            node = self.tree.get(account.uid, path)
+            if node is None:
+                raise OcsError(404, "Wrong path, file/folder does not exist")
+            if params.get("subfiles") == "true":
+                if not node.is_dir:
+                    raise OcsError(400, "Not a directory")
+                found = [s for s in found if s.node.parent is node]
+            else:
+                found = [s for s in found if s.node is node]
+        return sorted(found, key=lambda s: s.id)
+
+    # ---- mutations -----------------------------------------------------------------------
+
+    def drop_nodes(self, nodes: list[Node]) -> None:
+        """Deleting a node deletes its shares (§2.3 rule 8)."""
+        gone = {id(n) for n in nodes}
+        for share_id in [i for i, s in self.shares.items() if id(s.node) in gone]:
+            del self.shares[share_id]
+
+    def delete(self, account: Account, share_id: str) -> None:
+        share = self.get(share_id)
+        if share.owner != account.uid:
+            raise OcsError(404, "Wrong share ID, share does not exist")
+        del self.shares[share.id]
+
+    def create(self, account: Account, params: dict[str, str]) -> Share:
+        path = params.get("path")
+        if not path:
+            raise OcsError(404, "Please specify a file or folder path")
+        node = self.tree.get(account.uid, path)
+        if node is None:
+            raise OcsError(404, "Wrong path, file/folder does not exist")
+        try:
+            share_type = int(params.get("shareType", ""))
+        except ValueError as exc:
+            raise OcsError(400, "Unknown share type") from exc
+        public_upload = params.get("publicUpload") == "true"
+        permissions = rules.normalise_create(
+            rules.parse_permissions(params.get("permissions")), share_type, node,
+            public_upload, self.policy,
+        )
+        raw_expire = params.get("expireDate")
+        expire = rules.parse_expire(raw_expire) if raw_expire else None
+        share = Share(id=0, share_type=share_type, owner=account.uid, node=node,
+                      permissions=permissions, note=params.get("note", ""),
+                      label=params.get("label", ""))
+        if share_type == rules.USER:
+            return self._create_user(account, share, params.get("shareWith", ""), expire)
+        if share_type == rules.GROUP:
+            return self._create_group(share, params.get("shareWith", ""), expire)
+        if share_type == rules.LINK:
+            password = params.get("password") or None
+            return self._create_link(share, password, expire, raw_expire == "", params)
+        raise OcsError(400, "Unknown share type")
+
+    def _require_api(self) -> None:
+        if not self.policy.api_enabled:
+            raise OcsError(403, "Sharing is disabled")
+
+    def _create_user(
+        self, account: Account, share: Share, share_with: str, expire: date | None
+    ) -> Share:
+        if share_with not in self.directory.accounts:
+            raise OcsError(404, "Please specify a valid account to share with")
+        self._require_api()
+        if share_with == account.uid:
+            raise OcsError(403, "Cannot share with yourself")
+        existing = self._duplicate(share, share_with)
+        if existing is not None:
+            return existing
+        share.share_with = share_with
+        share.expiration = rules.validate_internal_expiry(expire)
+        return self._store(share)
+
+    def _create_group(self, share: Share, share_with: str, expire: date | None) -> Share:
+        if not self.policy.group_sharing:
+            raise OcsError(404, "Group sharing is disabled by the administrator")
+        if share_with not in self.directory.groups:
+            raise OcsError(404, "Please specify a valid group")
+        self._require_api()
+        existing = self._duplicate(share, share_with)
+        if existing is not None:
+            return existing
+        share.share_with = share_with
+        share.expiration = rules.validate_internal_expiry(expire)
+        return self._store(share)
+
+    def _create_link(
+        self, share: Share, password: str | None, expire: date | None, no_expiry: bool,
+        params: dict[str, str],
+    ) -> Share:
+        if not self.policy.links_enabled:
+            raise OcsError(404, "Public link sharing is disabled by the administrator")
+        share.permissions = rules.check_link_permissions(
+            share.permissions, share.node, self.policy
+        )
+        if len(share.label) > 255:
+            raise OcsError(400, "Maximum label length is 255")
+        if params.get("sendPasswordByTalk") == "true":
+            if not self.policy.talk_enabled:
+                raise OcsError(403, f"Sharing /{share.owner}/files/{share.node.path} sending the "
+                               "password by Nextcloud Talk failed because Nextcloud Talk is "
+                               "not enabled")
+            share.send_password_by_talk = True
+        self._require_api()
+        if share.node.is_dir and not self.policy.public_upload and share.permissions & (
+            rules.CREATE | rules.UPDATE | rules.DELETE
+        ):
+            raise OcsError(403, "Public upload is not allowed")
+        share.expiration = rules.validate_link_expiry(expire, no_expiry, True, self.policy)
+        rules.verify_password(password, self.policy)
+        share.password_hash = hash_password(password) if password else None
+        share.token = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(15))
+        return self._store(share)
+
+    def _duplicate(self, share: Share, share_with: str) -> Share | None:
+        """Manager::createShare catches AlreadySharedException and returns the existing one."""
+        return next(
+            (s for s in self.shares.values()
+             if s.node is share.node and s.share_type == share.share_type
+             and s.share_with == share_with),
+            None,
+        )
+
+    def _store(self, share: Share) -> Share:
+        share.id = self._next_id
+        self._next_id += 1
+        self.shares[share.id] = share
+        return share
+
+    def update(self, account: Account, share_id: str, params: dict[str, str]) -> Share:
+        share = self.get(share_id)
+        if share.owner != account.uid:
+            raise OcsError(404, "Wrong share ID, share does not exist")
+        keys = ("permissions", "password", "sendPasswordByTalk", "publicUpload", "expireDate",
+                "note", "label", "hideDownload", "attributes")
+        if not any(k in params for k in keys):
+            raise OcsError(400, "Wrong or no update parameter given")
+        self._require_api()
+        permissions = rules.parse_permissions(params.get("permissions"))
+        if share.share_type == rules.LINK:
+            self._update_link(share, permissions, params)
+        elif permissions is not None:
+            rules.check_increase(permissions, share.node)
+            share.permissions = permissions
+        if "note" in params:
+            share.note = params["note"]
+        if "label" in params:
+            share.label = params["label"]
+        if "expireDate" in params:
+            self._update_expiry(share, params["expireDate"])
+        return share
+
+    def _update_link(self, share: Share, permissions: int | None, params: dict[str, str]) -> None:
+        if params.get("publicUpload") == "true":
+            permissions = rules.READ | rules.UPDATE | rules.CREATE | rules.DELETE
+        if permissions is not None:
+            permissions = rules.check_link_permissions(permissions, share.node, self.policy)
+            rules.check_increase(permissions, share.node)
+            share.permissions = permissions
+        if "password" in params:
+            password = params["password"] or None
+            try:
+                rules.verify_password(password, self.policy)
+            except OcsError as exc:
+                # updateShare maps the Manager's plain exceptions to 400 Bad Request.
+                raise OcsError(400, exc.message) from exc
+            share.password_hash = hash_password(password) if password else None
+
+    def _update_expiry(self, share: Share, raw: str) -> None:
+        try:
+            expire = rules.parse_expire(raw) if raw else None
+        except OcsError as exc:
+            raise OcsError(400, exc.message) from exc
+        if share.share_type != rules.LINK:
+            share.expiration = rules.validate_internal_expiry(expire)
+            return
+        try:
+            share.expiration = rules.validate_link_expiry(expire, False, False, self.policy)
+        except OcsError as exc:
+            raise OcsError(400 if exc.statuscode == 403 else exc.statuscode, exc.message) from exc
+
+    # ---- JSON shape (§2.4) ---------------------------------------------------------------
+
+    def to_json(self, share: Share, base_url: str, *, fresh: bool = False) -> dict[str, Any]:
+        node = share.node
+        owner_name = self.directory.display_name(share.owner)
+        data: dict[str, Any] = {
+            "id": str(share.id),
+            "share_type": share.share_type,
+            "uid_owner": share.owner,
+            "displayname_owner": owner_name,
+            "permissions": share.permissions,
+            "can_edit": True,
+            "can_delete": True,
+            "stime": share.stime,
+            "parent": None,
+            "expiration": f"{share.expiration.isoformat()} 00:00:00" if share.expiration else None,
+            "token": share.token,
+            "uid_file_owner": node.owner,
+            "note": share.note,
+            "label": share.label,
+            "displayname_file_owner": self.directory.display_name(node.owner),
+            "path": "/" + node.path,
+            "item_type": "folder" if node.is_dir else "file",
+            "item_permissions": rules.node_permissions(node),
+            "is-mount-root": False,
+            "mount-type": "",
+            "mimetype": node.mime,
+            "has_preview": False,
+            "storage_id": f"home::{node.owner}",
+            "storage": self._storage_number(node.owner),
+            "item_source": node.fileid,
+            "file_source": node.fileid,
+            "file_parent": node.parent.fileid if node.parent else None,
+            "file_target": "/" + node.name,
+            "item_size": node.size,
+            "item_mtime": int(node.mtime.timestamp()),
+            "share_with": share.share_with,
+            "share_with_displayname": None,
+            "mail_send": 0,
+            "hide_download": 0,
+            "attributes": None,
+        }
+        if share.share_type == rules.LINK:
+            data.update({
+                "share_with": share.password_hash,
+                "share_with_displayname": "(Shared link)",
+                "password": share.password_hash,
+                "send_password_by_talk": share.send_password_by_talk,
+                "url": f"{base_url}/index.php/s/{share.token}",
+                "mail_send": 1,
+            })
+        elif share.share_type == rules.USER:
+            account = self.directory.accounts.get(share.share_with or "")
+            data["share_with_displayname"] = self.directory.display_name(share.share_with or "")
+            data["share_with_displayname_unique"] = (account.email if account else "") or (
+                share.share_with
+            )
+            if not fresh and not share.label:
+                data["label"] = None  # user shares read back from the database [run]
+        else:
+            data["share_with_displayname"] = share.share_with
+            if not fresh and not share.label:
+                data["label"] = None
+        return data
+
+    def _storage_number(self, uid: str) -> int:
+        return sorted(self.tree.homes).index(uid) + 1 if uid in self.tree.homes else 0
