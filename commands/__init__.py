@@ -1,0 +1,1 @@
+"""Command families: one router per module, included by the composition root."""

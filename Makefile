@@ -1,0 +1,38 @@
+# Every target installs what it needs on a fresh clone: a virtualenv with the project and its
+# dev extras. Message catalogs are read from locales/*.po at start, so nothing is compiled.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SOURCES := bot commands integrations sandbox
+
+.PHONY: install lint test run console bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		(echo "Python 3.11 or newer is needed (set PYTHON=...)"; exit 1)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: install
+	$(BIN)/ruff check $(SOURCES) tests bench
+	$(BIN)/mypy $(SOURCES)
+
+test: lint
+	$(BIN)/pytest
+
+run: install
+	$(BIN)/ensemble-bot console
+
+console: install
+	$(BIN)/ensemble-bot console
+
+bench: install
+	$(BIN)/python bench/roundtrip.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,143 @@
+"""The composition root: builds every part from the settings and owns start and stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.dispatcher import Dispatcher
+from bot.i18n import Catalogs
+from bot.invocation import Middleware
+from bot.metrics import Metrics, MetricsMiddleware
+from bot.middleware.audit import Audit
+from bot.middleware.dedupe import Dedupe
+from bot.middleware.error_reply import ErrorReply
+from bot.middleware.identity import Identity
+from bot.middleware.locale import LocaleSelection
+from bot.middleware.permission import PermissionCheck
+from bot.middleware.rate_limit import RateLimit, TokenBucket
+from bot.middleware.resolve import Resolve
+from bot.models import ChatEvent
+from bot.ports import ChatTransport, Clock
+from bot.routing import CommandTable
+from bot.runtime import Feature, Runtime
+from bot.scheduler import Scheduler
+from bot.services import Services
+from bot.store import Database
+from bot.store.repositories import AuditLog, Preferences, ProcessedMessages
+from bot.web import WebServer, build_web_app
+from bot.wiring import FEATURES
+
+log = logging.getLogger(__name__)
+DRAIN_TIMEOUT_SECONDS = 30.0
+
+
+class Application:
+    def __init__(
+        self,
+        settings: Settings,
+        chat: ChatTransport,
+        *,
+        clock: Clock | None = None,
+        features: Sequence[Feature] = FEATURES,
+        serve_http: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.database = Database(settings.store.effective_url)
+        self.runtime = Runtime(
+            settings=settings,
+            database=self.database,
+            catalogs=Catalogs(settings.locales_dir, settings.default_locale),
+            services=Services(),
+            chat=chat,
+            scheduler=Scheduler(settings.tz),
+            web=build_web_app(self.metrics, self._readiness),
+            metrics=self.metrics,
+            clock=clock or SystemClock(),
+        )
+        self._features = features
+        self._serve_http = serve_http and settings.http.port > 0
+        self._web: WebServer | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self.dispatcher: Dispatcher | None = None
+
+    async def prepare(self) -> Dispatcher:
+        """Migrates the store and wires every feature; no connection to the chat yet."""
+        runtime = self.runtime
+        await self.database.migrate()
+        for install in self._features:
+            await install(runtime)
+        table = CommandTable(runtime.routers)
+        runtime.services.register(CommandTable, table)
+        self.dispatcher = Dispatcher(
+            table=table,
+            middlewares=self._middlewares(),
+            chat=runtime.chat,
+            catalogs=runtime.catalogs,
+            services=runtime.services,
+            database=self.database,
+            settings=self.settings,
+            clock=runtime.clock,
+        )
+        return self.dispatcher
+
+    def _middlewares(self) -> list[Middleware]:
+        services, settings = self.runtime.services, self.settings
+        per_second = settings.rate_limit.per_minute / 60.0
+        return [
+            MetricsMiddleware(self.metrics),
+            ErrorReply(self.runtime.chat),
+            Dedupe(services.get(ProcessedMessages)),
+            LocaleSelection(services.get(Preferences), self.runtime.catalogs),
+            Identity(self.runtime.chat),
+            Resolve(services.get(CommandTable)),
+            Audit(services.get(AuditLog)),
+            PermissionCheck(settings.crisis_roles, settings.admin_roles),
+            RateLimit(TokenBucket(settings.rate_limit.burst, per_second)),
+        ]
+
+    async def start(self) -> None:
+        if self.dispatcher is None:
+            await self.prepare()
+        for hook in self.runtime.on_start:
+            await hook()
+        self.runtime.scheduler.start()
+        if self._serve_http:
+            http = self.settings.http
+            self._web = WebServer(self.runtime.web, http.host, http.port)
+            await self._web.start()
+        await self.runtime.chat.start(self.submit)
+
+    async def submit(self, event: ChatEvent) -> None:
+        """Handles events concurrently, keeping track of them so that stop can drain."""
+        task = asyncio.create_task(self.handle(event))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def handle(self, event: ChatEvent) -> None:
+        assert self.dispatcher is not None, "prepare() first"
+        await self.dispatcher.feed(event)
+
+    async def stop(self) -> None:
+        await self.runtime.chat.stop()
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=DRAIN_TIMEOUT_SECONDS)
+        self.runtime.scheduler.stop()
+        for hook in reversed(self.runtime.on_stop):
+            try:
+                await hook()
+            except Exception:  # keep stopping the rest
+                log.exception("stop hook failed")
+        if self._web is not None:
+            await self._web.stop()
+        await self.database.close()
+
+    async def _readiness(self) -> dict[str, bool]:
+        checks = {"chat": self.runtime.chat.ready, "store": await self.database.ping()}
+        for name, check in self.runtime.readiness.items():
+            checks[name] = await check()
+        return checks

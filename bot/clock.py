@@ -1,0 +1,10 @@
+"""Wall clock of the bot, replaceable in tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)

@@ -1,0 +1,229 @@
+"""Settings: one pydantic-settings model, read from ENSEMBLE_* variables, `.env` and *_FILE."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.secret_files import SecretFilesSource
+
+ENV_PREFIX = "ENSEMBLE_"
+NESTED_DELIMITER = "__"
+DEFAULT_SQLITE_PATH = Path("data") / "ensemble.db"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    TEXT = "text"
+
+
+class RocketChatSettings(BaseModel):
+    url: AnyHttpUrl | None = Field(
+        None, description="Base URL of the Rocket.Chat server, e.g. https://chat.example.org"
+    )
+    user_id: str | None = Field(None, description="User id of the bot account")
+    token: SecretStr | None = Field(
+        None, description="Personal access token of the bot account (role `bot`)"
+    )
+    username: str = Field("ensemble-bot", description="Username of the bot account")
+    request_timeout_seconds: float = Field(
+        15.0, gt=0, description="Timeout of one REST call to Rocket.Chat"
+    )
+    reconnect_max_delay_seconds: float = Field(
+        30.0, gt=0, description="Upper bound of the reconnection backoff"
+    )
+    catch_up_window_minutes: int = Field(
+        60, ge=0, description="How far back missed messages are replayed after a reconnection"
+    )
+
+
+class StoreSettings(BaseModel):
+    url: str | None = Field(
+        None,
+        description=(
+            "SQLAlchemy URL of the store: sqlite+aiosqlite:///path.db (default "
+            "./data/ensemble.db) or postgresql+asyncpg://user@host/db for production and HA"
+        ),
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _known_driver(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            return value
+        raise ValueError("expected sqlite+aiosqlite:///<file> or postgresql+asyncpg://<dsn>")
+
+    @property
+    def effective_url(self) -> str:
+        return self.url or f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+class JitsiSettings(BaseModel):
+    base_url: AnyHttpUrl | None = Field(
+        None, description="Public base URL of the Jitsi server, e.g. https://visio.example.org"
+    )
+    tenant: str | None = Field(None, description="Jitsi tenant (optional path segment)")
+    xmpp_domain: str = Field(
+        "meet.jitsi", description="XMPP domain signed as `sub` (Prosody VirtualHost)"
+    )
+    app_id: str = Field("ensemble", description="JWT issuer (`iss`), the Jitsi app id")
+    audience: str | None = Field(None, description="JWT audience (`aud`); defaults to app_id")
+    app_secret: SecretStr | None = Field(None, description="Shared HS256 secret of Prosody")
+    alg: str = Field("HS256", description="JWT signature algorithm, as configured in Prosody")
+    has_guest_domain: bool = Field(True, description="Server lets tokenless guests knock")
+    has_token_affiliation: bool = Field(True, description="Server maps affiliation claims")
+    has_lobby_autostart: bool = Field(False, description="Server turns the lobby on by itself")
+    has_lobby_bypass: bool = Field(True, description="Server honours lobby_bypass claims")
+    has_wait_for_host: bool = Field(False, description="Server makes guests wait for a host")
+    token_in_fragment: bool = Field(False, description="Put the JWT in #jwt= instead of ?jwt=")
+    proactive_dm_max_members: int = Field(
+        25, ge=0, description="Rooms up to this size get personal links by DM without a click"
+    )
+    call_room_prefix: str = Field("", description="Prefix of room names made from call ids")
+    call_room_suffix: str = Field("", description="Suffix of room names made from call ids")
+    call_room_from_call_id: bool = Field(
+        True, description="Name call-button rooms after the call id (as the Rocket.Chat app)"
+    )
+
+
+class NextcloudSettings(BaseModel):
+    url: AnyHttpUrl | None = Field(None, description="Base URL of the Nextcloud server")
+    username: str | None = Field(None, description="Nextcloud account of the bot")
+    app_password: SecretStr | None = Field(None, description="App password of that account")
+    share_root: str = Field("Partage", description="Folder under which room files are stored")
+    default_expiry_days: int = Field(7, ge=1, description="Expiry of public links by default")
+    policy_refresh_seconds: int = Field(
+        300, ge=10, description="How often the server's sharing policy is re-read"
+    )
+    request_timeout_seconds: float = Field(30.0, gt=0, description="Timeout of one call")
+
+
+class WekanSettings(BaseModel):
+    url: AnyHttpUrl | None = Field(None, description="Base URL of the Wekan server")
+    username: str | None = Field(None, description="Wekan account of the bot")
+    password: SecretStr | None = Field(None, description="Password of that account")
+    webhook_token: SecretStr | None = Field(
+        None, description="Secret expected in X-Wekan-Token on incoming webhooks"
+    )
+    poll_interval_seconds: int = Field(
+        60, ge=5, description="Polling period of linked boards when webhooks cannot reach us"
+    )
+    done_list_names: list[str] = Field(
+        default_factory=lambda: ["Fait", "Terminé", "Done"],
+        description="List titles treated as the done column",
+    )
+    request_timeout_seconds: float = Field(15.0, gt=0, description="Timeout of one call")
+
+
+class RateLimitSettings(BaseModel):
+    burst: int = Field(5, ge=1, description="Commands a user may send at once")
+    per_minute: float = Field(20.0, gt=0, description="Sustained commands per user per minute")
+
+
+class LogSettings(BaseModel):
+    format: LogFormat = Field(LogFormat.JSON, description="json (one object a line) or text")
+    level: str = Field("INFO", description="Python logging level")
+
+
+class HttpSettings(BaseModel):
+    host: str = Field("0.0.0.0", description="Interface of the health/metrics/webhook server")  # noqa: S104
+    port: int = Field(8080, ge=0, le=65535, description="Port of that server (0 = disabled)")
+    public_url: AnyHttpUrl | None = Field(
+        None, description="URL where Wekan/Nextcloud can reach the bot's webhooks"
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=NESTED_DELIMITER,
+        env_file=".env",
+        extra="ignore",
+    )
+
+    default_locale: str = Field("fr", description="Language of users without a preference")
+    timezone: str = Field("Europe/Paris", description="Time zone for dates typed by users")
+    locales_dir: Path = Field(
+        PROJECT_ROOT / "locales", description="Folder of the fr/en message catalogs"
+    )
+    crisis_roles: list[str] = Field(
+        default_factory=lambda: ["admin", "crise"],
+        description="Rocket.Chat roles allowed to run crisis commands",
+    )
+    admin_roles: list[str] = Field(
+        default_factory=lambda: ["admin"], description="Rocket.Chat roles allowed admin commands"
+    )
+    rocketchat: RocketChatSettings = Field(default_factory=RocketChatSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    jitsi: JitsiSettings = Field(default_factory=JitsiSettings)
+    nextcloud: NextcloudSettings = Field(default_factory=NextcloudSettings)
+    wekan: WekanSettings = Field(default_factory=WekanSettings)
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        if value not in ("fr", "en"):
+            raise ValueError("supported languages are fr and en")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            SecretFilesSource(settings_cls, ENV_PREFIX, NESTED_DELIMITER),
+            dotenv_settings,
+        )
+
+
+def env_name(location: tuple[int | str, ...]) -> str:
+    """The environment variable behind a field location, e.g. ('store', 'url')."""
+    parts = [str(p) for p in location if not isinstance(p, int)]
+    return ENV_PREFIX + NESTED_DELIMITER.join(part.upper() for part in parts)
+
+
+def field_description(location: tuple[int | str, ...]) -> str:
+    model: Any = Settings
+    description = ""
+    for part in location:
+        if isinstance(part, int) or not hasattr(model, "model_fields"):
+            break
+        field = model.model_fields.get(str(part))
+        if field is None:
+            break
+        description = field.description or ""
+        model = field.annotation
+    return description

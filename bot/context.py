@@ -1,0 +1,85 @@
+"""What every handler receives: who, where, how to answer, and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.models import Attachment, ChatEvent, Message, Room, Upload, User
+from bot.ports import ChatPort, Clock
+from bot.services import Services
+from bot.store import Database
+
+PortT = TypeVar("PortT")
+
+
+@dataclass
+class Context:
+    event: ChatEvent
+    user: User
+    translator: Translator
+    chat: ChatPort
+    services: Services
+    database: Database
+    settings: Settings
+    clock: Clock
+    correlation_id: str
+    _sent: int = field(default=0, repr=False)
+
+    @property
+    def room(self) -> Room:
+        return self.event.room
+
+    @property
+    def thread_id(self) -> str | None:
+        return self.event.thread_id
+
+    @property
+    def locale(self) -> str:
+        return self.translator.language
+
+    def t(self, message: str, /, **params: Any) -> str:
+        return self.translator.t(message, **params)
+
+    def tn(self, singular: str, plural: str, count: int, /, **params: Any) -> str:
+        return self.translator.tn(singular, plural, count, **params)
+
+    def service(self, port: type[PortT]) -> PortT:
+        return self.services.get(port)
+
+    def _next_key(self, action: str) -> str:
+        self._sent += 1
+        return f"{self.event.message_id}:{action}:{self._sent}"
+
+    async def reply(
+        self,
+        text: str,
+        *,
+        attachments: tuple[Attachment, ...] = (),
+        upload: Upload | None = None,
+    ) -> str:
+        """Answers in the room, in the thread where the command was typed."""
+        message = Message(
+            text=text,
+            attachments=attachments,
+            thread_id=self.thread_id,
+            upload=upload,
+            idempotency_key=self._next_key("reply"),
+        )
+        return await self.chat.send(self.room.id, message)
+
+    async def dm(
+        self,
+        text: str,
+        *,
+        username: str | None = None,
+        attachments: tuple[Attachment, ...] = (),
+    ) -> str:
+        """A direct message, to the caller by default: the only place for personal secrets."""
+        target = username or self.user.username
+        message = Message(
+            text=text, attachments=attachments, idempotency_key=self._next_key(f"dm-{target}")
+        )
+        return await self.chat.send_direct(target, message)

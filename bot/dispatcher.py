@@ -1,0 +1,103 @@
+"""Runs one chat event through the middleware chain to its handler: `await dispatcher.feed(e)`."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Sequence
+
+from bot.binding import bind
+from bot.config import Settings
+from bot.context import Context
+from bot.detection import command_line
+from bot.i18n import Catalogs
+from bot.invocation import Invocation, Middleware, Next
+from bot.logs import correlation
+from bot.models import ChatEvent, EventKind
+from bot.ports import ChatPort, Clock
+from bot.routing import CommandTable
+from bot.services import Services
+from bot.store import Database
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        table: CommandTable,
+        middlewares: Sequence[Middleware],
+        chat: ChatPort,
+        catalogs: Catalogs,
+        services: Services,
+        database: Database,
+        settings: Settings,
+        clock: Clock,
+    ) -> None:
+        self.table = table
+        self._middlewares = list(middlewares)
+        self._chat = chat
+        self._catalogs = catalogs
+        self._services = services
+        self._database = database
+        self._settings = settings
+        self._clock = clock
+
+    async def feed(self, event: ChatEvent) -> bool:
+        """Handles one event; False when it was not meant for the bot."""
+        invocation = self._admit(event)
+        if invocation is None:
+            return False
+        with correlation(invocation.correlation_id):
+            await self._chain(0)(invocation)
+        return True
+
+    def _admit(self, event: ChatEvent) -> Invocation | None:
+        invocation = Invocation(
+            event=event,
+            correlation_id=secrets.token_hex(6),
+            translator=self._catalogs.get(None),
+            user=event.user,
+        )
+        if event.kind is EventKind.CALL_STARTED:
+            invocation.is_call = bool(self.table.call_handlers)
+            return invocation if invocation.is_call else None
+        line = command_line(event, self._chat.bot_username)
+        if line is None:
+            return None
+        invocation.line = line
+        return invocation
+
+    def _chain(self, index: int) -> Next:
+        if index == len(self._middlewares):
+            return self._handle
+        middleware, call_next = self._middlewares[index], self._chain(index + 1)
+
+        async def step(invocation: Invocation) -> None:
+            await middleware(invocation, call_next)
+
+        return step
+
+    async def _handle(self, invocation: Invocation) -> None:
+        ctx = Context(
+            event=invocation.event,
+            user=invocation.user,
+            translator=invocation.translator,
+            chat=self._chat,
+            services=self._services,
+            database=self._database,
+            settings=self._settings,
+            clock=self._clock,
+            correlation_id=invocation.correlation_id,
+        )
+        invocation.context = ctx
+        if invocation.is_call:
+            for handler in self.table.call_handlers:
+                await handler(ctx)
+            return
+        command = invocation.command
+        if command is None:
+            return
+        values = await bind(command, invocation.words, ctx)
+        await command.handler(ctx, **values)

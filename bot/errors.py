@@ -1,0 +1,54 @@
+"""Errors that carry a message for the user; the router renders them in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class UserFacingError(Exception):
+    """A failure the user can understand: a catalog message id and its named parameters."""
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+class ArgumentError(UserFacingError):
+    """Bad input: the reason is shown, followed by the usage of the command."""
+
+    def __init__(self, message: str, /, show_usage: bool = True, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.show_usage = show_usage
+
+
+class PermissionDenied(UserFacingError):
+    pass
+
+
+class RateLimited(UserFacingError):
+    pass
+
+
+class ServiceUnavailable(Exception):
+    """An outside service failed or timed out; the user is told which one."""
+
+    def __init__(self, service: str, reason: str = "") -> None:
+        super().__init__(f"{service} unavailable: {reason}" if reason else service)
+        self.service = service
+        self.reason = reason
+
+
+def outcome_of(exc: Exception) -> str:
+    """The audit and metrics label of a failed command."""
+    if isinstance(exc, ArgumentError):
+        return "invalid"
+    if isinstance(exc, PermissionDenied):
+        return "denied"
+    if isinstance(exc, RateLimited):
+        return "rate_limited"
+    if isinstance(exc, UserFacingError):
+        return "refused"
+    if isinstance(exc, ServiceUnavailable):
+        return "unavailable"
+    return "error"

@@ -1,0 +1,94 @@
+"""Message catalogs (gettext .po under locales/<lang>/LC_MESSAGES/*.po) and Babel formatting."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_datetime, format_timedelta
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+SUPPORTED_LOCALES = ("fr", "en")
+log = logging.getLogger(__name__)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention that extractors know
+    """Marks a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def load_catalogs(locales_dir: Path, language: str) -> list[Catalog]:
+    folder = locales_dir / language / "LC_MESSAGES"
+    catalogs = []
+    for po_file in sorted(folder.glob("*.po")):
+        with po_file.open("rb") as handle:
+            catalogs.append(read_po(handle, locale=language))
+    return catalogs
+
+
+def _translations(catalogs: list[Catalog], language: str) -> Translations:
+    merged = Catalog(locale=language)
+    for catalog in catalogs:
+        for message in catalog:
+            if message.id and message.string:
+                merged[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, merged)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+class Translator:
+    """Translations for one language, with Babel formatting in the same locale."""
+
+    def __init__(self, language: str, translations: Translations) -> None:
+        self.language = language
+        self.locale = Locale.parse(language)
+        self._translations = translations
+
+    def t(self, message: str, /, **params: Any) -> str:
+        text = self._translations.gettext(message)
+        return text.format(**params) if params else text
+
+    def tn(self, singular: str, plural: str, count: int, /, **params: Any) -> str:
+        text = self._translations.ngettext(singular, plural, count)
+        return text.format(count=self.number(count), **params)
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def datetime(self, value: datetime, fmt: str = "medium") -> str:
+        return format_datetime(value, fmt, tzinfo=value.tzinfo, locale=self.locale)
+
+    def duration(self, seconds: float) -> str:
+        return format_timedelta(timedelta(seconds=seconds), threshold=1.1, locale=self.locale)
+
+
+def _load_translator(locales_dir: Path, language: str) -> Translator:
+    return Translator(language, _translations(load_catalogs(locales_dir, language), language))
+
+
+class Catalogs:
+    """All supported languages, loaded once at start."""
+
+    def __init__(self, locales_dir: Path, default: str = "fr") -> None:
+        self.default = default
+        self._by_language: Mapping[str, Translator] = {
+            language: _load_translator(locales_dir, language) for language in SUPPORTED_LOCALES
+        }
+
+    def get(self, language: str | None) -> Translator:
+        return self._by_language.get(language or self.default, self._by_language[self.default])
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return SUPPORTED_LOCALES

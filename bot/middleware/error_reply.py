@@ -1,0 +1,66 @@
+"""Turns every failure into a short answer in the user's language; never a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.errors import ArgumentError, ServiceUnavailable, UserFacingError, outcome_of
+from bot.help import usage_block
+from bot.i18n import N_
+from bot.invocation import Invocation, Next
+from bot.models import Message
+from bot.ports import ChatPort
+
+log = logging.getLogger(__name__)
+
+
+class ErrorReply:
+    def __init__(self, chat: ChatPort) -> None:
+        self._chat = chat
+
+    async def __call__(self, invocation: Invocation, call_next: Next) -> None:
+        try:
+            await call_next(invocation)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the last line of defence: whatever happened, answer
+            invocation.outcome = outcome_of(exc)
+            await self._answer(invocation, self._render(invocation, exc))
+
+    def _render(self, invocation: Invocation, exc: Exception) -> str:
+        t = invocation.translator
+        if isinstance(exc, ArgumentError):
+            reason = t.t(exc.message, **exc.params)
+            if exc.show_usage and invocation.command is not None:
+                return f"{reason}\n{usage_block(invocation.command, t)}"
+            return reason
+        if isinstance(exc, UserFacingError):
+            return t.t(exc.message, **exc.params)
+        if isinstance(exc, ServiceUnavailable):
+            log.warning(
+                "service unavailable",
+                extra={"service": exc.service, "reason": exc.reason},
+            )
+            return t.t(
+                N_("{service} is not available right now; please try again later (ref. {ref})."),
+                service=exc.service,
+                ref=invocation.correlation_id,
+            )
+        log.exception("command failed", extra={"command": invocation.command_path})
+        return t.t(
+            N_("Something went wrong on our side. The team can trace it with ref. {ref}."),
+            ref=invocation.correlation_id,
+        )
+
+    async def _answer(self, invocation: Invocation, text: str) -> None:
+        event = invocation.event
+        message = Message(
+            text=text,
+            thread_id=event.thread_id,
+            idempotency_key=f"{event.message_id}:error",
+        )
+        try:
+            await self._chat.send(event.room.id, message)
+        except Exception:  # the chat itself is down: the log is all we have left
+            log.exception("could not deliver the error reply")

@@ -1,0 +1,18 @@
+"""Answers each user in the language they chose (fr by default)."""
+
+from __future__ import annotations
+
+from bot.i18n import Catalogs
+from bot.invocation import Invocation, Next
+from bot.store.repositories import Preferences
+
+
+class LocaleSelection:
+    def __init__(self, preferences: Preferences, catalogs: Catalogs) -> None:
+        self._preferences = preferences
+        self._catalogs = catalogs
+
+    async def __call__(self, invocation: Invocation, call_next: Next) -> None:
+        chosen = await self._preferences.locale(invocation.event.user.id)
+        invocation.translator = self._catalogs.get(chosen)
+        await call_next(invocation)

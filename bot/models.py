@@ -1,0 +1,96 @@
+"""The bot's own chat model: what comes in (ChatEvent) and what goes out (Message)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    MESSAGE = "message"
+    CALL_STARTED = "call_started"
+
+
+class RoomType(StrEnum):
+    CHANNEL = "channel"
+    PRIVATE = "private"
+    DIRECT = "direct"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    username: str
+    display_name: str = ""
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    id: str
+    name: str
+    type: RoomType
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A file attached to a chat message, downloadable through the chat port."""
+
+    id: str
+    name: str
+    mime_type: str
+    size: int
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChatEvent:
+    kind: EventKind
+    message_id: str
+    user: User
+    room: Room
+    text: str
+    timestamp: datetime
+    thread_id: str | None = None
+    files: tuple[FileRef, ...] = ()
+    call_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    title: str = ""
+    text: str = ""
+    title_link: str | None = None
+    color: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    text: str
+    attachments: tuple[Attachment, ...] = ()
+    thread_id: str | None = None
+    upload: Upload | None = None
+    # Same key, same message: the transport derives the outgoing id from it so that a retry
+    # or a replayed event never posts twice.
+    idempotency_key: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)

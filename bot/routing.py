@@ -1,0 +1,203 @@
+"""Command declarations: one decorator states name, aliases, arguments, permission and help."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+Parser = Callable[[str, "Context"], Any]
+Handler = Callable[..., Awaitable[None]]
+EventHandler = Callable[["Context"], Awaitable[None]]
+HandlerT = TypeVar("HandlerT", bound=Handler)
+
+
+def text(value: str, _ctx: Context) -> str:
+    return value
+
+
+class Permission(StrEnum):
+    MEMBER = "member"
+    CRISIS = "crisis"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    name: str
+    parser: Parser = text
+    required: bool = True
+    greedy: bool = False
+    metavar: str | None = None
+    help: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.metavar or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    name: str
+    aliases: tuple[str, ...] = ()
+    flag: bool = False
+    multiple: bool = False
+    parser: Parser = text
+    metavar: str | None = None
+    help: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(slots=True)
+class Command:
+    name: str
+    handler: Handler
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+    permission: Permission = Permission.MEMBER
+    arguments: list[Argument] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list)
+    examples: tuple[str, ...] = ()
+    parent: Command | None = None
+    subcommands: list[Command] = field(default_factory=list)
+    hidden: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    @property
+    def path(self) -> str:
+        return f"{self.parent.path} {self.name}" if self.parent else self.name
+
+    def subcommand(self, word: str) -> Command | None:
+        lowered = word.lower()
+        return next((sub for sub in self.subcommands if lowered in sub.names), None)
+
+    def option(self, word: str) -> Option | None:
+        return next((opt for opt in self.options if word in opt.names), None)
+
+
+def _declared(function: Handler, attribute: str) -> list[Any]:
+    found: list[Any] = getattr(function, attribute, [])
+    return found
+
+
+def argument(
+    name: str,
+    parser: Parser = text,
+    *,
+    required: bool = True,
+    greedy: bool = False,
+    metavar: str | None = None,
+    help: str = "",  # noqa: A002 - the natural name in a declaration
+) -> Callable[[HandlerT], HandlerT]:
+    def attach(function: HandlerT) -> HandlerT:
+        spec = Argument(name, parser, required, greedy, metavar, help)
+        # Decorators apply bottom-up; inserting first keeps the reading order.
+        function.__dict__.setdefault("__arguments__", []).insert(0, spec)
+        return function
+
+    return attach
+
+
+def option(
+    name: str,
+    *,
+    aliases: Iterable[str] = (),
+    flag: bool = False,
+    multiple: bool = False,
+    parser: Parser = text,
+    metavar: str | None = None,
+    help: str = "",  # noqa: A002 - the natural name in a declaration
+) -> Callable[[HandlerT], HandlerT]:
+    def attach(function: HandlerT) -> HandlerT:
+        spec = Option(name, tuple(aliases), flag, multiple, parser, metavar, help)
+        function.__dict__.setdefault("__options__", []).insert(0, spec)
+        return function
+
+    return attach
+
+
+class Router:
+    """The commands of one feature module; the composition root includes every router."""
+
+    def __init__(self) -> None:
+        self.commands: list[Command] = []
+        self.call_handlers: list[EventHandler] = []
+
+    def command(
+        self,
+        name: str,
+        *,
+        aliases: Iterable[str] = (),
+        help: str = "",  # noqa: A002 - the natural name in a declaration
+        permission: Permission = Permission.MEMBER,
+        examples: Iterable[str] = (),
+        parent: str | None = None,
+        hidden: bool = False,
+    ) -> Callable[[HandlerT], HandlerT]:
+        def register(function: HandlerT) -> HandlerT:
+            declared = Command(
+                name=name,
+                handler=function,
+                aliases=tuple(aliases),
+                help=help,
+                permission=permission,
+                arguments=_declared(function, "__arguments__"),
+                options=_declared(function, "__options__"),
+                examples=tuple(examples),
+                hidden=hidden,
+            )
+            if parent is None:
+                self.commands.append(declared)
+            else:
+                self._attach(parent, declared)
+            return function
+
+        return register
+
+    def on_call(self, function: EventHandler) -> EventHandler:
+        """Registers a handler for the call button (a video conference started in a room)."""
+        self.call_handlers.append(function)
+        return function
+
+    def _attach(self, parent_name: str, child: Command) -> None:
+        parent = next((c for c in self.commands if c.name == parent_name), None)
+        if parent is None:
+            raise LookupError(f"declare /{parent_name} before its subcommand {child.name}")
+        child.parent = parent
+        if child.permission is Permission.MEMBER:
+            child.permission = parent.permission
+        parent.subcommands.append(child)
+
+
+class CommandTable:
+    """Every command of every included router, looked up by name or alias."""
+
+    def __init__(self, routers: Iterable[Router]) -> None:
+        self.routers = list(routers)
+        self.commands: list[Command] = [c for r in self.routers for c in r.commands]
+        self._by_name: dict[str, Command] = {}
+        for declared in self.commands:
+            for word in declared.names:
+                if word in self._by_name:
+                    raise ValueError(f"command name /{word} declared twice")
+                self._by_name[word] = declared
+
+    @property
+    def call_handlers(self) -> list[EventHandler]:
+        return [handler for r in self.routers for handler in r.call_handlers]
+
+    def find(self, word: str) -> Command | None:
+        return self._by_name.get(word.lower())
+
+    def names(self) -> list[str]:
+        return list(self._by_name)

@@ -1,0 +1,39 @@
+"""Everything a feature needs to plug itself in: settings, store, services, scheduler, web."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.i18n import Catalogs
+from bot.metrics import Metrics
+from bot.ports import ChatTransport, Clock
+from bot.routing import Router
+from bot.scheduler import Scheduler
+from bot.services import Services
+from bot.store import Database
+
+Hook = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    catalogs: Catalogs
+    services: Services
+    chat: ChatTransport
+    scheduler: Scheduler
+    web: web.Application
+    metrics: Metrics
+    clock: Clock
+    routers: list[Router] = field(default_factory=list)
+    on_start: list[Hook] = field(default_factory=list)
+    on_stop: list[Hook] = field(default_factory=list)
+    readiness: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
+
+
+Feature = Callable[[Runtime], Awaitable[None]]

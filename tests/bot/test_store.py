@@ -1,0 +1,83 @@
+"""The store on SQLite and PostgreSQL: migrations from empty, dedupe, preferences, audit."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import inspect
+
+from bot.store import Database
+from bot.store.repositories import AuditLog, AuditRecord, Preferences, ProcessedMessages
+
+
+async def _tables(database: Database) -> set[str]:
+    async with database.engine.connect() as connection:
+        names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    return set(names)
+
+
+async def test_migration_from_an_empty_database_creates_every_table(store_url: str) -> None:
+    database = Database(store_url)
+    try:
+        assert "processed_messages" not in await _tables(database)
+        await database.migrate()
+        await database.migrate()  # a restart re-applies nothing and loses nothing
+        tables = await _tables(database)
+        assert {"processed_messages", "user_preferences", "audit_log", "alembic_version"} <= tables
+    finally:
+        await database.close()
+
+
+async def test_a_message_id_is_claimed_once_even_concurrently(store_url: str) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    processed = ProcessedMessages(database)
+    try:
+        results = await asyncio.gather(*(processed.claim("msg-1") for _ in range(8)))
+        assert sorted(results) == [False] * 7 + [True]
+        assert await processed.claim("msg-2") is True
+        assert await processed.seen("msg-1")
+    finally:
+        await database.close()
+
+
+async def test_preferences_survive_a_restart(store_url: str) -> None:
+    first = Database(store_url)
+    await first.migrate()
+    await Preferences(first).set_locale("u1", "en")
+    await Preferences(first).set_locale("u1", "fr")
+    await Preferences(first).set_locale("u2", "en")
+    await first.close()
+    second = Database(store_url)
+    await second.migrate()
+    try:
+        assert await Preferences(second).locale("u1") == "fr"
+        assert await Preferences(second).locale("u2") == "en"
+        assert await Preferences(second).locale("nobody") is None
+    finally:
+        await second.close()
+
+
+async def test_audit_log_keeps_entries_newest_first(store_url: str) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    audit = AuditLog(database)
+    try:
+        for outcome in ("ok", "denied"):
+            await audit.record(AuditRecord("u1", "marie", "r1", "reunion", outcome, "abc"))
+        entries = await audit.recent()
+        assert [e.outcome for e in entries] == ["denied", "ok"]
+        assert entries[0].username == "marie"
+    finally:
+        await database.close()
+
+
+async def test_sqlite_store_runs_in_wal_mode(tmp_path: object) -> None:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path}/wal.db")
+    await database.migrate()
+    try:
+        async with database.engine.connect() as connection:
+            mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
+        assert mode == "wal"
+    finally:
+        await database.close()

@@ -1,0 +1,73 @@
+"""The real `ensemble-bot` executable: console in both languages, check-config."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+EXECUTABLE = Path(sys.executable).parent / "ensemble-bot"
+
+
+def _run(args: list[str], stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
+    return subprocess.run(
+        [str(EXECUTABLE), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**clean, **env},
+        check=False,
+    )
+
+
+def test_console_prints_help_in_french_then_exits() -> None:
+    result = _run(["console"], "/aide\n")
+    assert result.returncode == 0, result.stderr
+    assert "**Ce que je sais faire**" in result.stdout
+    assert "`/langue` · /lang · /language: Choisir la langue" in result.stdout
+
+
+def test_console_switches_to_english() -> None:
+    result = _run(["console"], "/langue en\n/help\n")
+    assert result.returncode == 0, result.stderr
+    assert "From now on I will answer you in English." in result.stdout
+    assert "**What I can do**" in result.stdout
+
+
+def test_console_answers_bad_input_with_usage() -> None:
+    result = _run(["console"], "/langue klingon\n")
+    assert "Langue non prise en charge : klingon" in result.stdout
+    assert "Utilisation : `/langue <langue>`" in result.stdout
+
+
+def test_check_config_names_the_invalid_variable() -> None:
+    result = _run(["check-config"], ENSEMBLE_STORE__URL="nonsense")
+    assert result.returncode == 1
+    assert "ENSEMBLE_STORE__URL" in result.stderr
+    assert "SQLAlchemy URL of the store" in result.stderr
+
+
+def test_check_config_prints_the_effective_config_without_secrets(tmp_path: Path) -> None:
+    secret_file = tmp_path / "token"
+    secret_file.write_text("pat-very-secret-token\n")
+    result = _run(
+        ["check-config"],
+        ENSEMBLE_ROCKETCHAT__URL="https://chat.example.org",
+        ENSEMBLE_ROCKETCHAT__TOKEN_FILE=str(secret_file),
+        ENSEMBLE_TIMEZONE="Europe/Paris",
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert config["rocketchat"]["url"] == "https://chat.example.org/"
+    assert config["rocketchat"]["token"] == "**********"
+    assert "pat-very-secret-token" not in result.stdout
+
+
+def test_check_config_reports_an_unreadable_secret_file() -> None:
+    result = _run(["check-config"], ENSEMBLE_JITSI__APP_SECRET_FILE="/nonexistent/secret")
+    assert result.returncode == 1
+    assert "ENSEMBLE_JITSI__APP_SECRET_FILE" in result.stderr
