@@ -13,15 +13,14 @@ from .envelope import OcsError, ocs_failure, unauthorised
 from .state import state_of
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-ACCOUNT_KEY = "nextcloud_account"
+ACCOUNT_KEY = web.RequestKey("nextcloud_account", Account)
 
 # Reachable without credentials (OCS capabilities is a public page in Nextcloud).
 PUBLIC_OCS = ("/ocs/v1.php/cloud/capabilities", "/ocs/v2.php/cloud/capabilities")
 
 
 def account_of(request: web.Request) -> Account:
-    account: Account = request[ACCOUNT_KEY]
-    return account
+    return request[ACCOUNT_KEY]
 
 
 @web.middleware
