@@ -1,0 +1,177 @@
+"""Room endpoints: groups.*, channels.*, im.create, rooms.*, subscriptions.get."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.rocketchat.clock import parse_iso
+from sandbox.rocketchat.errors import MeteorError, Unauthorized
+from sandbox.rocketchat.rest.core import RestContext, route
+from sandbox.rocketchat.rest.lookup import room_by_id_or_name
+from sandbox.rocketchat.rest.validation import Schema
+from sandbox.rocketchat.state import rooms
+from sandbox.rocketchat.state.models import Room
+
+ROOM_REF: dict[str, str | tuple[str, ...]] = {"roomId": "string", "roomName": "string"}
+GROUP_CREATE = Schema({"name": "string", "members": "array", "readOnly": "boolean",
+                       "customFields": "object", "extraData": "object",
+                       "excludeSelf": "boolean"}, required=("name",))
+INVITE = Schema({**ROOM_REF, "userId": "string", "userIds": "array"})
+KICK = Schema({**ROOM_REF, "userId": "string"}, required=("userId",))
+ROOM_ONLY = Schema(ROOM_REF)
+TOPIC = Schema({**ROOM_REF, "topic": "string"}, required=("topic",))
+ANNOUNCEMENT = Schema({**ROOM_REF, "announcement": "string"}, required=("announcement",))
+IM_CREATE = Schema({"username": "string", "usernames": "string", "excludeSelf": "boolean"})
+
+
+def _require(ctx: RestContext, permission: str, room: Room) -> None:
+    if not ctx.store.has_permission(ctx.user, permission, room.id):
+        raise Unauthorized()
+
+
+@route("POST", "groups.create", body=GROUP_CREATE)
+async def groups_create(ctx: RestContext) -> dict[str, Any]:
+    if not ctx.store.has_permission(ctx.user, "create-p"):
+        raise Unauthorized()
+    members = [ctx.store.user(name) for name in ctx.body.get("members", [])]
+    room = rooms.create_room(ctx.store, ctx.body["name"], "p", ctx.user, members)
+    room.read_only = bool(ctx.body.get("readOnly", False))
+    return {"group": room.to_wire()}
+
+
+@route("POST", "groups.invite", body=INVITE)
+async def groups_invite(ctx: RestContext) -> dict[str, Any]:
+    room = room_by_id_or_name(ctx, "p", check_archived=True)
+    _require(ctx, "add-user-to-joined-room", room)
+    ids = ctx.body.get("userIds") or [ctx.body.get("userId")]
+    for uid in ids:
+        user = ctx.store.users.get(str(uid))
+        if user is None:
+            raise MeteorError("error-invalid-user", "Invalid user")
+        rooms.add_member(ctx.store, room, user, by=ctx.user)
+    return {"group": room.to_wire()}
+
+
+@route("POST", "groups.kick", body=KICK)
+async def groups_kick(ctx: RestContext) -> dict[str, Any]:
+    room = room_by_id_or_name(ctx, "p", check_archived=True)
+    _require(ctx, "remove-user", room)
+    user = ctx.store.users.get(ctx.body["userId"])
+    if user is None:
+        raise MeteorError("error-invalid-user", "Invalid user")
+    rooms.remove_member(ctx.store, room, user, by=ctx.user)
+    return {"group": room.to_wire()}
+
+
+@route("POST", "groups.archive", body=ROOM_ONLY)
+async def groups_archive(ctx: RestContext) -> dict[str, Any]:
+    room = room_by_id_or_name(ctx, "p", check_archived=True)
+    _require(ctx, "archive-room", room)
+    rooms.archive(ctx.store, room, ctx.user)
+    return {}
+
+
+@route("POST", "groups.setTopic", body=TOPIC)
+async def groups_set_topic(ctx: RestContext) -> dict[str, Any]:
+    room = room_by_id_or_name(ctx, "p", check_archived=True)
+    _require(ctx, "edit-room", room)
+    rooms.set_topic(ctx.store, room, ctx.user, ctx.body["topic"])
+    return {"topic": ctx.body["topic"]}
+
+
+@route("POST", "groups.setAnnouncement", body=ANNOUNCEMENT)
+async def groups_set_announcement(ctx: RestContext) -> dict[str, Any]:
+    room = room_by_id_or_name(ctx, "p", check_archived=True)
+    _require(ctx, "edit-room", room)
+    rooms.set_announcement(ctx.store, room, ctx.user, ctx.body["announcement"])
+    return {"announcement": ctx.body["announcement"]}
+
+
+@route("POST", "channels.join", body=Schema({**ROOM_REF, "joinCode": "string"}))
+async def channels_join(ctx: RestContext) -> dict[str, Any]:
+    room = room_by_id_or_name(ctx, "c")
+    rooms.add_member(ctx.store, room, ctx.user)
+    return {"channel": room.to_wire()}
+
+
+@route("GET", "groups.info")
+async def groups_info(ctx: RestContext) -> dict[str, Any]:
+    return {"group": room_by_id_or_name(ctx, "p").to_wire()}
+
+
+@route("GET", "channels.info")
+async def channels_info(ctx: RestContext) -> dict[str, Any]:
+    return {"channel": room_by_id_or_name(ctx, "c").to_wire()}
+
+
+def _members(kind: str) -> Any:
+    async def members(ctx: RestContext) -> dict[str, Any]:
+        room = room_by_id_or_name(ctx, kind)
+        offset, count = int(ctx.query.get("offset", "0")), int(ctx.query.get("count", "50"))
+        found = [ctx.store.users[uid].public() for uid in room.members]
+        page = found[offset:offset + count]
+        return {"members": page, "count": len(page), "offset": offset, "total": len(found)}
+
+    return members
+
+
+route("GET", "groups.members")(_members("p"))
+route("GET", "channels.members")(_members("c"))
+
+
+@route("GET", "rooms.info")
+async def rooms_info(ctx: RestContext) -> dict[str, Any]:
+    key = ctx.query.get("roomId") or ctx.query.get("roomName") or ""
+    room = ctx.store.find_room(key)
+    if room is None or not ctx.store.can_access(room, ctx.user):
+        # rooms.ts: API.v1.failure('not-allowed', 'Not Allowed')
+        raise _NotAllowed()
+    return {"room": room.to_wire()}
+
+
+class _NotAllowed(MeteorError):
+    def __init__(self) -> None:
+        super().__init__("Not Allowed")
+
+    @property
+    def message(self) -> str:
+        return "not-allowed"
+
+
+@route("GET", "rooms.get")
+async def rooms_get(ctx: RestContext) -> dict[str, Any]:
+    found = [room.to_wire() for room in ctx.store.user_rooms(ctx.user.id)]
+    if "updatedSince" in ctx.query:
+        since = parse_iso(ctx.query["updatedSince"])
+        found = [room for room in found if room["_updatedAt"] > since]
+    return {"update": found, "remove": []}
+
+
+@route("GET", "subscriptions.get")
+async def subscriptions_get(ctx: RestContext) -> dict[str, Any]:
+    uid = ctx.user.id
+    found = [sub.to_wire() for (_, owner), sub in ctx.store.subscriptions.items() if owner == uid]
+    if "updatedSince" in ctx.query:
+        since = parse_iso(ctx.query["updatedSince"])
+        found = [sub for sub in found if sub["_updatedAt"] > since]
+    return {"update": found, "remove": []}
+
+
+async def _im_create(ctx: RestContext) -> dict[str, Any]:
+    names = [ctx.body["username"]] if "username" in ctx.body else []
+    names += [n.strip() for n in str(ctx.body.get("usernames", "")).split(",") if n.strip()]
+    if not names:
+        raise MeteorError("invalid-params", "must have required property 'username'")
+    peers = []
+    for name in names:
+        peer = ctx.store.find_user(name)
+        if peer is None:
+            raise MeteorError("error-invalid-user", "Invalid user")
+        peers.append(peer)
+    members = peers if ctx.body.get("excludeSelf") else [ctx.user, *peers]
+    room = rooms.direct_room(ctx.store, members)
+    return {"room": {**room.to_wire(), "rid": room.id}}
+
+
+route("POST", "im.create", body=IM_CREATE)(_im_create)
+route("POST", "dm.create", body=IM_CREATE)(_im_create)
