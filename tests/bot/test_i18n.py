@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import string
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -67,9 +69,6 @@ def test_french_is_the_default_and_english_differs() -> None:
 
 
 def test_babel_formats_numbers_and_dates_per_language() -> None:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     catalogs = Catalogs(LOCALES)
     moment = datetime(2026, 12, 12, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
     assert catalogs.get("fr").number(9000.5) == "9\u202f000,5"

@@ -51,22 +51,27 @@ class Wekan:
 
     async def token(self, username: str = "ensemble-bot") -> str:
         password = {"ensemble-bot": BOT_PASSWORD, "admin": ADMIN_PASSWORD}.get(
-            username, AGENT_PASSWORD)
-        async with self.http.post(f"{self.url}/users/login",
-                                  json={"username": username, "password": password}) as r:
+            username, AGENT_PASSWORD
+        )
+        async with self.http.post(
+            f"{self.url}/users/login", json={"username": username, "password": password}
+        ) as r:
             assert r.status == 200
             return str((await r.json())["token"])
 
-    async def call(self, method: str, path: str, token: str | None = None,
-                   **kwargs: Any) -> tuple[int, str, str]:
+    async def call(
+        self, method: str, path: str, token: str | None = None, **kwargs: Any
+    ) -> tuple[int, str, str]:
         """(status, content type, body text) of one request."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        async with self.http.request(method, f"{self.url}{path}", headers=headers,
-                                     allow_redirects=False, **kwargs) as r:
+        async with self.http.request(
+            method, f"{self.url}{path}", headers=headers, allow_redirects=False, **kwargs
+        ) as r:
             return r.status, r.content_type, await r.text()
 
-    async def json(self, method: str, path: str, token: str | None = None,
-                   **kwargs: Any) -> tuple[int, Any]:
+    async def json(
+        self, method: str, path: str, token: str | None = None, **kwargs: Any
+    ) -> tuple[int, Any]:
         status, ctype, text = await self.call(method, path, token, **kwargs)
         assert ctype == "application/json", text
         return status, json.loads(text)
@@ -83,7 +88,8 @@ class Wekan:
         body.setdefault("title", "Appeler la préfecture")
         list_id = body.pop("list_id", board["lists"]["À faire"])
         status, data = await self.json(
-            "POST", f"/api/boards/{board['id']}/lists/{list_id}/cards", token, json=body)
+            "POST", f"/api/boards/{board['id']}/lists/{list_id}/cards", token, json=body
+        )
         assert status == 200, data
         return str(data["_id"])
 

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from .conftest import Wekan
 
-LOGIN_FAILED = {"error": "login-failed",
-                "reason": "Incorrect username, email address or password."}
+LOGIN_FAILED = {
+    "error": "login-failed",
+    "reason": "Incorrect username, email address or password.",
+}
 
 
 async def test_json_login_returns_id_token_and_expiry_in_90_days(wekan: Wekan) -> None:
-    status, data = await wekan.json("POST", "/users/login", json={
-        "username": "ensemble-bot", "password": wekan.sandbox.env()["ENSEMBLE_WEKAN__PASSWORD"]})
+    status, data = await wekan.json(
+        "POST",
+        "/users/login",
+        json={
+            "username": "ensemble-bot",
+            "password": wekan.sandbox.env()["ENSEMBLE_WEKAN__PASSWORD"],
+        },
+    )
     assert status == 200
     assert data["id"] == wekan.user_id("ensemble-bot")
     assert len(data["token"]) == 43
@@ -18,22 +26,28 @@ async def test_json_login_returns_id_token_and_expiry_in_90_days(wekan: Wekan) -
 
 
 async def test_form_encoded_login_works_too(wekan: Wekan) -> None:
-    status, data = await wekan.json("POST", "/users/login", data={
-        "username": "marie", "password": "agent-wekan-password"})
+    status, data = await wekan.json(
+        "POST", "/users/login", data={"username": "marie", "password": "agent-wekan-password"}
+    )
     assert status == 200
     assert data["id"] == wekan.user_id("marie")
 
 
 async def test_wrong_password_and_unknown_user_fail_the_same_way(wekan: Wekan) -> None:
-    for body in ({"username": "marie", "password": "nope"},
-                 {"username": "nobody", "password": "nope"}):
+    for body in (
+        {"username": "marie", "password": "nope"},
+        {"username": "nobody", "password": "nope"},
+    ):
         status, data = await wekan.json("POST", "/users/login", json=body)
         assert (status, data) == (401, LOGIN_FAILED)
 
 
 async def test_extra_key_is_a_match_error(wekan: Wekan) -> None:
-    status, data = await wekan.json("POST", "/users/login", json={
-        "username": "marie", "password": "agent-wekan-password", "email": ""})
+    status, data = await wekan.json(
+        "POST",
+        "/users/login",
+        json={"username": "marie", "password": "agent-wekan-password", "email": ""},
+    )
     assert status == 401
     assert data["error"].startswith("Match error")
     assert data["reason"] == data["error"]
@@ -43,14 +57,18 @@ async def test_ten_failures_lock_the_client_out_for_a_minute(wekan: Wekan) -> No
     bad = {"username": "marie", "password": "wrong"}
     for _ in range(10):
         assert (await wekan.json("POST", "/users/login", json=bad))[0] == 401
-    async with wekan.http.post(f"{wekan.url}/users/login", json={
-            "username": "marie", "password": "agent-wekan-password"}) as r:
+    async with wekan.http.post(
+        f"{wekan.url}/users/login", json={"username": "marie", "password": "agent-wekan-password"}
+    ) as r:
         assert r.status == 429
         assert r.headers["Retry-After"] == "60"
         assert (await r.json())["error"] == "too-many-requests"
     wekan.clock.advance(seconds=61)
-    assert (await wekan.json("POST", "/users/login", json={
-        "username": "marie", "password": "agent-wekan-password"}))[0] == 200
+    assert (
+        await wekan.json(
+            "POST", "/users/login", json={"username": "marie", "password": "agent-wekan-password"}
+        )
+    )[0] == 200
 
 
 async def test_bearer_header_and_access_token_query_both_authenticate(wekan: Wekan) -> None:

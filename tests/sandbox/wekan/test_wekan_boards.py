@@ -49,19 +49,27 @@ async def test_member_add_errors(wekan: Wekan) -> None:
     board_id, luc = wekan.board["id"], wekan.user_id("luc")
     path = f"/api/boards/{board_id}/members/{luc}/add"
     assert await wekan.json("POST", path, json={"action": "add"}) == (
-        401, {"error": "Unauthorized"})
+        401,
+        {"error": "Unauthorized"},
+    )
     assert await wekan.json("POST", path, await wekan.token("marie"), json={"action": "add"}) == (
-        403, {"error": "Only a board admin can add board members"})
-    assert await wekan.json("POST", path, await wekan.token(),
-                            json={"action": "add", "role": "boss"}) == (
-        400, {"error": "invalid role: boss"})
+        403,
+        {"error": "Only a board admin can add board members"},
+    )
+    assert await wekan.json(
+        "POST", path, await wekan.token(), json={"action": "add", "role": "boss"}
+    ) == (400, {"error": "invalid role: boss"})
 
 
 async def test_copy_gives_a_unique_title_and_copies_lists_and_hooks(wekan: Wekan) -> None:
     token, board_id = await wekan.token(), wekan.board["id"]
     await wekan.control("switches", allow_private_webhooks=True)
-    await wekan.json("POST", f"/api/boards/{board_id}/integrations", token,
-                     json={"url": "http://127.0.0.1:9/hook"})
+    await wekan.json(
+        "POST",
+        f"/api/boards/{board_id}/integrations",
+        token,
+        json={"url": "http://127.0.0.1:9/hook"},
+    )
     status, new_id = await wekan.json("POST", f"/api/boards/{board_id}/copy", token, json={})
     assert status == 200
     assert isinstance(new_id, str)
@@ -73,7 +81,8 @@ async def test_copy_gives_a_unique_title_and_copies_lists_and_hooks(wekan: Wekan
     assert [h["url"] for h in hooks] == ["http://127.0.0.1:9/hook"]
     _, again = await wekan.json("POST", f"/api/boards/{board_id}/copy", token, json={})
     assert (await wekan.json("GET", f"/api/boards/{again}", token))[1]["title"] == (
-        "Équipe projet [2]")
+        "Équipe projet [2]"
+    )
 
 
 async def test_delete_board_answers_its_id_and_removes_it(wekan: Wekan) -> None:
@@ -94,27 +103,43 @@ async def test_archived_board_leaves_the_listing(wekan: Wekan) -> None:
 
 async def test_list_creation_and_modified_at(wekan: Wekan) -> None:
     token, board_id = await wekan.token(), wekan.board["id"]
-    status, created = await wekan.json("POST", f"/api/boards/{board_id}/lists", token,
-                                       json={"title": "Bloqué"})
+    status, created = await wekan.json(
+        "POST", f"/api/boards/{board_id}/lists", token, json={"title": "Bloqué"}
+    )
     assert status == 200
     _, lists = await wekan.json("GET", f"/api/boards/{board_id}/lists", token)
-    assert lists[-1] == {"_id": created["_id"], "title": "Bloqué",
-                         "modifiedAt": "2026-03-02T09:00:00.000Z", "cardsModifiedAt": None}
+    assert lists[-1] == {
+        "_id": created["_id"],
+        "title": "Bloqué",
+        "modifiedAt": "2026-03-02T09:00:00.000Z",
+        "cardsModifiedAt": None,
+    }
     wekan.clock.advance(minutes=5)
-    status, _ = await wekan.json("PUT", f"/api/boards/{board_id}/lists/{created['_id']}", token,
-                                 json={"title": "Bloqué !"})
+    status, _ = await wekan.json(
+        "PUT", f"/api/boards/{board_id}/lists/{created['_id']}", token, json={"title": "Bloqué !"}
+    )
     assert status == 200
     _, lists = await wekan.json("GET", f"/api/boards/{board_id}/lists", token)
     assert (lists[-1]["title"], lists[-1]["modifiedAt"]) == (
-        "Bloqué !", "2026-03-02T09:05:00.000Z")
+        "Bloqué !",
+        "2026-03-02T09:05:00.000Z",
+    )
 
 
 async def test_labels_put_returns_the_label_id(wekan: Wekan) -> None:
     token, board_id = await wekan.token(), wekan.board["id"]
-    status, label_id = await wekan.json("PUT", f"/api/boards/{board_id}/labels", token,
-                                        json={"label": {"name": "urgent", "color": "red"}})
+    status, label_id = await wekan.json(
+        "PUT",
+        f"/api/boards/{board_id}/labels",
+        token,
+        json={"label": {"name": "urgent", "color": "red"}},
+    )
     assert status == 200
     assert len(label_id) == 6
-    _, same = await wekan.json("PUT", f"/api/boards/{board_id}/labels", token,
-                               json={"label": {"name": "urgent", "color": "red"}})
+    _, same = await wekan.json(
+        "PUT",
+        f"/api/boards/{board_id}/labels",
+        token,
+        json={"label": {"name": "urgent", "color": "red"}},
+    )
     assert same == label_id

@@ -13,21 +13,29 @@ def _path(wekan: Wekan, card: str = "", list_title: str = "À faire") -> str:
 
 async def test_create_with_assignees_members_and_due_date(wekan: Wekan) -> None:
     token, marie = await wekan.token(), wekan.user_id("marie")
-    card = await wekan.new_card(token, assignees=[marie], members=marie,
-                                dueAt="2026-03-03T13:00:00Z", description="Préfecture")
+    card = await wekan.new_card(
+        token,
+        assignees=[marie],
+        members=marie,
+        dueAt="2026-03-03T13:00:00Z",
+        description="Préfecture",
+    )
     status, doc = await wekan.json("GET", _path(wekan, card), token)
     assert status == 200
     assert (doc["assignees"], doc["members"], doc["dueAt"]) == (
-        [marie], [marie], "2026-03-03T13:00:00.000Z")
-    assert (doc["userId"], doc["cardNumber"], doc["sort"]) == (
-        wekan.user_id("ensemble-bot"), 1, 0)
+        [marie],
+        [marie],
+        "2026-03-03T13:00:00.000Z",
+    )
+    assert (doc["userId"], doc["cardNumber"], doc["sort"]) == (wekan.user_id("ensemble-bot"), 1, 0)
     assert doc["archived"] is False
 
 
 async def test_non_members_and_author_id_are_silently_ignored(wekan: Wekan) -> None:
     token, sophie = await wekan.token(), wekan.user_id("sophie")
-    card = await wekan.new_card(token, assignees=[sophie, wekan.user_id("jean")],
-                                authorId=sophie, dueAt="not a date")
+    card = await wekan.new_card(
+        token, assignees=[sophie, wekan.user_id("jean")], authorId=sophie, dueAt="not a date"
+    )
     _, doc = await wekan.json("GET", _path(wekan, card), token)
     assert doc["assignees"] == [wekan.user_id("jean")]
     assert doc["userId"] == wekan.user_id("ensemble-bot")
@@ -38,11 +46,13 @@ async def test_legacy_profile_requires_author_id_and_ignores_dates(wekan: Wekan)
     await wekan.control("switches", profile="legacy")
     token = await wekan.token()
     b = wekan.board
-    status, ctype, text = await wekan.call("POST", _path(wekan), token, json={
-        "title": "x", "swimlaneId": b["swimlane_id"]})
+    status, ctype, text = await wekan.call(
+        "POST", _path(wekan), token, json={"title": "x", "swimlaneId": b["swimlane_id"]}
+    )
     assert (status, text) == (401, "")
-    card = await wekan.new_card(token, authorId=wekan.user_id("ensemble-bot"),
-                                dueAt="2026-03-03T13:00:00Z")
+    card = await wekan.new_card(
+        token, authorId=wekan.user_id("ensemble-bot"), dueAt="2026-03-03T13:00:00Z"
+    )
     _, doc = await wekan.json("GET", _path(wekan, card), token)
     assert "dueAt" not in doc
 
@@ -62,8 +72,9 @@ async def test_move_by_list_id_puts_the_card_on_top(wekan: Wekan) -> None:
     token, b = await wekan.token(), wekan.board
     waiting = await wekan.new_card(token, title="déjà là", list_id=b["lists"]["En cours"])
     card = await wekan.new_card(token)
-    status, data = await wekan.json("PUT", _path(wekan, card), token,
-                                    json={"listId": b["lists"]["En cours"]})
+    status, data = await wekan.json(
+        "PUT", _path(wekan, card), token, json={"listId": b["lists"]["En cours"]}
+    )
     assert (status, data) == (200, {"_id": card})
     _, cards = await wekan.json("GET", _path(wekan, list_title="En cours"), token)
     assert [c["_id"] for c in cards] == [card, waiting]
@@ -72,8 +83,9 @@ async def test_move_by_list_id_puts_the_card_on_top(wekan: Wekan) -> None:
 async def test_put_on_a_wrong_list_id_is_a_silent_no_op(wekan: Wekan) -> None:
     token = await wekan.token()
     card = await wekan.new_card(token, title="avant")
-    status, data = await wekan.json("PUT", _path(wekan, card, "Fait"), token,
-                                    json={"title": "après"})
+    status, data = await wekan.json(
+        "PUT", _path(wekan, card, "Fait"), token, json={"title": "après"}
+    )
     assert (status, data) == (200, {"_id": card})
     _, doc = await wekan.json("GET", _path(wekan, card), token)
     assert doc["title"] == "avant"
@@ -82,8 +94,9 @@ async def test_put_on_a_wrong_list_id_is_a_silent_no_op(wekan: Wekan) -> None:
 async def test_moving_to_a_list_of_another_board_is_refused(wekan: Wekan) -> None:
     token = await wekan.token()
     card = await wekan.new_card(token)
-    status, data = await wekan.json("PUT", _path(wekan, card), token,
-                                    json={"listId": "OtherBoardList000"})
+    status, data = await wekan.json(
+        "PUT", _path(wekan, card), token, json={"listId": "OtherBoardList000"}
+    )
     assert status == 400
     assert data["error"].startswith("listId does not belong to this board.")
 
@@ -91,8 +104,9 @@ async def test_moving_to_a_list_of_another_board_is_refused(wekan: Wekan) -> Non
 async def test_due_date_set_then_cleared_and_title_truncated(wekan: Wekan) -> None:
     token = await wekan.token()
     card = await wekan.new_card(token)
-    await wekan.json("PUT", _path(wekan, card), token,
-                     json={"dueAt": 1772618400000, "title": "x" * 1200})
+    await wekan.json(
+        "PUT", _path(wekan, card), token, json={"dueAt": 1772618400000, "title": "x" * 1200}
+    )
     _, doc = await wekan.json("GET", _path(wekan, card), token)
     assert (doc["dueAt"], len(doc["title"])) == ("2026-03-04T10:00:00.000Z", 1000)
     await wekan.json("PUT", _path(wekan, card), token, json={"dueAt": None})
@@ -104,7 +118,10 @@ async def test_archive_route_and_card_by_id_sees_archived_cards(wekan: Wekan) ->
     card = await wekan.new_card(token)
     status, data = await wekan.json("POST", f"{_path(wekan, card)}/archive", token)
     assert (status, data["archived"], data["archivedAt"]) == (
-        200, True, "2026-03-02T09:00:00.000Z")
+        200,
+        True,
+        "2026-03-02T09:00:00.000Z",
+    )
     assert (await wekan.call("GET", _path(wekan, card), token))[2] == ""
     _, doc = await wekan.json("GET", f"/api/cards/{card}", token)
     assert doc["archived"] is True
@@ -115,7 +132,9 @@ async def test_delete_always_answers_the_id(wekan: Wekan) -> None:
     card = await wekan.new_card(token)
     assert await wekan.json("DELETE", _path(wekan, card), token) == (200, {"_id": card})
     assert await wekan.json("DELETE", _path(wekan, "NoSuchCard0000000"), token) == (
-        200, {"_id": "NoSuchCard0000000"})
+        200,
+        {"_id": "NoSuchCard0000000"},
+    )
     assert (await wekan.json("GET", f"/api/cards/{card}", token))[0] == 404
 
 
@@ -130,14 +149,24 @@ async def test_cards_modified_at_follows_card_changes(wekan: Wekan) -> None:
 async def test_comments_swimlane_cards_and_user_cards(wekan: Wekan) -> None:
     token, b, marie = await wekan.token(), wekan.board, wekan.user_id("marie")
     card = await wekan.new_card(token, assignees=[marie], dueAt="2026-03-05T08:00:00Z")
-    status, created = await wekan.json("POST", f"/api/boards/{b['id']}/cards/{card}/comments",
-                                       token, json={"comment": "Fait ce matin"})
+    status, created = await wekan.json(
+        "POST",
+        f"/api/boards/{b['id']}/cards/{card}/comments",
+        token,
+        json={"comment": "Fait ce matin"},
+    )
     assert status == 200
     _, comments = await wekan.json("GET", f"/api/boards/{b['id']}/cards/{card}/comments", token)
-    assert comments == [{"_id": created["_id"], "comment": "Fait ce matin",
-                         "authorId": wekan.user_id("ensemble-bot")}]
+    assert comments == [
+        {
+            "_id": created["_id"],
+            "comment": "Fait ce matin",
+            "authorId": wekan.user_id("ensemble-bot"),
+        }
+    ]
     _, lane_cards = await wekan.json(
-        "GET", f"/api/boards/{b['id']}/swimlanes/{b['swimlane_id']}/cards", token)
+        "GET", f"/api/boards/{b['id']}/swimlanes/{b['swimlane_id']}/cards", token
+    )
     assert lane_cards[0]["listId"] == b["lists"]["À faire"]
     _, mine = await wekan.json("GET", "/api/user/cards?due=true", await wekan.token("marie"))
     assert [(c["_id"], c["dueAt"]) for c in mine] == [(card, "2026-03-05T08:00:00.000Z")]
