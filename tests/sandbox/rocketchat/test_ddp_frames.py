@@ -123,13 +123,19 @@ async def test_server_pings_when_idle_and_closes_without_pong(ddp_factory: Facto
     assert client.ws.closed
 
 
+def _nth_ping(client: RawDdp, wanted: int) -> Callable[[dict[str, Any]], bool]:
+    def seen(frame: dict[str, Any]) -> bool:
+        return frame == {"msg": "ping"} and sum(
+            f == {"msg": "ping"} for f in client.frames) >= wanted
+
+    return seen
+
+
 async def test_answering_pings_keeps_the_session(ddp_factory: Factory) -> None:
     client: RawDdp = await ddp_factory()
     await client.connect()
     for round_ in range(3):
-        await client.wait_for(
-            lambda f, wanted=round_ + 1: f == {"msg": "ping"}
-            and sum(g == {"msg": "ping"} for g in client.frames) >= wanted)
+        await client.wait_for(_nth_ping(client, round_ + 1))
         await client.send({"msg": "pong"})
     assert sum(f == {"msg": "ping"} for f in client.frames) == 3
     assert not client.ws.closed
