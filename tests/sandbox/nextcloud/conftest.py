@@ -56,9 +56,14 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
+def basic_auth(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": aiohttp.encode_basic_auth(user, password)}
+
+
 @pytest.fixture
-def bot_auth(sandbox: NextcloudSandbox) -> aiohttp.BasicAuth:
-    return aiohttp.BasicAuth(BOT, sandbox.bot_app_password)
+def bot_auth(sandbox: NextcloudSandbox) -> dict[str, str]:
+    """Authorization header of the bot (user + app password)."""
+    return basic_auth(BOT, sandbox.bot_app_password)
 
 
 @pytest.fixture
