@@ -67,8 +67,8 @@ class SandboxState:
                              user_id=seed.stable_id(f"user:{username}"))
         self.create_personal_access_token(seed.BOT_USERNAME,
                                           seed.stable_token(seed.BOT_USERNAME))
-        for name, kind, members, room_id in seed.SEED_ROOMS:
-            self.create_room(name, kind, members, owner="admin",
+        for name, kind, owner, members, room_id in seed.SEED_ROOMS:
+            self.create_room(name, kind, members, owner=owner,
                              room_id=room_id or seed.stable_id(f"room:{name}"))
 
     # acting as a user

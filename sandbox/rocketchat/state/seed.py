@@ -20,11 +20,12 @@ SEED_USERS: list[tuple[str, str, list[str]]] = [
     *((username, name, ["user", "crise"] if username == "sophie" else ["user"])
       for username, name in AGENTS.items()),
 ]
-# (name, type, member usernames, fixed id). `GENERAL` is the real default channel's id.
-SEED_ROOMS: list[tuple[str, str, list[str], str | None]] = [
-    ("general", "c", [BOT_USERNAME, "admin", *AGENTS], "GENERAL"),
-    ("equipe-projet", "p", [BOT_USERNAME, *AGENTS], None),
-    ("sans-bot", "c", ["admin", *AGENTS], None),
+# (name, type, owner, member usernames, fixed id); `GENERAL` is the real default channel's id.
+# The owner (room creator) is a member too: marie created the team's private group.
+SEED_ROOMS: list[tuple[str, str, str, list[str], str | None]] = [
+    ("general", "c", "admin", [BOT_USERNAME, *AGENTS], "GENERAL"),
+    ("equipe-projet", "p", "marie", [BOT_USERNAME, *AGENTS], None),
+    ("sans-bot", "c", "admin", list(AGENTS), None),
 ]
 
 
