@@ -76,10 +76,14 @@ def _console(args: argparse.Namespace) -> int:
 
 
 def _run(_args: argparse.Namespace) -> int:
-    from bot.service import run_service  # noqa: PLC0415 - only this subcommand needs it
+    from bot.service import missing_chat_settings, run_service  # noqa: PLC0415 - only here
 
     settings = load_settings()
     if settings is None:
+        return EXIT_INVALID
+    missing = missing_chat_settings(settings)
+    if missing:
+        print(f"missing: {', '.join(missing)} (the Rocket.Chat bot account)", file=sys.stderr)
         return EXIT_INVALID
     _setup_logging(settings)
     return asyncio.run(run_service(settings))

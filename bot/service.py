@@ -1,0 +1,44 @@
+"""`ensemble-bot run`: the bot on the Rocket.Chat of the settings, until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.app import Application
+from bot.config import Settings
+from integrations.rocketchat import RocketChatTransport
+
+log = logging.getLogger(__name__)
+REQUIRED = (
+    ("url", "ENSEMBLE_ROCKETCHAT__URL"),
+    ("user_id", "ENSEMBLE_ROCKETCHAT__USER_ID"),
+    ("token", "ENSEMBLE_ROCKETCHAT__TOKEN"),
+)
+
+
+def missing_chat_settings(settings: Settings) -> list[str]:
+    return [name for field, name in REQUIRED if getattr(settings.rocketchat, field) is None]
+
+
+def build_application(settings: Settings) -> Application:
+    transport = RocketChatTransport(settings.rocketchat)
+    application = Application(settings, transport)
+    transport.on_reconnect = application.metrics.reconnects.inc
+    transport.on_queue_depth = application.metrics.queue_depth.set
+    return application
+
+
+async def run_service(settings: Settings) -> int:
+    application = build_application(settings)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    await application.start()
+    log.info("ensemble bot running")
+    await stopping.wait()
+    log.info("stopping: draining commands in flight")
+    await application.stop()
+    return 0

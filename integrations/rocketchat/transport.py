@@ -1,0 +1,347 @@
+"""The chat port on a live Rocket.Chat: receive on DDP, act through one REST queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+
+from bot.config import RocketChatSettings
+from bot.models import ChatEvent, FileRef, Message, Room, RoomType, User
+from bot.ports import EventSink
+from integrations.rocketchat.errors import RocketChatError, RocketChatUnavailable
+from integrations.rocketchat.outbound import OutboundQueue
+from integrations.rocketchat.realtime import RealtimeSession, SessionLost, TokenRefused
+from integrations.rocketchat.rest import RestClient
+from integrations.rocketchat.rooms import RoomCache
+from integrations.rocketchat.wire import (
+    event_from_raw,
+    is_actionable,
+    message_id_for,
+    message_payload,
+    parse_timestamp,
+    room_from_raw,
+    user_from_raw,
+)
+
+log = logging.getLogger(__name__)
+MEMBERS_PAGE = 100
+STABLE_SESSION_SECONDS = 30.0
+_ROOM_NAME_FORBIDDEN = re.compile(r"[^0-9a-zA-Z_.-]+")
+
+
+class RocketChatTransport:
+    def __init__(
+        self,
+        settings: RocketChatSettings,
+        *,
+        backoff_base_seconds: float = 0.5,
+    ) -> None:
+        if settings.url is None or settings.user_id is None or settings.token is None:
+            raise ValueError("ENSEMBLE_ROCKETCHAT__URL, __USER_ID and __TOKEN are required")
+        self.bot_username = settings.username
+        self._settings = settings
+        self._url = str(settings.url).rstrip("/")
+        self._user_id = settings.user_id
+        self._token = settings.token.get_secret_value()
+        self.rest = RestClient(
+            self._url, self._user_id, self._token, timeout=settings.request_timeout_seconds
+        )
+        self.rooms = RoomCache(self._fetch_rooms)
+        self.on_reconnect: Callable[[], object] = lambda: None
+        self.on_queue_depth: Callable[[int], object] = lambda _depth: None
+        self._outbound = OutboundQueue(self._report_depth)
+        self._incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._backoff_base = backoff_base_seconds
+        self._ready = False
+        self._tasks: list[asyncio.Task[None]] = []
+        self._session: RealtimeSession | None = None
+        self._sink: EventSink | None = None
+        self._last_seen: datetime | None = None
+        self._dm_rooms: dict[str, str] = {}
+        self._uploads: dict[str, str] = {}
+
+    def _report_depth(self, depth: int) -> None:
+        # Late-bound: the composition root sets on_queue_depth after construction.
+        self.on_queue_depth(depth)
+
+    @property
+    def ready(self) -> bool:
+        return self._ready
+
+    # life cycle -----------------------------------------------------------------------------
+
+    async def start(self, sink: EventSink) -> None:
+        self._sink = sink
+        me = await self.rest.get("me")
+        log.info("authenticated on Rocket.Chat", extra={"username": me.get("username")})
+        self._outbound.start()
+        self._tasks = [
+            asyncio.create_task(self._supervise(), name="rocketchat-supervisor"),
+            asyncio.create_task(self._consume(), name="rocketchat-consumer"),
+        ]
+
+    async def stop(self) -> None:
+        self._ready = False
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+        await self._outbound.stop()
+        await self.rest.close()
+
+    async def _supervise(self) -> None:
+        failures = 0
+        while True:
+            started = asyncio.get_running_loop().time()
+            try:
+                await self._one_session()
+            except TokenRefused:
+                log.error("Rocket.Chat refused the bot's token; check ENSEMBLE_ROCKETCHAT__TOKEN")
+            except (SessionLost, RocketChatUnavailable, RocketChatError) as exc:
+                log.warning("Rocket.Chat connection lost", extra={"reason": str(exc)[:200]})
+            finally:
+                self._ready = False
+                if self._session is not None:
+                    await self._session.close()
+                    self._session = None
+            self.on_reconnect()
+            lived = asyncio.get_running_loop().time() - started
+            failures = 0 if lived > STABLE_SESSION_SECONDS else failures + 1
+            await asyncio.sleep(self._backoff(failures))
+
+    def _backoff(self, failures: int) -> float:
+        ceiling = self._settings.reconnect_max_delay_seconds
+        delay = min(ceiling, self._backoff_base * 2 ** max(0, failures - 1))
+        return float(delay * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not security
+
+    async def _one_session(self) -> None:
+        self._session = RealtimeSession(
+            self._url,
+            self.bot_username,
+            self._token,
+            self._incoming.put_nowait,
+            self.rooms.changed,
+        )
+        self.rooms.replace(await self._session.open())
+        self._ready = True
+        log.info("Rocket.Chat realtime session ready")
+        await self._catch_up()
+        await self._session.run()
+
+    # receiving ------------------------------------------------------------------------------
+
+    async def _consume(self) -> None:
+        while True:
+            raw = await self._incoming.get()
+            try:
+                await self._deliver(raw)
+            except Exception:  # one bad frame must not stop the stream
+                log.exception("could not handle an incoming message")
+
+    async def _deliver(self, raw: dict[str, Any]) -> None:
+        if "_id" not in raw or "u" not in raw or "rid" not in raw:
+            return
+        timestamp = parse_timestamp(raw.get("ts"))
+        if self._last_seen is None or timestamp > self._last_seen:
+            self._last_seen = timestamp
+        if not is_actionable(raw, self._user_id):
+            return
+        room = await self.rooms.lookup(str(raw["rid"]))
+        if room is None or self._sink is None:
+            return  # a public room the bot has not joined: not for us
+        await self._sink(event_from_raw(raw, room))
+
+    async def _catch_up(self) -> None:
+        """Replays what was said while disconnected; the router's dedupe drops what was seen."""
+        window = timedelta(minutes=self._settings.catch_up_window_minutes)
+        floor = datetime.now(UTC) - window
+        since = max(self._last_seen or floor, floor)
+        replayed = 0
+        for room in self.rooms.active_since(since):
+            body = await self.rest.get(
+                "chat.syncMessages", roomId=room.id, lastUpdate=since.isoformat()
+            )
+            updated = body.get("result", {}).get("updated", [])
+            for raw in sorted(updated, key=lambda m: parse_timestamp(m.get("ts"))):
+                if parse_timestamp(raw.get("ts")) >= since:
+                    await self._deliver(raw)
+                    replayed += 1
+        if replayed:
+            log.info("caught up after reconnection", extra={"messages": replayed})
+
+    async def _fetch_rooms(self) -> list[dict[str, Any]]:
+        body = await self.rest.get("rooms.get")
+        rooms: list[dict[str, Any]] = body.get("update", [])
+        return rooms
+
+    # acting ---------------------------------------------------------------------------------
+
+    async def send(self, room_id: str, message: Message) -> str:
+        result: str = await self._outbound.submit(partial(self._post, room_id, message))
+        return result
+
+    async def send_direct(self, username: str, message: Message) -> str:
+        return await self.send(await self._direct_room(username), message)
+
+    async def _post(self, room_id: str, message: Message) -> str:
+        if message.upload is not None:
+            return await self._upload(room_id, message)
+        payload = message_payload(room_id, message)
+        try:
+            body = await self.rest.post("chat.sendMessage", {"message": payload})
+        except RocketChatError as exc:
+            if "_id" in payload and _is_duplicate(exc):
+                return str(payload["_id"])  # sent by an earlier attempt
+            raise
+        sent = body.get("message") or {}
+        return str(sent.get("_id") or payload.get("_id", ""))
+
+    async def _upload(self, room_id: str, message: Message) -> str:
+        assert message.upload is not None
+        key = message.idempotency_key
+        if key is not None and key in self._uploads:
+            return self._uploads[key]
+        upload = message.upload
+        fields = {"msg": message.text} | ({"tmid": message.thread_id} if message.thread_id else {})
+        try:
+            media = await self.rest.upload(
+                f"rooms.media/{room_id}", upload.filename, upload.content, upload.mime_type, {}
+            )
+            file_id = media["file"]["_id"]
+            body = await self.rest.post(f"rooms.mediaConfirm/{room_id}/{file_id}", fields)
+        except RocketChatError as exc:
+            if exc.status != 404:
+                raise
+            # Before 6.10 (and on servers without rooms.media) the one-step upload is the way.
+            body = await self.rest.upload(
+                f"rooms.upload/{room_id}",
+                upload.filename,
+                upload.content,
+                upload.mime_type,
+                fields,
+            )
+        message_id = str(body.get("message", {}).get("_id", ""))
+        if key is not None:
+            self._uploads[key] = message_id
+        if message.attachments:
+            await self._post(
+                room_id,
+                Message(
+                    text="",
+                    attachments=message.attachments,
+                    thread_id=message.thread_id,
+                    idempotency_key=f"{key}:attachments" if key else None,
+                ),
+            )
+        return message_id
+
+    async def _direct_room(self, username: str) -> str:
+        if username not in self._dm_rooms:
+            body = await self.rest.post("im.create", {"username": username})
+            room = body.get("room", {})
+            self._dm_rooms[username] = str(room.get("rid") or room.get("_id"))
+        return self._dm_rooms[username]
+
+    # lookups --------------------------------------------------------------------------------
+
+    async def user(self, user_id: str) -> User | None:
+        return await self._user(userId=user_id)
+
+    async def user_by_username(self, username: str) -> User | None:
+        return await self._user(username=username.lstrip("@"))
+
+    async def _user(self, **query: str) -> User | None:
+        try:
+            body = await self.rest.get("users.info", **query)
+        except RocketChatError:
+            return None
+        return user_from_raw(body["user"]) if body.get("user") else None
+
+    async def room(self, room_id: str) -> Room | None:
+        cached = self.rooms.get(room_id)
+        return cached if cached is not None else await self._room_info(roomId=room_id)
+
+    async def room_by_name(self, name: str) -> Room | None:
+        cleaned = name.lstrip("#")
+        return self.rooms.by_name(cleaned) or await self._room_info(roomName=cleaned)
+
+    async def _room_info(self, **query: str) -> Room | None:
+        try:
+            body = await self.rest.get("rooms.info", **query)
+        except RocketChatError:
+            return None
+        return room_from_raw(body["room"]) if body.get("room") else None
+
+    async def room_members(self, room_id: str) -> list[User]:
+        room = await self.room(room_id)
+        endpoint = {
+            RoomType.PRIVATE: "groups.members",
+            RoomType.DIRECT: "im.members",
+        }.get(room.type if room else RoomType.CHANNEL, "channels.members")
+        members: list[User] = []
+        while True:
+            body = await self.rest.get(
+                endpoint, roomId=room_id, offset=len(members), count=MEMBERS_PAGE
+            )
+            page = body.get("members", [])
+            members += [user_from_raw(raw) for raw in page]
+            if not page or len(members) >= int(body.get("total", len(members))):
+                return members
+
+    async def message(self, message_id: str) -> ChatEvent | None:
+        try:
+            body = await self.rest.get("chat.getMessage", msgId=message_id)
+        except RocketChatError:
+            return None
+        raw = body.get("message")
+        if not raw:
+            return None
+        room = await self.room(str(raw["rid"]))
+        return event_from_raw(raw, room) if room else None
+
+    async def download(self, file: FileRef) -> bytes:
+        return await self.rest.download(file.url)
+
+    async def delete_message(self, room_id: str, message_id: str) -> bool:
+        try:
+            await self.rest.post("chat.delete", {"roomId": room_id, "msgId": message_id})
+        except RocketChatError as exc:
+            log.info("message not deleted", extra={"reason": exc.error_type or exc.message})
+            return False
+        return True
+
+    # private rooms --------------------------------------------------------------------------
+
+    async def create_private_room(self, name: str, members: list[str]) -> Room:
+        slug = _ROOM_NAME_FORBIDDEN.sub("-", name).strip("-") or "salon"
+        body = await self.rest.post("groups.create", {"name": slug, "members": members})
+        room = room_from_raw(body["group"])
+        self.rooms.upsert(body["group"])
+        return room
+
+    async def invite(self, room_id: str, user_id: str) -> None:
+        await self.rest.post("groups.invite", {"roomId": room_id, "userId": user_id})
+
+    async def kick(self, room_id: str, user_id: str) -> None:
+        await self.rest.post("groups.kick", {"roomId": room_id, "userId": user_id})
+
+    async def set_topic(self, room_id: str, topic: str) -> None:
+        await self.rest.post("groups.setTopic", {"roomId": room_id, "topic": topic})
+
+    async def archive(self, room_id: str) -> None:
+        await self.rest.post("groups.archive", {"roomId": room_id})
+
+
+def _is_duplicate(exc: RocketChatError) -> bool:
+    text = f"{exc.error_type} {exc.message}".lower()
+    return "duplicate" in text or "already" in text or "e11000" in text
+
+
+__all__ = ["RocketChatTransport", "message_id_for"]

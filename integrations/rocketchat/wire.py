@@ -1,0 +1,144 @@
+"""Translation between Rocket.Chat's message objects and the bot's own model."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.models import (
+    Attachment,
+    ChatEvent,
+    EventKind,
+    FileRef,
+    Message,
+    Room,
+    RoomType,
+    User,
+)
+
+ROOM_TYPES = {"c": RoomType.CHANNEL, "p": RoomType.PRIVATE, "d": RoomType.DIRECT}
+# Meteor's id alphabet; a fixed mapping of a hash keeps ids valid and deterministic.
+_ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
+ID_LENGTH = 17
+
+
+def message_id_for(key: str) -> str:
+    """The same key always gives the same Rocket.Chat message id, so a retry never duplicates."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return "".join(_ID_ALPHABET[b % len(_ID_ALPHABET)] for b in digest[:ID_LENGTH])
+
+
+def attachment_payload(attachment: Attachment) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    if attachment.title:
+        payload["title"] = attachment.title
+    if attachment.title_link:
+        payload["title_link"] = attachment.title_link
+    if attachment.text:
+        payload["text"] = attachment.text
+    if attachment.color:
+        payload["color"] = attachment.color
+    if attachment.fields:
+        payload["fields"] = [
+            {"title": name, "value": value, "short": len(value) < 40}
+            for name, value in attachment.fields
+        ]
+    if attachment.buttons:
+        payload["button_alignment"] = "horizontal"
+        payload["actions"] = [
+            {
+                "type": "button",
+                "text": button.label,
+                "msg": button.command,
+                "msg_in_chat_window": True,
+                "msg_processing_type": "sendMessage",
+            }
+            for button in attachment.buttons
+        ]
+    return payload
+
+
+def message_payload(room_id: str, message: Message) -> dict[str, Any]:
+    payload: dict[str, Any] = {"rid": room_id, "msg": message.text}
+    if message.idempotency_key:
+        payload["_id"] = message_id_for(message.idempotency_key)
+    if message.thread_id:
+        payload["tmid"] = message.thread_id
+    if message.attachments:
+        payload["attachments"] = [attachment_payload(a) for a in message.attachments]
+    return payload
+
+
+def parse_timestamp(value: Any) -> datetime:
+    if isinstance(value, dict) and "$date" in value:
+        return datetime.fromtimestamp(int(value["$date"]) / 1000, UTC)
+    if isinstance(value, str):
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.now(UTC)
+
+
+def room_from_raw(raw: dict[str, Any]) -> Room:
+    kind = ROOM_TYPES.get(str(raw.get("t", "c")), RoomType.CHANNEL)
+    name = raw.get("name") or raw.get("fname") or ",".join(raw.get("usernames", []))
+    return Room(id=str(raw["_id"]), name=str(name), type=kind)
+
+
+def user_from_raw(raw: dict[str, Any]) -> User:
+    return User(
+        id=str(raw["_id"]),
+        username=str(raw.get("username", "")),
+        display_name=str(raw.get("name") or ""),
+        roles=frozenset(raw.get("roles") or ()),
+    )
+
+
+def _files(raw: dict[str, Any]) -> tuple[FileRef, ...]:
+    files = raw.get("files") or ([raw["file"]] if raw.get("file") else [])
+    links = {
+        a.get("title"): a.get("title_link")
+        for a in raw.get("attachments") or []
+        if a.get("title_link")
+    }
+    return tuple(
+        FileRef(
+            id=str(f["_id"]),
+            name=str(f.get("name", "")),
+            mime_type=str(f.get("type", "application/octet-stream")),
+            size=int(f.get("size", 0) or 0),
+            url=str(links.get(f.get("name")) or f"/file-upload/{f['_id']}/{f.get('name', '')}"),
+        )
+        for f in files
+    )
+
+
+def call_id_of(raw: dict[str, Any]) -> str | None:
+    for block in raw.get("blocks") or []:
+        if block.get("type") == "video_conf" and block.get("callId"):
+            return str(block["callId"])
+    return None
+
+
+def event_from_raw(raw: dict[str, Any], room: Room) -> ChatEvent:
+    call_id = call_id_of(raw) if raw.get("t") == "videoconf" else None
+    return ChatEvent(
+        kind=EventKind.CALL_STARTED if call_id else EventKind.MESSAGE,
+        message_id=str(raw["_id"]),
+        user=user_from_raw(raw["u"]),
+        room=room,
+        text=str(raw.get("msg") or ""),
+        timestamp=parse_timestamp(raw.get("ts")),
+        thread_id=raw.get("tmid"),
+        files=_files(raw),
+        call_id=call_id,
+    )
+
+
+def is_actionable(raw: dict[str, Any], bot_user_id: str) -> bool:
+    """Own messages, edits and system messages (except calls) are never commands."""
+    if raw.get("u", {}).get("_id") == bot_user_id:
+        return False
+    if raw.get("editedAt"):
+        return False
+    kind = raw.get("t")
+    return kind is None or kind == "videoconf"
