@@ -47,6 +47,10 @@ class NextcloudSandbox:
     def bot_app_password(self) -> str:
         return self._secrets.get("bot_app_password", "")
 
+    async def run_webhooks(self) -> list[dict[str, object]]:
+        """Deliver queued webhook_listeners calls, as the next cron run would."""
+        return list(await self.state.webhooks.run())
+
     def describe(self) -> dict[str, object]:
         return {
             "url": self._url,

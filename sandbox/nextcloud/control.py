@@ -199,3 +199,18 @@ async def set_faults(request: web.Request) -> web.Response:
     except (TypeError, ValueError) as exc:
         raise _bad("fault values must be numbers") from exc
     return web.json_response(faults.as_dict())
+
+
+@routes.get("/_sandbox/webhooks")
+async def list_webhooks(request: web.Request) -> web.Response:
+    registry = state_of(request).webhooks
+    return web.json_response({
+        "listeners": [w.to_json() for w in registry.listeners.values()],
+        "queued": [{"uri": w.uri, "payload": p} for w, p in registry.queue],
+    })
+
+
+@routes.post("/_sandbox/webhooks/run")
+async def run_webhooks(request: web.Request) -> web.Response:
+    """What a cron run does: deliver every queued webhook call now."""
+    return web.json_response(await state_of(request).webhooks.run())

@@ -17,7 +17,7 @@ from .middleware import account_of
 from .share_rules import node_permissions
 from .state import NextcloudState, state_of
 from .tree import Node, TreeError, guess_mime, split_path
-from .webdav import check_name
+from .webdav import check_name, emit_written
 
 routes = web.RouteTableDef()
 BASE = "/ocs/v{v:[12]}.php/apps/files/api/v1"
@@ -61,6 +61,7 @@ def _new_file(state: NextcloudState, user: str, path: str) -> Node:
         node, _ = state.tree.write(user, path, content)
     except TreeError as exc:
         raise OcsError(403, "Invalid path" if exc.status in (404, 409) else exc.message) from exc
+    emit_written(state, user, node, True)
     return node
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from .directory import Directory
+from .events import NodeRef, WebhookRegistry
 from .policy import Policy
 from .shares import ShareStore
 from .tree import FileTree, new_etag
@@ -55,6 +56,11 @@ class NextcloudState:
         # Nextcloud 30 with debug off hides DAV exception messages [run]; tests may turn it on.
         self.dav_debug = False
         self.uploads: dict[tuple[str, str], UploadSession] = {}
+        self.webhooks = WebhookRegistry()
+
+    def emit(self, event: str, user: str, **nodes: NodeRef) -> None:
+        """A node event, as `OCP\\Files\\Events\\Node\\<event>` with `node` or source/target."""
+        self.webhooks.emit(event, user, self.directory.display_name(user), nodes)
 
     def base_url(self, request: web.Request) -> str:
         """Links are built from the request's host, like Nextcloud without overwritehost."""

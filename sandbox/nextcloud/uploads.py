@@ -7,7 +7,14 @@ from aiohttp import web
 from .middleware import account_of
 from .state import NextcloudState, UploadSession, state_of
 from .tree import TreeError, split_path
-from .webdav import DAV_ROOT, check_name, dav_error, destination_path, node_headers
+from .webdav import (
+    DAV_ROOT,
+    check_name,
+    dav_error,
+    destination_path,
+    emit_written,
+    node_headers,
+)
 
 routes = web.RouteTableDef()
 
@@ -48,6 +55,7 @@ async def _assemble(request: web.Request, state: NextcloudState, user: str,
     check_name(parts[-1])
     data = b"".join(session.chunks[k] for k in sorted(session.chunks, key=_chunk_order))
     node, created = state.tree.write(user, target, data)
+    emit_written(state, user, node, created)
     # The server removes the upload folder itself; the client's DELETE then gets 404 [run].
     del state.uploads[(user, upload)]
     return web.Response(status=201 if created else 204, headers=node_headers(node))

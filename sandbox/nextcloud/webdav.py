@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 from aiohttp import web
 
 from . import davxml
+from .events import node_ref
 from .middleware import account_of
 from .search import SearchError, parse_search
 from .state import NextcloudState, state_of
@@ -47,6 +48,13 @@ def check_name(name: str) -> None:
 def node_headers(node: Node) -> dict[str, str]:
     etag = f'"{node.etag}"'
     return {"OC-FileId": node.oc_id, "OC-ETag": etag, "ETag": etag}
+
+
+def emit_written(state: NextcloudState, user: str, node: Node, created: bool) -> None:
+    """A new file fires NodeCreatedEvent then NodeWrittenEvent; an overwrite only the latter."""
+    if created:
+        state.emit("NodeCreatedEvent", user, node=node)
+    state.emit("NodeWrittenEvent", user, node=node)
 
 
 def href_of(node: Node) -> str:
@@ -109,6 +117,7 @@ async def put(request: web.Request, state: NextcloudState, user: str,
     check_name(parts[-1])
     data = await request.read()
     node, created = state.tree.write(user, path, data)
+    emit_written(state, user, node, created)
     return web.Response(status=201 if created else 204, headers=node_headers(node))
 
 
@@ -120,12 +129,14 @@ async def mkcol(request: web.Request, state: NextcloudState, user: str,
     if parts:
         check_name(parts[-1])
     node = state.tree.mkdir(user, path)
+    state.emit("NodeCreatedEvent", user, node=node)
     return web.Response(status=201, headers=node_headers(node))
 
 
 async def delete(request: web.Request, state: NextcloudState, user: str,
                  path: str) -> web.StreamResponse:
     node = state.tree.require(user, path)
+    state.emit("NodeDeletedEvent", user, node=node)
     state.shares.drop_nodes(state.tree.delete(node))
     return web.Response(status=204)
 
@@ -146,10 +157,13 @@ async def move_or_copy(request: web.Request, state: NextcloudState, user: str,
             raise TreeError(412, "The destination node already exists, and the overwrite "
                                  "header is set to false")
         state.shares.drop_nodes(state.tree.delete(existing))
+    source = node_ref(node)
     if request.method == "MOVE":
         result = state.tree.move(node, user, dest)  # shares follow the node object
+        state.emit("NodeRenamedEvent", user, source=source, target=result)
     else:
         result = state.tree.copy(node, user, dest)
+        state.emit("NodeCopiedEvent", user, source=source, target=result)
     return web.Response(status=204 if existing else 201, headers=node_headers(result))
 
 
