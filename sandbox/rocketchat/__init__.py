@@ -30,9 +30,7 @@ class RocketChatSandbox:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        server = site._server  # aiohttp exposes the bound port only through the server
-        assert server is not None
-        bound = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        bound = self._runner.addresses[0][1]
         self._url = f"http://{host}:{bound}"
         return self._url
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from sandbox.rocketchat.clock import to_ms
 from sandbox.rocketchat.ddp import streams
 from sandbox.rocketchat.ddp.methods import METHODS, NO_RESULT, Call
 from sandbox.rocketchat.ddp.session import DdpSession, Heartbeat, StreamSub
 from sandbox.rocketchat.ejson import from_ejson, to_ejson
 from sandbox.rocketchat.errors import MeteorError, ServerError
 from sandbox.rocketchat.faults import Faults
+from sandbox.rocketchat.ratelimit import RateLimiter
 from sandbox.rocketchat.state.events import Event, SubscriptionChanged
 from sandbox.rocketchat.state.models import User
 from sandbox.rocketchat.state.store import Store
@@ -32,6 +35,7 @@ class DdpServer:
         self.faults = faults
         self.heartbeat = heartbeat or Heartbeat()
         self.sessions: set[DdpSession] = set()
+        self.limiter = RateLimiter()
         store.bus.subscribe(self._on_event)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
@@ -92,11 +96,25 @@ class DdpServer:
         session.connected = True
         session.send({"msg": "connected", "session": session.id})
 
+    def _throttle(self, key: tuple[str, str], limit: int, window_ms: int) -> None:
+        """Meteor DDPRateLimiter rejection (ddp-rate-limiter; spec §1.10)."""
+        decision = self.limiter.hit(key, to_ms(self.store.now()), limit, window_ms)
+        if not decision.allowed:
+            wait_ms = decision.reset_ms - to_ms(self.store.now())
+            raise MeteorError("too-many-requests", "Error, too many requests. Please slow down. "
+                              f"You must wait {math.ceil(wait_ms / 1000)} seconds before "
+                              "trying again.", {"timeToReset": wait_ms})
+
     def _method(self, session: DdpSession, frame: dict[str, Any]) -> None:
         method_id = frame.get("id")
         handler = METHODS.get(str(frame.get("method")))
         reply: dict[str, Any] = {"msg": "result", "id": method_id}
         try:
+            user = session.user
+            if frame.get("method") == "sendMessage" and user is not None and not (
+                self.store.has_permission(user, "send-many-messages")
+            ):
+                self._throttle((user.id, "sendMessage"), 5, 1000)
             if handler is None:
                 raise MeteorError(404, f"Method '{frame.get('method')}' not found")
             params = frame.get("params") or []
@@ -130,6 +148,8 @@ class DdpServer:
             return
         event_name = str(params[0]) if params else ""
         try:
+            # DDP_Rate_Limit_Connection_By_Method: 10 / 10 s, ×4 for `stream-*` names
+            self._throttle((session.id, name), 40, 40000)
             streams.check_read(self.store, session.user, name, event_name)
         except MeteorError as error:
             session.send({"msg": "nosub", "id": sub_id, "error": error.to_ddp()})

@@ -202,3 +202,30 @@ async def test_load_missed_messages_newest_first(
     hidden = await bot_ddp.call("loadMissedMessages", sandbox.state.room_id("sans-bot"),
                                 {"$date": 0})
     assert hidden["result"] is not False  # public channel: readable with view-c-room
+
+
+async def test_send_message_limiter_spares_the_bot_but_not_users(
+    ddp_factory: Factory, bot_ddp: RawDdp
+) -> None:
+    for index in range(7):
+        reply = await bot_ddp.call("sendMessage", {"rid": "GENERAL", "msg": f"b{index}"})
+        assert "result" in reply
+    marie: RawDdp = await ddp_factory()
+    await marie.connect()
+    await marie.login_password("marie", seed.password_for("marie"))
+    replies = [await marie.call("sendMessage", {"rid": "GENERAL", "msg": f"m{index}"})
+               for index in range(6)]
+    assert all("result" in reply for reply in replies[:5])
+    error = replies[5]["error"]
+    assert error["error"] == "too-many-requests"
+    assert error["reason"].startswith("Error, too many requests. Please slow down. You must wait")
+    assert error["details"]["timeToReset"] <= 1000
+
+
+async def test_more_than_40_stream_subscriptions_per_connection_are_refused(
+    bot_ddp: RawDdp,
+) -> None:
+    for _ in range(41):
+        last = await bot_ddp.sub("stream-room-messages", "GENERAL", False)
+    nosub = await bot_ddp.wait_for(lambda f: f.get("msg") == "nosub" and f["id"] == last)
+    assert nosub["error"]["error"] == "too-many-requests"
