@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import control, ocs, office, public, shares_api, uploads, webdav, webhooks
+from . import (
+    control,
+    downloadlimit,
+    ocs,
+    office,
+    public,
+    shares_api,
+    uploads,
+    webdav,
+    webhooks,
+)
 from .middleware import auth_middleware, faults_middleware
 from .state import STATE_KEY, NextcloudState
 
@@ -16,6 +26,7 @@ def build_app(state: NextcloudState) -> web.Application:
     app = web.Application(middlewares=[faults_middleware, auth_middleware],
                           client_max_size=MAX_BODY)
     app[STATE_KEY] = state
-    for module in (control, ocs, shares_api, office, uploads, webdav, webhooks, public):
+    for module in (control, ocs, shares_api, office, uploads, webdav, webhooks, downloadlimit,
+                   public):
         app.router.add_routes(module.routes)
     return app

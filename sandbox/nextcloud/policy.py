@@ -51,6 +51,7 @@ class Policy:
     password_enforce_upper_lower: bool = False
     onlyoffice_installed: bool = True
     talk_enabled: bool = False
+    downloadlimit_enabled: bool = True
 
     def update(self, changes: dict[str, Any]) -> None:
         """Apply a JSON patch of switches; unknown keys or wrong types raise ValueError."""
@@ -183,6 +184,6 @@ def capabilities(policy: Policy, base_url: str, editing_etag: str) -> dict[str, 
             "password_policy": password_policy_capability(policy, base_url),
             "notifications": {"ocs-endpoints": ["list", "get", "delete", "delete-all"],
                               "admin-notifications": ["ocs", "cli"]},
-            "webhook_listeners": {"apiVersion": "0.1"},
+            **({"downloadlimit": {"enabled": True}} if policy.downloadlimit_enabled else {}),
         },
     }

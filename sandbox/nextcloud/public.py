@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from .downloadlimit import count_download
 from .shares import Share
 from .state import state_of
 
@@ -40,6 +41,7 @@ async def share_download(request: web.Request) -> web.Response:
         raise web.HTTPSeeOther(f"/index.php/s/{share.token}/authenticate/downloadShare")
     if share.node.is_dir:
         raise web.HTTPNotImplemented(text="Folder download is not simulated")
+    count_download(state_of(request), share)
     disposition = f"attachment; filename*=UTF-8''{quote(share.node.name)}"
     return web.Response(body=share.node.data, content_type=share.node.mime,
                         headers={"Content-Disposition": disposition})

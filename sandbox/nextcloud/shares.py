@@ -48,6 +48,8 @@ class Share:
     note: str = ""
     label: str = ""
     send_password_by_talk: bool = False
+    download_limit: int | None = None
+    download_count: int = 0
     stime: int = field(default_factory=lambda: int(datetime.now(UTC).timestamp()))
 
 

@@ -193,3 +193,32 @@ async def test_unseeded_sandbox_has_no_accounts() -> None:
         assert server.env()["ENSEMBLE_NEXTCLOUD__APP_PASSWORD"] == ""
     finally:
         await server.stop()
+
+
+async def test_download_limit_deletes_the_link_once_reached(
+    nc: AsyncNextcloud, sandbox: NextcloudSandbox, http: aiohttp.ClientSession
+) -> None:
+    assert (await nc.capabilities)["downloadlimit"]["enabled"] is True
+    await nc.files.upload("Partage/limite.txt", b"deux fois")
+    share = await nc.files.sharing.create("Partage/limite.txt", 3)
+    api = f"/ocs/v2.php/apps/files_downloadlimit/api/v1/{share.token}/limit"
+    assert await nc.ocs("PUT", api, params={"limit": 2}) == []
+    assert await nc.ocs("GET", api) == {"limit": 2, "count": 0}
+    download = f"{sandbox.url}/index.php/s/{share.token}/download"
+    for _ in range(2):
+        async with http.get(download) as resp:
+            assert resp.status == 200
+    async with http.get(download) as resp:
+        assert resp.status == 404
+    with pytest.raises(NextcloudException):
+        await nc.files.sharing.get_by_id(share.share_id)
+
+
+async def test_download_limit_only_on_file_links(nc: AsyncNextcloud) -> None:
+    await nc.files.mkdir("Dossier")
+    share = await nc.files.sharing.create("Dossier", 3)
+    with pytest.raises(NextcloudException) as err:
+        await nc.ocs("PUT", f"/ocs/v2.php/apps/files_downloadlimit/api/v1/{share.token}/limit",
+                     params={"limit": 1})
+    assert err.value.status_code == 404
+    assert "Invalid file type" in err.value.response.text
