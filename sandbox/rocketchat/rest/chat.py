@@ -39,7 +39,11 @@ SYNC = Schema({"roomId": "string", "lastUpdate": "string", "next": "string",
 
 
 def _target_room(ctx: RestContext, channel: str) -> Room:
-    """processWebhookMessage: `#name`, `@username` (DM) or a room id."""
+    """processWebhookMessage: `#name` (joins a public channel), `@username` (DM), or id/name.
+
+    Source: apps/meteor/app/lib/server/functions/processWebhookMessage.ts
+    (getRoomByNameOrIdWithOptionToJoin with joinChannel for `#`).
+    """
     store = ctx.store
     if channel.startswith("@"):
         peer = store.find_user(channel)
@@ -49,6 +53,8 @@ def _target_room(ctx: RestContext, channel: str) -> Room:
     room = store.find_room(channel)
     if room is None:
         raise MeteorError("invalid-channel")
+    if channel.startswith("#") and room.t == "c" and ctx.user.id not in room.members:
+        rooms.add_member(store, room, ctx.user)
     return room
 
 
@@ -59,7 +65,7 @@ async def post_message(ctx: RestContext) -> dict[str, Any]:
         raise MeteorError("invalid-params", "must NOT have additional properties")
     target = body.get("roomId") or body.get("channel")
     channel = target[0] if isinstance(target, list) else str(target)
-    room = _target_room(ctx, channel) if "channel" in body else ctx.room_by_id(channel)
+    room = _target_room(ctx, channel)
     fields = {"msg": body.get("text", ""), "groupable": False}
     for key in ("alias", "emoji", "avatar", "attachments", "customFields", "parseUrls", "tmid"):
         if key in body:

@@ -47,3 +47,25 @@ async def test_password_login_and_send_message_echoes_on_own_stream(
     assert await asyncio.wait_for(received.get(), 2) == "bonjour"
     await client.send_typing_event(room_id)
     client._ws_connection_task.cancel()
+
+
+async def test_library_reactions_to_bad_credentials(sandbox: RocketChatSandbox) -> None:
+    """Password errors raise RuntimeError(reason); a bad resume fails with KeyError (§1.4)."""
+    client = RocketChat()
+    try:
+        await client.start(sandbox.ws_url, "marie", "wrong")
+    except RuntimeError as error:
+        assert str(error) == "Incorrect password"
+    else:
+        raise AssertionError("login should have failed")
+    finally:
+        client._ws_connection_task.cancel()
+    other = RocketChat()
+    try:
+        await other.resume(sandbox.ws_url, "marie", "bogus-token")
+    except KeyError as error:
+        assert error.args == ("result",)
+    else:
+        raise AssertionError("resume should have failed")
+    finally:
+        other._ws_connection_task.cancel()

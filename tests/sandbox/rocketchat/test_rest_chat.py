@@ -198,3 +198,19 @@ async def test_history_is_newest_first(sandbox: RocketChatSandbox,
     status, body = await _get(sandbox, http, "groups.history",
                               {"roomId": sandbox.state.room_id("equipe-projet"), "count": "2"})
     assert [m["msg"] for m in body["messages"]] == ["c", "b"]
+
+
+async def test_post_to_hash_channel_joins_it_but_room_id_does_not(
+    sandbox: RocketChatSandbox, http: aiohttp.ClientSession
+) -> None:
+    rid = sandbox.state.room_id("sans-bot")
+    status, body = await _post(sandbox, http, "chat.postMessage",
+                               {"roomId": rid, "text": "x"})
+    assert (status, body["error"]) == (400, "error-not-allowed")
+    status, body = await _post(sandbox, http, "chat.postMessage",
+                               {"roomId": "unknown-room", "text": "x"})
+    assert body["errorType"] == "invalid-channel"
+    status, body = await _post(sandbox, http, "chat.postMessage",
+                               {"channel": "#sans-bot", "text": "me voilà"})
+    assert status == 200
+    assert [m.get("t") for m in sandbox.state.messages("sans-bot")] == ["uj", None]
