@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-import string
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,7 +16,9 @@ from .envelope import OcsError
 from .policy import Policy
 from .tree import FileTree, Node
 
-TOKEN_ALPHABET = string.ascii_letters + string.digits
+# Share20\Manager::generateToken: 15 chars of ISecureRandom::CHAR_HUMAN_READABLE
+# (lib/public/Security/ISecureRandom.php), which drops ambiguous h l u v I O 0 1.
+TOKEN_ALPHABET = "abcdefgijkmnopqrstwxyzABCDEFGHJKLMNPQRSTWXYZ23456789"
 
 
 def hash_password(password: str) -> str:
@@ -281,7 +282,9 @@ class ShareStore:
 
     # ---- JSON shape (§2.4) ---------------------------------------------------------------
 
-    def to_json(self, share: Share, base_url: str, *, fresh: bool = False) -> dict[str, Any]:
+    def to_json(self, share: Share, base_url: str, *, fresh: bool = False,
+                viewer: str | None = None) -> dict[str, Any]:
+        """`viewer` other than the owner sees the share at its mount point (`file_target`)."""
         node = share.node
         owner_name = self.directory.display_name(share.owner)
         data: dict[str, Any] = {
@@ -300,7 +303,7 @@ class ShareStore:
             "note": share.note,
             "label": share.label,
             "displayname_file_owner": self.directory.display_name(node.owner),
-            "path": "/" + node.path,
+            "path": "/" + (node.path if viewer in (None, share.owner) else node.name),
             "item_type": "folder" if node.is_dir else "file",
             "item_permissions": rules.node_permissions(node),
             "is-mount-root": False,

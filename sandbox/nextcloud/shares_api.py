@@ -15,9 +15,10 @@ BASE = "/ocs/v{v:[12]}.php/apps/files_sharing/api/v1"
 @routes.get(f"{BASE}/shares")
 async def list_shares(request: web.Request) -> web.Response:
     state = state_of(request)
-    found = state.shares.list_for(account_of(request), dict(request.query))
+    account = account_of(request)
+    found = state.shares.list_for(account, dict(request.query))
     base = state.base_url(request)
-    return ocs_ok(request, [state.shares.to_json(s, base) for s in found])
+    return ocs_ok(request, [state.shares.to_json(s, base, viewer=account.uid) for s in found])
 
 
 @routes.get(f"{BASE}/shares/inherited")
@@ -55,7 +56,8 @@ async def get_share(request: web.Request) -> web.Response:
     if share.owner != account.uid and share not in state.shares.shared_with(account.uid):
         raise OcsError(404, "Wrong share ID, share does not exist")
     # A one-element list, as the real server answers [run].
-    return ocs_ok(request, [state.shares.to_json(share, state.base_url(request))])
+    return ocs_ok(request, [state.shares.to_json(share, state.base_url(request),
+                                                 viewer=account.uid)])
 
 
 @routes.post(f"{BASE}/shares")

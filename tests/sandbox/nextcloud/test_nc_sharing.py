@@ -230,7 +230,8 @@ async def test_recipient_sees_the_share_as_shared_with_me(make_nc: NcFactory, do
     await bot.files.sharing.create(doc, GROUP, share_with="equipe-projet")
     sophie = make_nc("sophie", "sophie-sandbox-password")
     received = await sophie.files.sharing.get_list(shared_with_me=True)
-    assert [s.path for s in received] == [doc]
+    # the recipient sees it at its mount point in their own root
+    assert [(s.path, s.share_owner) for s in received] == [("rapport.txt", "ensemble-bot")]
 
 
 async def test_update_several_fields_at_once(nc: AsyncNextcloud, doc: str) -> None:
