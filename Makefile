@@ -26,7 +26,7 @@ test: lint
 	$(BIN)/pytest
 
 run: install
-	$(BIN)/ensemble-bot console
+	$(BIN)/ensemble-bot demo
 
 console: install
 	$(BIN)/ensemble-bot console

@@ -165,9 +165,7 @@ class RocketChatTransport:
         since = max(self._last_seen or floor, floor)
         replayed = 0
         for room in self.rooms.active_since(since):
-            body = await self.rest.get(
-                "chat.syncMessages", roomId=room.id, lastUpdate=since.isoformat()
-            )
+            body = await self.rest.get("chat.syncMessages", roomId=room.id, lastUpdate=_iso(since))
             updated = body.get("result", {}).get("updated", [])
             for raw in sorted(updated, key=lambda m: parse_timestamp(m.get("ts"))):
                 if parse_timestamp(raw.get("ts")) >= since:
@@ -345,3 +343,11 @@ def _is_duplicate(exc: RocketChatError) -> bool:
 
 
 __all__ = ["RocketChatTransport", "message_id_for"]
+
+
+def _iso(moment: datetime) -> str:
+    # Rocket.Chat's own clients send JavaScript's Date.toISOString(): milliseconds and "Z".
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+        + f"{moment.microsecond // 1000:03d}Z"
+    )
