@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.rocketchat.ddp.session import Heartbeat
+from sandbox.rocketchat.ids import IdGenerator
 from sandbox.rocketchat.server import Runtime
 from sandbox.rocketchat.state import seed
 from sandbox.rocketchat.state.api import SandboxState
@@ -17,8 +18,12 @@ __all__ = ["Heartbeat", "RocketChatSandbox", "SandboxState"]
 class RocketChatSandbox:
     """An in-process Rocket.Chat on loopback, seeded with the shared identities."""
 
-    def __init__(self, *, seed: bool = True, heartbeat: Heartbeat | None = None) -> None:
-        self.state = SandboxState()
+    def __init__(
+        self, *, seed: bool = True, heartbeat: Heartbeat | None = None,
+        id_seed: int | None = None,
+    ) -> None:
+        """`id_seed` makes generated ids and login tokens reproducible."""
+        self.state = SandboxState(ids=IdGenerator(id_seed))
         if seed:
             self.state.seed()
         self.runtime = Runtime(self.state, self.describe, heartbeat)

@@ -184,3 +184,10 @@ async def test_unseeded_sandbox_is_empty_and_latency_fault_delays(
         assert loop.time() - started >= 0.15
     finally:
         await empty.stop()
+
+
+def test_id_seed_makes_ids_reproducible() -> None:
+    first, second = RocketChatSandbox(id_seed=7), RocketChatSandbox(id_seed=7)
+    ids = [sandbox.state.post("marie", "general", "x").message for sandbox in (first, second)]
+    assert ids[0] is not None and ids[1] is not None
+    assert ids[0]["_id"] == ids[1]["_id"]
