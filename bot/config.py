@@ -106,6 +106,17 @@ class NextcloudSettings(BaseModel):
         300, ge=10, description="How often the server's sharing policy is re-read"
     )
     request_timeout_seconds: float = Field(30.0, gt=0, description="Timeout of one call")
+    chunked_upload_above_bytes: int = Field(
+        10 * 1024 * 1024, ge=1, description="Files larger than this are uploaded in chunks"
+    )
+    upload_chunk_bytes: int = Field(
+        5 * 1024 * 1024,
+        ge=1024 * 1024,
+        description="Size of one upload chunk (5 MiB or more uses Nextcloud's chunking v2)",
+    )
+    link_password_by_default: bool = Field(
+        False, description="Protect every public link with a password, even without --mdp"
+    )
 
 
 class WekanSettings(BaseModel):

@@ -1,0 +1,196 @@
+"""The file server as the core sees it: folders, uploads, shares and the admin's policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar, Protocol
+
+READ, UPDATE, CREATE, DELETE, SHARE = 1, 2, 4, 8, 16
+
+
+class ShareKind(StrEnum):
+    LINK = "link"
+    USER = "user"
+    GROUP = "group"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFile:
+    path: str
+    name: str
+    is_dir: bool
+    size: int
+    file_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteShare:
+    id: str
+    kind: ShareKind
+    path: str
+    url: str
+    permissions: int
+    expires: date | None = None
+    recipient: str | None = None
+    protected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SharingPolicy:
+    """What the server's administrator allows, as read from its capabilities."""
+
+    api_enabled: bool = True
+    links_enabled: bool = True
+    password_enforced: bool = False
+    expiry_default_days: int | None = None
+    expiry_enforced: bool = False
+    public_upload: bool = True
+    group_sharing: bool = True
+    password_min_length: int = 10
+    password_needs_digit: bool = False
+    password_needs_special: bool = False
+    password_needs_mixed_case: bool = False
+    forbidden_names: frozenset[str] = frozenset()
+    forbidden_characters: frozenset[str] = frozenset()
+    forbidden_extensions: tuple[str, ...] = ()
+    office_extensions: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def max_expiry_days(self) -> int | None:
+        """The longest expiry the server accepts for a link, None when it does not care."""
+        return self.expiry_default_days if self.expiry_enforced else None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRequest:
+    path: str
+    permissions: int = READ
+    password: str | None = None
+    expires: date | None = None
+    public_upload: bool = False
+    label: str = ""
+
+
+class FilesError(Exception):
+    """A refusal of the file server the user can act on; subclasses say which."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class RemoteNotFound(FilesError):
+    pass
+
+
+class UnknownUser(FilesError):
+    pass
+
+
+class UnknownGroup(FilesError):
+    pass
+
+
+class PasswordRequired(FilesError):
+    pass
+
+
+class WeakPassword(FilesError):
+    pass
+
+
+class ExpiryTooFar(FilesError):
+    def __init__(self, max_days: int, detail: str = "") -> None:
+        super().__init__(detail)
+        self.max_days = max_days
+
+
+class ExpiryInvalid(FilesError):
+    """In the past, unreadable, or missing while enforced."""
+
+
+class QuotaExceeded(FilesError):
+    pass
+
+
+class SharingDisabled(FilesError):
+    pass
+
+
+class LinksDisabled(FilesError):
+    pass
+
+
+class PublicUploadDisabled(FilesError):
+    pass
+
+
+class GroupSharingDisabled(FilesError):
+    pass
+
+
+class ForbiddenName(FilesError):
+    pass
+
+
+class AlreadyExists(FilesError):
+    pass
+
+
+class ShareNotFound(FilesError):
+    pass
+
+
+class Refused(FilesError):
+    """Any other refusal; `detail` holds the server's own words."""
+
+
+class FilesPort(Protocol):
+    """What the bot needs from the file server (Nextcloud). Paths are relative to the bot's
+    home; every method raises a FilesError subclass or ServiceUnavailable."""
+
+    service_label: ClassVar[str] = "Nextcloud"
+
+    async def policy(self) -> SharingPolicy: ...
+
+    async def refresh_policy(self) -> SharingPolicy: ...
+
+    async def ensure_folder(self, path: str) -> None: ...
+
+    async def stat(self, path: str) -> RemoteFile | None: ...
+
+    async def list_folder(self, path: str) -> list[RemoteFile]: ...
+
+    async def search(self, name_like: str, under: str = "") -> list[RemoteFile]: ...
+
+    async def upload(self, path: str, content: bytes) -> RemoteFile: ...
+
+    async def move(self, source: str, target: str) -> RemoteFile: ...
+
+    async def delete(self, path: str) -> None: ...
+
+    async def create_link(self, request: LinkRequest) -> RemoteShare: ...
+
+    async def share_with(
+        self, path: str, kind: ShareKind, recipient: str, permissions: int, label: str = ""
+    ) -> RemoteShare: ...
+
+    async def update_share(
+        self,
+        share_id: str,
+        *,
+        permissions: int | None = None,
+        password: str | None = None,
+        expires: date | None = None,
+        label: str | None = None,
+    ) -> RemoteShare: ...
+
+    async def delete_share(self, share_id: str) -> None: ...
+
+    async def list_shares(self, path: str = "") -> list[RemoteShare]: ...
+
+    async def find_user(self, name: str) -> str | None: ...
+
+    async def find_group(self, name: str) -> str | None: ...

@@ -1,0 +1,291 @@
+"""FilesPort on nc-py-api's AsyncNextcloud: one client per process, every call time-boxed."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any, ClassVar, TypeVar
+
+from nc_py_api import AsyncNextcloud, NextcloudException
+from nc_py_api.files import FsNode, Share, ShareType
+from niquests.exceptions import RequestException
+
+from bot.config import NextcloudSettings
+from bot.errors import ServiceUnavailable
+from bot.ports.files import (
+    FilesError,
+    LinkRequest,
+    RemoteFile,
+    RemoteNotFound,
+    RemoteShare,
+    ShareKind,
+    SharingPolicy,
+)
+from integrations.nextcloud.errors import SERVICE, translate
+from integrations.nextcloud.policy import read_policy
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+TEMPLATES = "/ocs/v2.php/apps/files/api/v1/templates"
+SHAREES = "/ocs/v2.php/apps/files_sharing/api/v1/sharees"
+LEADING_DIGITS = re.compile(r"\d+")
+KINDS = {ShareType.TYPE_LINK: ShareKind.LINK, ShareType.TYPE_USER: ShareKind.USER,
+         ShareType.TYPE_GROUP: ShareKind.GROUP}
+TYPES = {kind: share_type for share_type, kind in KINDS.items()}
+
+
+def _file_id(node: FsNode) -> int:
+    """PROPFIND gives `oc:fileid`; upload/move answers only `OC-FileId` (`00000065oc…`)."""
+    if node.info.fileid:
+        return int(node.info.fileid)
+    digits = LEADING_DIGITS.match(node.file_id or "")
+    return int(digits.group()) if digits else 0
+
+
+def _remote_file(node: FsNode) -> RemoteFile:
+    return RemoteFile(
+        path=node.user_path.rstrip("/"),
+        name=node.name,
+        is_dir=node.is_dir,
+        size=int(node.info.size or 0),
+        file_id=_file_id(node),
+    )
+
+
+class NextcloudFiles:
+    """The bot's Nextcloud account seen through the FilesPort protocol."""
+
+    service_label: ClassVar[str] = SERVICE
+
+    def __init__(self, settings: NextcloudSettings, client: AsyncNextcloud | None = None) -> None:
+        if settings.url is None or settings.username is None or settings.app_password is None:
+            raise ValueError("Nextcloud url, username and app_password are required")
+        self._base_url = str(settings.url).rstrip("/")
+        self._timeout = settings.request_timeout_seconds
+        self._refresh_every = settings.policy_refresh_seconds
+        self._chunk = settings.upload_chunk_bytes
+        self._chunk_above = settings.chunked_upload_above_bytes
+        self._nc = client or AsyncNextcloud(
+            nextcloud_url=self._base_url,
+            nc_auth_user=settings.username,
+            nc_auth_pass=settings.app_password.get_secret_value(),
+            npa_timeout=self._timeout,
+            npa_timeout_dav=self._timeout,
+        )
+        self._policy: SharingPolicy | None = None
+        self._policy_read_at = 0.0
+        self._policy_lock = asyncio.Lock()
+
+    @property
+    def client(self) -> AsyncNextcloud:
+        return self._nc
+
+    async def close(self) -> None:
+        # AsyncNextcloud has no close(); its two niquests sessions hold sockets.
+        session = self._nc._session
+        await session.adapter.close()
+        await session.adapter_dav.close()
+
+    async def _call(
+        self,
+        action: Callable[[], Awaitable[T]],
+        subject: str = "",
+        *,
+        dav: bool = False,
+        weight: int = 1,
+    ) -> T:
+        """Runs one nc-py-api call within the timeout and turns failures into port errors."""
+        try:
+            async with asyncio.timeout(self._timeout * weight):
+                return await action()
+        except NextcloudException as exc:
+            raise translate(exc, subject, dav=dav) from exc
+        except TimeoutError as exc:
+            raise ServiceUnavailable(SERVICE, "timeout") from exc
+        except RequestException as exc:
+            raise ServiceUnavailable(SERVICE, type(exc).__name__) from exc
+
+    # Policy ---------------------------------------------------------------------------
+
+    async def policy(self) -> SharingPolicy:
+        """The admin's policy, re-read when older than `policy_refresh_seconds`."""
+        if self._policy is not None and not self._stale():
+            return self._policy
+        async with self._policy_lock:
+            if self._policy is not None and not self._stale():
+                return self._policy
+            return await self._read_policy()
+
+    def _stale(self) -> bool:
+        return time.monotonic() - self._policy_read_at >= self._refresh_every
+
+    async def refresh_policy(self) -> SharingPolicy:
+        async with self._policy_lock:
+            return await self._read_policy()
+
+    async def _read_policy(self) -> SharingPolicy:
+        # nc-py-api caches capabilities for the session's life (§1.2): force a new read.
+        await self._call(self._nc.update_server_info)
+        capabilities: dict[str, Any] = await self._call(lambda: self._nc.capabilities)
+        self._policy = read_policy(capabilities, await self._office_creators())
+        self._policy_read_at = time.monotonic()
+        return self._policy
+
+    async def _office_creators(self) -> list[Any]:
+        """Template creators (ONLYOFFICE, Collabora); none when no office app answers."""
+        try:
+            creators = await self._call(lambda: self._nc.ocs("GET", TEMPLATES))
+        except FilesError:  # the templates API is optional: no editor is the safe reading
+            log.info("no office template creators on Nextcloud", exc_info=True)
+            return []
+        return creators if isinstance(creators, list) else []
+
+    # Files ----------------------------------------------------------------------------
+
+    async def ensure_folder(self, path: str) -> None:
+        await self._call(lambda: self._nc.files.makedirs(path, exist_ok=True), path, dav=True)
+
+    async def stat(self, path: str) -> RemoteFile | None:
+        try:
+            node = await self._call(lambda: self._nc.files.by_path(path), path, dav=True)
+        except RemoteNotFound:
+            return None
+        return None if node is None else _remote_file(node)
+
+    async def list_folder(self, path: str) -> list[RemoteFile]:
+        nodes = await self._call(lambda: self._nc.files.listdir(path), path, dav=True)
+        return [_remote_file(n) for n in nodes]
+
+    async def search(self, name_like: str, under: str = "") -> list[RemoteFile]:
+        nodes = await self._call(
+            lambda: self._nc.files.find(["like", "name", name_like], path=under), under, dav=True
+        )
+        return [_remote_file(n) for n in nodes]
+
+    async def upload(self, path: str, content: bytes) -> RemoteFile:
+        if len(content) <= self._chunk_above:
+            node = await self._call(lambda: self._nc.files.upload(path, content), path, dav=True)
+        else:
+            chunks = -(-len(content) // self._chunk)
+            node = await self._call(
+                lambda: self._nc.files.upload_stream(
+                    path, io.BytesIO(content), chunk_size=self._chunk
+                ),
+                path,
+                dav=True,
+                weight=chunks + 2,
+            )
+        # An upload answer carries ids only; the size is the one just sent.
+        return replace(_remote_file(node), size=len(content))
+
+    async def move(self, source: str, target: str) -> RemoteFile:
+        node = await self._call(lambda: self._nc.files.move(source, target), target, dav=True)
+        return _remote_file(node)
+
+    async def delete(self, path: str) -> None:
+        await self._call(lambda: self._nc.files.delete(path), path, dav=True)
+
+    # Shares ---------------------------------------------------------------------------
+
+    def _remote_share(self, share: Share) -> RemoteShare:
+        kind = KINDS.get(share.share_type, ShareKind.LINK)
+        expiry = share.expire_date
+        # nc-py-api reads a missing expiry as 1970-01-01 (§1.7).
+        expires = None if expiry.year == 1970 else expiry.date()
+        url = share.url or f"{self._base_url}/index.php/f/{share.file_source_id}"
+        return RemoteShare(
+            id=str(share.share_id),
+            kind=kind,
+            path=share.path,
+            url=url,
+            permissions=int(share.permissions),
+            expires=expires,
+            recipient=None if kind is ShareKind.LINK else share.share_with,
+            protected=bool(share.password),
+        )
+
+    async def create_link(self, request: LinkRequest) -> RemoteShare:
+        options: dict[str, Any] = {"label": request.label}
+        if request.password is not None:
+            options["password"] = request.password
+        if request.expires is not None:
+            options["expire_date"] = request.expires
+        if request.public_upload:
+            options["public_upload"] = True
+        share = await self._call(
+            lambda: self._nc.files.sharing.create(
+                request.path, ShareType.TYPE_LINK, request.permissions, **options
+            ),
+            request.path,
+        )
+        return self._remote_share(share)
+
+    async def share_with(
+        self, path: str, kind: ShareKind, recipient: str, permissions: int, label: str = ""
+    ) -> RemoteShare:
+        share = await self._call(
+            lambda: self._nc.files.sharing.create(
+                path, TYPES[kind], permissions, share_with=recipient, label=label
+            ),
+            recipient,
+        )
+        return self._remote_share(share)
+
+    async def update_share(
+        self,
+        share_id: str,
+        *,
+        permissions: int | None = None,
+        password: str | None = None,
+        expires: date | None = None,
+        label: str | None = None,
+    ) -> RemoteShare:
+        changes: dict[str, Any] = {}
+        if permissions is not None:
+            changes["permissions"] = permissions
+        if password is not None:
+            changes["password"] = password
+        if expires is not None:
+            changes["expire_date"] = expires
+        if label is not None:
+            changes["label"] = label
+        share = await self._call(
+            lambda: self._nc.files.sharing.update(int(share_id), **changes), share_id
+        )
+        return self._remote_share(share)
+
+    async def delete_share(self, share_id: str) -> None:
+        await self._call(lambda: self._nc.files.sharing.delete(int(share_id)), share_id)
+
+    async def list_shares(self, path: str = "") -> list[RemoteShare]:
+        shares = await self._call(lambda: self._nc.files.sharing.get_list(path=path), path)
+        return [self._remote_share(s) for s in shares]
+
+    # Directory ------------------------------------------------------------------------
+
+    async def _sharees(self, name: str) -> dict[str, Any]:
+        params = {"search": name, "itemType": "file", "lookup": "false", "perPage": "20"}
+        data = await self._call(lambda: self._nc.ocs("GET", SHAREES, params=params), name)
+        exact = data.get("exact", {}) if isinstance(data, dict) else {}
+        return exact if isinstance(exact, dict) else {}
+
+    async def _exact(self, name: str, section: str) -> str | None:
+        wanted = name.lower()
+        for entry in (await self._sharees(name)).get(section, []):
+            value = str(entry.get("value", {}).get("shareWith", ""))
+            if value.lower() == wanted:
+                return value
+        return None
+
+    async def find_user(self, name: str) -> str | None:
+        """The Nextcloud account id with exactly this name, through the sharee search."""
+        return await self._exact(name, "users")
+
+    async def find_group(self, name: str) -> str | None:
+        return await self._exact(name, "groups")
