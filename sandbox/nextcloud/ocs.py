@@ -53,6 +53,7 @@ def user_data(state: NextcloudState, account: Account, *, full: bool) -> dict[st
             "groups": state.directory.groups_of(account.uid),
             "language": "fr",
             "locale": "fr_FR",
+            "additional_mail": [],
             "phone": "",
             "address": "",
             "website": "",
