@@ -108,29 +108,31 @@ async def group_members(request: web.Request) -> web.Response:
     return ocs_ok(request, {"users": sorted(members)})
 
 
+def _sharee(label: str, share_type: int, share_with: str) -> dict[str, Any]:
+    return {"label": label, "value": {"shareType": share_type, "shareWith": share_with}}
+
+
 @routes.get(f"{V12}/apps/files_sharing/api/v1/sharees")
 async def sharees(request: web.Request) -> web.Response:
-    """The Files app's recipient search: users and groups matching `search`."""
+    """The Files app's recipient search: users and groups matching `search`, exact first."""
     state = state_of(request)
     me = request[ACCOUNT_KEY].uid
     search = request.query.get("search", "").lower()
-    users = [
-        {"label": acc.display_name, "subline": "", "icon": "icon-user",
-         "value": {"shareType": 0, "shareWith": uid},
-         "shareWithDisplayNameUnique": acc.email or uid, "status": []}
+    users: dict[str, dict[str, Any]] = {
+        uid: {**_sharee(acc.display_name, 0, uid), "subline": "", "icon": "icon-user",
+              "shareWithDisplayNameUnique": acc.email or uid, "status": []}
         for uid, acc in sorted(state.directory.accounts.items())
         if uid != me and (search in uid.lower() or search in acc.display_name.lower())
-    ]
-    groups = [{"label": gid, "value": {"shareType": 1, "shareWith": gid}}
-              for gid in sorted(state.directory.groups) if search in gid.lower()]
-    exact_users = [u for u in users if u["value"]["shareWith"] == search]  # type: ignore[index]
-    exact_groups = [g for g in groups if g["value"]["shareWith"] == search]  # type: ignore[index]
+    }
+    groups = {gid: _sharee(gid, 1, gid) for gid in sorted(state.directory.groups)
+              if search in gid.lower()}
     empty: dict[str, list[Any]] = {"remotes": [], "remote_groups": [], "emails": [],
                                    "circles": [], "rooms": [], "deck": []}
     return ocs_ok(request, {
-        "exact": {"users": exact_users, "groups": exact_groups, **empty},
-        "users": [u for u in users if u not in exact_users],
-        "groups": [g for g in groups if g not in exact_groups],
+        "exact": {"users": [v for k, v in users.items() if k == search],
+                  "groups": [v for k, v in groups.items() if k == search], **empty},
+        "users": [v for k, v in users.items() if k != search],
+        "groups": [v for k, v in groups.items() if k != search],
         **empty, "lookup": [], "lookupEnabled": False,
     })
 

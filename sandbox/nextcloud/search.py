@@ -64,6 +64,15 @@ def _like(pattern: str, value: str) -> bool:
     return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL) is not None
 
 
+def _ordered(value: object, literal: object) -> int:
+    """-1/0/1 for ints or datetimes; anything else cannot be ordered in DAV search."""
+    if isinstance(value, int) and isinstance(literal, int):
+        return (value > literal) - (value < literal)
+    if isinstance(value, datetime) and isinstance(literal, datetime):
+        return (value > literal) - (value < literal)
+    raise SearchError("Ordered comparison on a non-ordered property")
+
+
 def _comparison(op: str, elem: ElementTree.Element) -> Predicate:
     prop_el = elem.find(f"{D}prop")
     literal_el = elem.find(f"{D}literal")
@@ -77,14 +86,11 @@ def _comparison(op: str, elem: ElementTree.Element) -> Predicate:
         if op == "like":
             return _like(raw, str(value))
         literal = _literal(raw, value)
-        ops: dict[str, Callable[[object, object], bool]] = {
-            "eq": lambda a, b: a == b,
-            "gt": lambda a, b: a > b,  # type: ignore[operator]
-            "gte": lambda a, b: a >= b,  # type: ignore[operator]
-            "lt": lambda a, b: a < b,  # type: ignore[operator]
-            "lte": lambda a, b: a <= b,  # type: ignore[operator]
-        }
-        return ops[op](value, literal)
+        if op == "eq":
+            return value == literal
+        ordered = _ordered(value, literal)
+        return {"gt": ordered > 0, "gte": ordered >= 0, "lt": ordered < 0,
+                "lte": ordered <= 0}[op]
 
     return check
 

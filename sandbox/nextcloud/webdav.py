@@ -198,11 +198,11 @@ async def search_endpoint(request: web.Request) -> web.StreamResponse:
         if query.user != account_of(request).uid:
             raise TreeError(404, "Search scope not found")
         scope = state.tree.require(query.user, query.path)
+        found = [n for n in scope.walk() if n is not scope and query.where(n)]
     except SearchError as exc:
         return dav_error(request, 400, str(exc))
     except TreeError as exc:
         return dav_error(request, exc.status, exc.message)
-    found = [n for n in scope.walk() if n is not scope and query.where(n)]
     body = render_nodes(state, found, query.props or list(davxml.DEFAULT_PROPS))
     return web.Response(status=207, body=body.encode(),
                         headers={"Content-Type": 'application/xml; charset="utf-8"'})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from nc_py_api import AsyncNextcloud, NextcloudException
@@ -193,3 +194,13 @@ async def test_wrong_app_password_is_401(make_nc: NcFactory) -> None:
     with pytest.raises(NextcloudException) as err:
         await intruder.files.listdir()
     assert err.value.status_code == 401
+
+
+async def test_find_by_modification_time_and_mime(nc: AsyncNextcloud) -> None:
+    await nc.files.upload("Partage/photo.png", b"\x89PNG")
+    await nc.files.upload("Partage/texte.txt", b"t")
+    recent = await nc.files.find(
+        ["gt", "last_modified", datetime.now(UTC) - timedelta(minutes=5)], path="Partage")
+    assert {n.name for n in recent} == {"photo.png", "texte.txt"}
+    images = await nc.files.find(["like", "mime", "image/%"])
+    assert [n.name for n in images] == ["photo.png"]
