@@ -134,6 +134,13 @@ class WekanSettings(BaseModel):
         description="List titles treated as the done column",
     )
     request_timeout_seconds: float = Field(15.0, gt=0, description="Timeout of one call")
+    polling: bool = Field(
+        True, description="Poll linked boards for card events (Wekan's webhooks cannot reach "
+        "a bot on a private network); harmless next to webhooks, nothing is told twice"
+    )
+    max_concurrent_requests: int = Field(
+        4, ge=1, le=64, description="Calls to Wekan in flight at once (it has no rate limit)"
+    )
 
 
 class RateLimitSettings(BaseModel):

@@ -1,0 +1,131 @@
+"""Kanban boards as the core sees them (Wekan behind it); no vendor wire format here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class BoardList:
+    id: str
+    title: str
+    # Newest change of the list itself and of the cards in it: lets a poller skip reads.
+    modified_at: str | None = None
+    cards_modified_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: str
+    board_id: str
+    list_id: str
+    title: str
+    due_at: datetime | None = None
+    assignees: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    archived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    username: str
+    display_name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    MOVED = "moved"
+    COMMENTED = "commented"
+    DUE_CHANGED = "due_changed"
+    ARCHIVED = "archived"
+
+
+@dataclass(frozen=True, slots=True)
+class BoardEvent:
+    """Something a person did on a board, as told by the board server (ids, never prose)."""
+
+    kind: EventKind
+    board_id: str
+    card_id: str
+    actor_username: str | None = None
+    actor_name: str | None = None
+    list_id: str | None = None
+    old_list_id: str | None = None
+    comment: str | None = None
+    key: str = field(default="", compare=False)
+
+
+class BoardsError(Exception):
+    """A board operation that cannot be done as asked."""
+
+
+class NotFound(BoardsError):
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"{kind} not found: {key}")
+        self.kind = kind
+        self.key = key
+
+
+class WriteNotApplied(BoardsError):
+    """The server acknowledged a write and did not perform it (Wekan does that)."""
+
+    def __init__(self, what: str, detail: str = "") -> None:
+        super().__init__(f"{what} not applied {detail}".strip())
+        self.what = what
+
+
+class BoardPort(Protocol):
+    service_label: ClassVar[str]
+
+    async def bot_boards(self) -> list[Board]:
+        """Boards the bot account is an active member of."""
+        ...
+
+    async def board(self, board_id: str) -> Board: ...
+
+    async def lists(self, board_id: str) -> list[BoardList]: ...
+
+    async def cards(self, board_id: str) -> list[Card]:
+        """Every open (non-archived) card of the board."""
+        ...
+
+    async def card(self, card_id: str) -> Card:
+        """One card, archived or not; NotFound when it does not exist."""
+        ...
+
+    async def person(self, username: str) -> Person: ...
+
+    async def person_by_id(self, person_id: str) -> Person: ...
+
+    async def ensure_member(self, board_id: str, person: Person) -> None: ...
+
+    async def create_card(
+        self,
+        board_id: str,
+        list_id: str,
+        title: str,
+        *,
+        assignees: tuple[Person, ...] = (),
+        due_at: datetime | None = None,
+        description: str = "",
+    ) -> Card:
+        """Creates the card and checks that list, assignees and due date stuck."""
+        ...
+
+    async def move_card(self, card: Card, list_id: str) -> Card:
+        """Moves within the board and checks that the card really changed list."""
+        ...

@@ -1,0 +1,180 @@
+"""Room↔board links, board snapshots for polling, and webhook events already handled."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import DateTime, String, Text, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store.database import Database
+from bot.store.tables import Base, utcnow
+
+
+class BoardLinkRow(Base):
+    __tablename__ = "board_links"
+
+    room_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    board_id: Mapped[str] = mapped_column(String(64), index=True)
+    board_title: Mapped[str] = mapped_column(String(255))
+    linked_by: Mapped[str] = mapped_column(String(64))
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BoardSnapshotRow(Base):
+    __tablename__ = "board_snapshots"
+
+    board_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lists: Mapped[str] = mapped_column(Text)
+    cards: Mapped[str] = mapped_column(Text)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BoardEventRow(Base):
+    __tablename__ = "board_events_seen"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedBoard:
+    room_id: str
+    board_id: str
+    board_title: str
+
+
+class BoardLinks:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def link(self, room_id: str, board_id: str, title: str, user_id: str) -> None:
+        async with self._db.session() as session:
+            row = await session.get(BoardLinkRow, room_id)
+            if row is None:
+                session.add(BoardLinkRow(room_id=room_id, board_id=board_id, board_title=title,
+                                         linked_by=user_id, linked_at=utcnow()))
+                return
+            row.board_id, row.board_title = board_id, title
+            row.linked_by, row.linked_at = user_id, utcnow()
+
+    async def board_for(self, room_id: str) -> LinkedBoard | None:
+        async with self._db.session() as session:
+            row = await session.get(BoardLinkRow, room_id)
+        return LinkedBoard(row.room_id, row.board_id, row.board_title) if row else None
+
+    async def rooms_for(self, board_id: str) -> list[str]:
+        query = select(BoardLinkRow.room_id).where(BoardLinkRow.board_id == board_id)
+        async with self._db.session() as session:
+            return sorted((await session.scalars(query)).all())
+
+    async def all(self) -> list[LinkedBoard]:
+        async with self._db.session() as session:
+            rows = (await session.scalars(select(BoardLinkRow))).all()
+        return [LinkedBoard(r.room_id, r.board_id, r.board_title) for r in rows]
+
+    async def unlink(self, room_id: str) -> bool:
+        async with self._db.session() as session:
+            result = await session.execute(
+                delete(BoardLinkRow).where(BoardLinkRow.room_id == room_id)
+            )
+        return bool(getattr(result, "rowcount", 0))
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    list_id: str
+    title: str
+    due_at: str | None = None
+
+
+@dataclass
+class Snapshot:
+    """What the bot last knew of a board: per-list change markers and each open card."""
+
+    board_id: str
+    lists: dict[str, str] = field(default_factory=dict)
+    cards: dict[str, CardState] = field(default_factory=dict)
+
+
+def _cards_json(cards: dict[str, CardState]) -> str:
+    return json.dumps({k: [v.list_id, v.title, v.due_at] for k, v in cards.items()},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _cards_from(text: str) -> dict[str, CardState]:
+    return {k: CardState(v[0], v[1], v[2]) for k, v in json.loads(text).items()}
+
+
+class BoardSnapshots:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def get(self, board_id: str) -> Snapshot | None:
+        async with self._db.session() as session:
+            row = await session.get(BoardSnapshotRow, board_id)
+        if row is None:
+            return None
+        return Snapshot(board_id, json.loads(row.lists), _cards_from(row.cards))
+
+    async def save(self, snapshot: Snapshot) -> None:
+        lists = json.dumps(snapshot.lists, separators=(",", ":"))
+        async with self._db.session() as session:
+            row = await session.get(BoardSnapshotRow, snapshot.board_id)
+            if row is None:
+                session.add(BoardSnapshotRow(board_id=snapshot.board_id, lists=lists,
+                                             cards=_cards_json(snapshot.cards),
+                                             taken_at=utcnow()))
+                return
+            row.lists, row.cards, row.taken_at = lists, _cards_json(snapshot.cards), utcnow()
+
+    async def record_card(self, board_id: str, card_id: str, state: CardState | None) -> None:
+        """Something the bot did or already announced: the next poll must not report it.
+
+        `None` forgets the card (archived). Without a snapshot there is nothing to update:
+        the first poll takes the board as it is.
+        """
+        async with self._db.session() as session:
+            row = await session.get(BoardSnapshotRow, board_id, with_for_update=True)
+            if row is None:
+                return
+            cards = _cards_from(row.cards)
+            if state is None:
+                cards.pop(card_id, None)
+            else:
+                cards[card_id] = state
+            row.cards = _cards_json(cards)
+
+
+class BoardEventLog:
+    """Webhook deliveries carry no id: the same activity sent by two hooks is told once."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def claim(self, key: str, now: datetime, window: timedelta) -> bool:
+        try:
+            async with self._db.session() as session:
+                row = await session.get(BoardEventRow, key, with_for_update=True)
+                if row is None:
+                    session.add(BoardEventRow(key=key, seen_at=now))
+                    return True
+                if _aware(row.seen_at) > now - window:
+                    return False
+                row.seen_at = now
+                return True
+        except IntegrityError:
+            return False
+
+    async def forget_older_than(self, age: timedelta) -> None:
+        async with self._db.session() as session:
+            await session.execute(delete(BoardEventRow).where(BoardEventRow.seen_at
+                                                              < utcnow() - age))

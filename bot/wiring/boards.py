@@ -1,0 +1,55 @@
+"""PLANIFIONS: /kanban, /tache, /taches, the Wekan webhook endpoint and the board poller."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.ports.boards import BoardEvent, BoardPort
+from bot.runtime import Runtime
+from bot.store.boards import BoardEventLog, BoardLinks, BoardSnapshots
+from commands.kanban import BoardWatch, router
+from integrations.wekan import WekanBoards, WekanSession
+from integrations.wekan.webhook import WekanWebhook
+
+WEBHOOK_PATH = "/hooks/wekan"
+SEEN_RETENTION = timedelta(days=2)
+
+
+async def _ignore(_event: BoardEvent) -> None:
+    """Wekan is not configured: an authenticated event has nowhere to go."""
+
+
+async def install(runtime: Runtime) -> None:
+    settings, database = runtime.settings.wekan, runtime.database
+    runtime.routers.append(router)
+    links, snapshots = BoardLinks(database), BoardSnapshots(database)
+    seen = BoardEventLog(database)
+    runtime.services.register(BoardLinks, links)
+    runtime.services.register(BoardSnapshots, snapshots)
+    runtime.services.register(BoardEventLog, seen)
+    token = settings.webhook_token.get_secret_value() if settings.webhook_token else None
+    webhook = WekanWebhook(token, _ignore)
+    runtime.web.router.add_post(WEBHOOK_PATH, webhook)
+
+    async def prune() -> None:
+        await seen.forget_older_than(SEEN_RETENTION)
+
+    runtime.scheduler.every("wekan-events-prune", 3600, prune)
+    if not (settings.url and settings.username and settings.password):
+        runtime.on_stop.append(webhook.drain)
+        return
+    boards = WekanBoards(WekanSession(
+        str(settings.url), settings.username, settings.password.get_secret_value(),
+        timeout_seconds=settings.request_timeout_seconds,
+        concurrency=settings.max_concurrent_requests,
+    ))
+    runtime.services.register(BoardPort, boards)  # type: ignore[type-abstract]
+    watch = BoardWatch(
+        boards=boards, links=links, snapshots=snapshots, seen=seen, chat=runtime.chat,
+        catalogs=runtime.catalogs, settings=runtime.settings, clock=runtime.clock,
+    )
+    runtime.services.register(BoardWatch, watch)
+    webhook.handle = watch.on_webhook
+    runtime.on_stop += [boards.close, webhook.drain]  # stop hooks run last first
+    if settings.polling:
+        runtime.scheduler.every("wekan-poll", settings.poll_interval_seconds, watch.poll_all)

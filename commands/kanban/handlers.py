@@ -1,0 +1,231 @@
+"""/kanban, /tache and /taches: the room's board from chat (PLANIFIONS)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from bot.context import Context
+from bot.dates import parse_datetime
+from bot.errors import ArgumentError, UserFacingError
+from bot.i18n import N_
+from bot.ports.boards import BoardList, Card, Person, WriteNotApplied
+from bot.routing import Router, argument, option
+from bot.store.boards import BoardLinks
+from commands.kanban import resolve
+from commands.kanban.text import card_label, safe, short_ids
+from commands.kanban.watch import BoardWatch
+
+router = Router()
+MAX_TITLE = 255
+MAX_LISTED = 30
+
+_NOT_APPLIED = {
+    "list": N_("Wekan did not put the card in the list I asked for; please check the board."),
+    "assignees": N_("Wekan dropped the assignee of the card; please check the board."),
+    "due date": N_("Wekan did not keep the due date of the card; please check the board."),
+    "move": N_("Wekan acknowledged the move but the card did not change list; please check "
+               "the board."),
+    "membership": N_("Wekan did not add the person to the board; please check the board."),
+}
+
+
+def _not_applied(error: WriteNotApplied) -> UserFacingError:
+    return UserFacingError(_NOT_APPLIED.get(error.what, _NOT_APPLIED["move"]))
+
+
+def _when(ctx: Context, moment: datetime) -> str:
+    return ctx.translator.datetime(moment.astimezone(ctx.settings.tz), "short")
+
+
+@router.command(
+    "kanban",
+    aliases=("board",),
+    help=N_("Summary of the Wekan board linked to this room"),
+    examples=("/kanban", "/kanban lier Équipe projet"),
+)
+async def kanban(ctx: Context) -> None:
+    linked = await resolve.linked_board(ctx)
+    port = resolve.board_port(ctx)
+    lists, cards = await port.lists(linked.board_id), await port.cards(linked.board_id)
+    per_list = Counter(c.list_id for c in cards)
+    done = {x.id for x in lists if x.title.casefold() in _done_names(ctx)}
+    now = ctx.clock.now()
+    late = sorted((c for c in cards if c.due_at and c.due_at < now and c.list_id not in done),
+                  key=lambda c: c.due_at or now)
+    shorts = short_ids(c.id for c in cards)
+    title = "**" + safe(linked.board_title) + "**"
+    lines = [ctx.tn("{board}: {count} open card", "{board}: {count} open cards", len(cards),
+                    board=title)]
+    lines += [f"• {safe(x.title)}: {ctx.translator.number(per_list[x.id])}" for x in lists]
+    if late:
+        lines.append(ctx.tn("{count} overdue card:", "{count} overdue cards:", len(late)))
+        lines += [
+            f"• {card_label(c.title, c.id, shorts[c.id])}, "
+            + ctx.t("due {due}", due=_when(ctx, c.due_at or now))
+            for c in late[:MAX_LISTED]
+        ]
+    else:
+        lines.append(ctx.t("No overdue card."))
+    await ctx.reply("\n".join(lines))
+
+
+@router.command(
+    "lier",
+    aliases=("link",),
+    parent="kanban",
+    help=N_("Link this room to a Wekan board I am a member of"),
+    examples=("/kanban lier Équipe projet",),
+)
+@argument("tableau", greedy=True, metavar=N_("board"), help=N_("title or id of the board"))
+async def lier(ctx: Context, tableau: str) -> None:
+    board = await resolve.board_by_name(ctx, tableau)
+    watch = ctx.services.optional(BoardWatch)
+    if watch is not None:
+        await watch.baseline(board.id)  # events from now on are told, not the board's past
+    await ctx.service(BoardLinks).link(ctx.room.id, board.id, board.title, ctx.user.id)
+    title = "**" + safe(board.title) + "**"
+    await ctx.reply(ctx.t(
+        "This room is now linked to the board {board}: /tache creates cards there, and its "
+        "card events will be posted here.", board=title,
+    ))
+
+
+def _done_names(ctx: Context) -> set[str]:
+    return {name.casefold() for name in ctx.settings.wekan.done_list_names}
+
+
+def _split_title(words: str) -> tuple[str, list[str]]:
+    title = [w for w in words.split() if not (w.startswith("@") and len(w) > 1)]
+    people = [w for w in words.split() if w.startswith("@") and len(w) > 1]
+    return " ".join(title), people
+
+
+def _due(ctx: Context, words: list[str]) -> datetime | None:
+    if not words:
+        return None
+    typed = " ".join(words)
+    found = parse_datetime(typed, ctx.clock.now(), ctx.settings.tz)
+    if found is None:
+        raise ArgumentError(N_("I cannot read the date {when}."), when=safe(typed))
+    return found
+
+
+@router.command(
+    "tache",
+    aliases=("task",),
+    help=N_("Create a card on the Wekan board linked to this room"),
+    examples=(
+        "/tache Appeler la préfecture @marie --echeance demain",
+        '/tache Relire le rapport --liste "En cours"',
+        "/tache fait 3xK9pQ",
+    ),
+)
+@argument("titre", greedy=True, metavar=N_("title"),
+          help=N_("the card title; @someone assigns it"))
+@option("echeance", aliases=("due",), multiple=True, metavar=N_("when"),
+        help=N_("due date, e.g. demain 14h"))
+@option("liste", aliases=("list",), multiple=True, metavar=N_("list"),
+        help=N_("list of the card (the first list by default)"))
+async def tache(ctx: Context, titre: str, echeance: list[str], liste: list[str]) -> None:
+    title, mentioned = _split_title(titre)
+    if not title:
+        raise ArgumentError(N_("Missing argument: {argument}."), argument=ctx.t("title"))
+    if len(title) > MAX_TITLE:
+        raise ArgumentError(N_("A card title has at most {count} characters."), count=MAX_TITLE)
+    due_at = _due(ctx, echeance)
+    linked = await resolve.linked_board(ctx)
+    port = resolve.board_port(ctx)
+    target = resolve.list_by_name(await port.lists(linked.board_id),
+                                  " ".join(liste) or None, linked.board_title)
+    people = [await resolve.person(ctx, name) for name in dict.fromkeys(mentioned)]
+    try:
+        for someone in people:
+            await port.ensure_member(linked.board_id, someone)
+        card = await port.create_card(linked.board_id, target.id, title,
+                                      assignees=tuple(people), due_at=due_at)
+    except WriteNotApplied as exc:
+        raise _not_applied(exc) from exc
+    await _record(ctx, card)
+    await ctx.reply(_created(ctx, card, target, linked.board_title, people))
+
+
+def _created(ctx: Context, card: Card, target: BoardList, board: str,
+             people: list[Person]) -> str:
+    lines = [ctx.t("Card {card} created in {list} on {board}.", card=card_label(card.title,
+                   card.id), list=safe(target.title), board=safe(board))]
+    if people:
+        lines.append(ctx.t("Assigned to {people}.",
+                           people=", ".join(safe(p.label) for p in people)))
+    if card.due_at:
+        lines.append(ctx.t("Due {due}.", due=_when(ctx, card.due_at)))
+    return "\n".join(lines)
+
+
+async def _record(ctx: Context, card: Card) -> None:
+    watch = ctx.services.optional(BoardWatch)
+    if watch is not None:
+        await watch.record(card)
+
+
+@router.command(
+    "fait",
+    aliases=("done",),
+    parent="tache",
+    help=N_("Move a card to the done list"),
+    examples=("/tache fait 3xK9pQ",),
+)
+@argument("carte", metavar=N_("card"), help=N_("the card id that /taches shows"))
+async def fait(ctx: Context, carte: str) -> None:
+    linked = await resolve.linked_board(ctx)
+    port = resolve.board_port(ctx)
+    card = resolve.card_by_short_id(await port.cards(linked.board_id), carte)
+    done = resolve.done_list(await port.lists(linked.board_id),
+                             ctx.settings.wekan.done_list_names, linked.board_title)
+    label = card_label(card.title, card.id)
+    if card.list_id == done.id:
+        await ctx.reply(ctx.t("Card {card} is already in {list}.", card=label,
+                              list=safe(done.title)))
+        return
+    try:
+        moved = await port.move_card(card, done.id)
+    except WriteNotApplied as exc:
+        raise _not_applied(exc) from exc
+    await _record(ctx, moved)
+    await ctx.reply(ctx.t("Card {card} moved to {list}.", card=label, list=safe(done.title)))
+
+
+@router.command(
+    "taches",
+    aliases=("tasks",),
+    help=N_("Open cards of a person on the linked boards (yours by default)"),
+    examples=("/taches", "/taches @marie"),
+)
+@argument("qui", required=False, metavar=N_("person"), help=N_("@username"))
+async def taches(ctx: Context, qui: str | None) -> None:
+    linked = await ctx.service(BoardLinks).all()
+    if not linked:
+        raise UserFacingError(resolve.NOT_LINKED)
+    someone = await resolve.person(ctx, qui or ctx.user.username)
+    port, done_names, lines = resolve.board_port(ctx), _done_names(ctx), []
+    titles = {link.board_id: link.board_title for link in linked}
+    for board_id, board_title in sorted(titles.items(), key=lambda item: item[1]):
+        lists = {x.id: x.title for x in await port.lists(board_id)}
+        cards = await port.cards(board_id)
+        shorts = short_ids(c.id for c in cards)
+        mine = [c for c in cards if someone.id in c.assignees + c.members
+                and lists.get(c.list_id, "").casefold() not in done_names]
+        mine.sort(key=lambda c: (c.due_at is None, c.due_at or ctx.clock.now()))
+        for card in mine[:MAX_LISTED]:
+            line = f"• {card_label(card.title, card.id, shorts[card.id])} — " \
+                   f"{safe(lists.get(card.list_id, '?'))}, {safe(board_title)}"
+            if card.due_at:
+                line += ", " + ctx.t("due {due}", due=_when(ctx, card.due_at))
+            lines.append(line)
+    if not lines:
+        await ctx.reply(ctx.t("{person} has no open card on the linked boards.",
+                              person=safe(someone.label)))
+        return
+    header = ctx.tn("{person}: {count} open card", "{person}: {count} open cards", len(lines),
+                    person=safe(someone.label))
+    await ctx.reply("\n".join([header, *lines]))

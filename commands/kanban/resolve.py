@@ -1,0 +1,105 @@
+"""From what people type to board objects: the linked board, lists, people, card ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.context import Context
+from bot.errors import ArgumentError, UserFacingError
+from bot.i18n import N_
+from bot.ports.boards import Board, BoardList, BoardPort, Card, NotFound, Person
+from bot.store.boards import BoardLinks, LinkedBoard
+from commands.kanban.text import MIN_TYPED_ID, safe, short_ids
+
+NOT_LINKED = N_("This room is not linked to a Wekan board yet. Run /kanban lier <board> first.")
+
+
+def board_port(ctx: Context) -> BoardPort:
+    # A Protocol is abstract to mypy; the registry is keyed by it all the same.
+    port: Any = BoardPort
+    found: BoardPort = ctx.service(port)
+    return found
+
+
+async def linked_board(ctx: Context) -> LinkedBoard:
+    linked = await ctx.service(BoardLinks).board_for(ctx.room.id)
+    if linked is None:
+        raise UserFacingError(NOT_LINKED)
+    return linked
+
+
+async def board_by_name(ctx: Context, wanted: str) -> Board:
+    """A board the bot belongs to, by id or by title (case does not matter)."""
+    boards = await board_port(ctx).bot_boards()
+    key = wanted.strip().casefold()
+    found = [b for b in boards if b.id == wanted.strip() or b.title.casefold() == key]
+    if found:
+        return found[0]
+    if not boards:
+        raise UserFacingError(N_("I am not a member of any Wekan board. Add me to the board "
+                                 "first."))
+    raise UserFacingError(
+        N_("I am not a member of a board called {board}. Add me to it in Wekan, or choose one "
+           "of: {boards}."),
+        board=safe(wanted), boards=", ".join(safe(b.title) for b in boards),
+    )
+
+
+def list_by_name(lists: list[BoardList], wanted: str | None, board_title: str) -> BoardList:
+    if not lists:
+        raise UserFacingError(N_("The board {board} has no list yet."), board=safe(board_title))
+    if wanted is None:
+        return lists[0]
+    key = wanted.strip().casefold()
+    for found in lists:
+        if found.title.casefold() == key or found.id == wanted:
+            return found
+    raise UserFacingError(
+        N_("There is no list {list} on the board {board}. Lists: {lists}."),
+        list=safe(wanted), board=safe(board_title), lists=", ".join(safe(x.title) for x in lists),
+    )
+
+
+def done_list(lists: list[BoardList], names: list[str], board_title: str) -> BoardList:
+    wanted = [name.casefold() for name in names]
+    for name in wanted:
+        for found in lists:
+            if found.title.casefold() == name:
+                return found
+    raise UserFacingError(
+        N_("The board {board} has no done list (I look for: {names})."),
+        board=safe(board_title), names=", ".join(names),
+    )
+
+
+async def person(ctx: Context, username: str) -> Person:
+    name = username.lstrip("@")
+    if not name or name.lower() in ("all", "here", "everyone"):
+        raise ArgumentError(N_("Cards are assigned to one person at a time, not to @{user}."),
+                            user=safe(name))
+    try:
+        return await board_port(ctx).person(name)
+    except NotFound:
+        raise UserFacingError(
+            N_("@{user} has no Wekan account (I look for the same username as in the chat)."),
+            user=safe(name),
+        ) from None
+
+
+def card_by_short_id(cards: list[Card], typed: str) -> Card:
+    typed = typed.strip().lstrip("#")
+    if len(typed) < MIN_TYPED_ID:
+        raise ArgumentError(N_("A card id has at least {count} characters."), count=MIN_TYPED_ID)
+    matches = [c for c in cards if c.id.startswith(typed)]
+    if not matches:  # people retype ids in any case; Meteor ids are mixed-case
+        matches = [c for c in cards if c.id.lower().startswith(typed.lower())]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UserFacingError(N_("No open card has the id {card}. /taches shows the ids."),
+                              card=safe(typed))
+    shorts = short_ids(c.id for c in cards)
+    raise UserFacingError(
+        N_("The id {card} names several cards: {cards}. Type more characters."),
+        card=safe(typed), cards=", ".join(shorts[c.id] for c in matches),
+    )

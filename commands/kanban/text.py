@@ -1,0 +1,50 @@
+"""Echoing board text into chat safely, and short card ids that stay unambiguous."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+SHORT_ID = 6
+MIN_TYPED_ID = 4
+MAX_ECHO = 160
+_MARKDOWN = re.compile(r"([*_~`\\\[\]|>])")
+_ZERO_WIDTH = "\u200b"
+
+
+def safe(text: str, limit: int = MAX_ECHO) -> str:
+    """Text from the board shown in a room: capped, Markdown escaped, mentions defused."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = _MARKDOWN.sub(r"\\\1", text)
+    # No @all/@here (nor anyone else) gets pinged by a card title or a comment.
+    return text.replace("@", "@" + _ZERO_WIDTH)
+
+
+def short_ids(card_ids: Iterable[str]) -> dict[str, str]:
+    """The shortest prefix (at least SHORT_ID long) that names each card alone."""
+    ids = sorted(set(card_ids))
+    found: dict[str, str] = {}
+    for index, card_id in enumerate(ids):
+        neighbours = ids[max(index - 1, 0): index] + ids[index + 1: index + 2]
+        common = max((_common(card_id, other) for other in neighbours), default=0)
+        found[card_id] = card_id[: max(SHORT_ID, common + 1)]
+    return found
+
+
+def short_id(card_id: str) -> str:
+    return card_id[:SHORT_ID]
+
+
+def _common(first: str, second: str) -> int:
+    length = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        length += 1
+    return length
+
+
+def card_label(title: str, card_id: str, short: str | None = None) -> str:
+    return f"\"{safe(title)}\" ({short or short_id(card_id)})"

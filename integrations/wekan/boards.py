@@ -1,0 +1,170 @@
+"""`BoardPort` on Wekan: user resolution with a cache, and write-then-verify on every write.
+
+Wekan acknowledges some writes without doing them (spec wekan.md §5.2, §5.7): a PUT on a wrong
+list id answers `200 {_id}`, non-member assignees are silently dropped, dates were ignored on
+create by older versions. Each write is therefore read back and compared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from bot.ports.boards import Board, BoardList, Card, NotFound, Person, WriteNotApplied
+from integrations.wekan import convert
+from integrations.wekan.client import WekanClient
+from integrations.wekan.errors import SERVICE, WekanNotFound, WekanUnavailable
+from integrations.wekan.session import WekanSession
+
+DATE_TOLERANCE = timedelta(seconds=1)
+
+
+class WekanBoards:
+    service_label: ClassVar[str] = SERVICE
+
+    def __init__(self, session: WekanSession) -> None:
+        self.session = session
+        self.client = WekanClient(session)
+        self._by_username: dict[str, Person] = {}
+        self._by_id: dict[str, Person] = {}
+
+    async def close(self) -> None:
+        await self.session.close()
+
+    async def bot_boards(self) -> list[Board]:
+        docs = await self.client.user_boards(await self.session.user_id())
+        return [Board(str(d["_id"]), str(d.get("title") or "")) for d in docs]
+
+    async def board(self, board_id: str) -> Board:
+        try:
+            doc = await self.client.board(board_id)
+        except WekanNotFound as exc:
+            raise NotFound("board", board_id) from exc
+        return Board(str(doc["_id"]), str(doc.get("title") or ""))
+
+    async def lists(self, board_id: str) -> list[BoardList]:
+        try:
+            docs = await self.client.lists(board_id)
+        except WekanNotFound as exc:
+            raise NotFound("board", board_id) from exc
+        return [convert.board_list(d) for d in docs]
+
+    async def cards(self, board_id: str) -> list[Card]:
+        """One read per swimlane gives every open card with its list (§3.1 "digests")."""
+        lanes = await self.client.swimlanes(board_id)
+        per_lane = await asyncio.gather(
+            *(self.client.swimlane_cards(board_id, str(lane["_id"])) for lane in lanes)
+        )
+        return [convert.card(doc, board_id) for docs in per_lane for doc in docs]
+
+    async def card(self, card_id: str) -> Card:
+        try:
+            return convert.card(await self.client.card(card_id))
+        except WekanNotFound as exc:
+            raise NotFound("card", card_id) from exc
+
+    async def person(self, username: str) -> Person:
+        wanted = username.lstrip("@")
+        cached = self._by_username.get(wanted.lower())
+        if cached is not None:
+            return cached
+        try:
+            found = convert.person(await self.client.user(wanted))
+        except WekanNotFound as exc:
+            raise NotFound("person", wanted) from exc
+        if found.username.lower() != wanted.lower():  # the route also accepts ids
+            raise NotFound("person", wanted)
+        return self._remember(found)
+
+    async def person_by_id(self, person_id: str) -> Person:
+        cached = self._by_id.get(person_id)
+        if cached is not None:
+            return cached
+        try:
+            return self._remember(convert.person(await self.client.user(person_id)))
+        except WekanNotFound as exc:
+            raise NotFound("person", person_id) from exc
+
+    def _remember(self, person: Person) -> Person:
+        self._by_username[person.username.lower()] = person
+        self._by_id[person.id] = person
+        return person
+
+    async def ensure_member(self, board_id: str, person: Person) -> None:
+        if await self._is_active_member(board_id, person.id):
+            return
+        await self.client.add_member(board_id, person.id)
+        if not await self._is_active_member(board_id, person.id):
+            raise WriteNotApplied("membership", f"{person.username} on {board_id}")
+
+    async def _is_active_member(self, board_id: str, person_id: str) -> bool:
+        try:
+            doc = await self.client.board(board_id)
+        except WekanNotFound as exc:
+            raise NotFound("board", board_id) from exc
+        members = doc.get("members") if isinstance(doc.get("members"), list) else []
+        return any(
+            isinstance(m, dict) and m.get("userId") == person_id and m.get("isActive", True)
+            for m in members or []
+        )
+
+    async def create_card(
+        self,
+        board_id: str,
+        list_id: str,
+        title: str,
+        *,
+        assignees: tuple[Person, ...] = (),
+        due_at: datetime | None = None,
+        description: str = "",
+    ) -> Card:
+        lanes = await self.client.swimlanes(board_id)
+        if not lanes:
+            raise NotFound("swimlane", board_id)
+        ids = [p.id for p in assignees]
+        body: dict[str, Any] = {
+            "title": title, "description": description, "swimlaneId": str(lanes[0]["_id"]),
+            "authorId": await self.session.user_id(),  # required ≤ v10.91, ignored after
+            "assignees": ids, "members": ids,
+        }
+        if due_at is not None:
+            body["dueAt"] = convert.iso(due_at)
+        card_id = await self.client.create_card(board_id, list_id, body)
+        card = await self.card(card_id)
+        if due_at is not None and not _same_moment(card.due_at, due_at):
+            # Dates are ignored on create before v9.65 (§5.6): set it again, then re-read.
+            await self.client.update_card(board_id, card.list_id, card_id,
+                                          {"dueAt": convert.iso(due_at)})
+            card = await self.card(card_id)
+        _verify_created(card, list_id, ids, due_at)
+        return card
+
+    async def move_card(self, card: Card, list_id: str) -> Card:
+        try:
+            await self.client.update_card(card.board_id, card.list_id, card.id,
+                                          {"listId": list_id})
+        except WekanUnavailable:
+            # Before v9.71 a move answered 500 after moving (#6423): the read-back decides.
+            moved = await self.card(card.id)
+            if moved.list_id != list_id:
+                raise
+            return moved
+        moved = await self.card(card.id)
+        if moved.list_id != list_id or moved.archived:
+            raise WriteNotApplied("move", f"{card.id} still in {moved.list_id}")
+        return moved
+
+
+def _same_moment(found: datetime | None, wanted: datetime) -> bool:
+    return found is not None and abs(found - wanted) < DATE_TOLERANCE
+
+
+def _verify_created(card: Card, list_id: str, assignees: list[str],
+                    due_at: datetime | None) -> None:
+    if card.list_id != list_id:
+        raise WriteNotApplied("list", card.id)
+    if not set(assignees) <= set(card.assignees):
+        raise WriteNotApplied("assignees", card.id)
+    if due_at is not None and not _same_moment(card.due_at, due_at):
+        raise WriteNotApplied("due date", card.id)
