@@ -66,8 +66,17 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return await handler(request)
 
 
+INVALID_QUERY = ("Invalid query, please check the syntax. API specifications are here: "
+                 "http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.")
+
+
 async def _ocs_call(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except OcsError as exc:
         return ocs_failure(request, exc.statuscode, exc.message)
+    except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
+        # Unknown OCS route: statuscode 998 and HTTP 404 on both versions (OC\OCS\ApiHelper).
+        response = ocs_failure(request, 998, INVALID_QUERY)
+        response.set_status(404)
+        return response

@@ -14,6 +14,7 @@ from . import share_rules as rules
 from .directory import Account, Directory
 from .envelope import OcsError
 from .policy import Policy
+from .share_json import render_share
 from .tree import FileTree, Node
 
 # Share20\Manager::generateToken: 15 chars of ISecureRandom::CHAR_HUMAN_READABLE
@@ -280,72 +281,7 @@ class ShareStore:
         except OcsError as exc:
             raise OcsError(400 if exc.statuscode == 403 else exc.statuscode, exc.message) from exc
 
-    # ---- JSON shape (§2.4) ---------------------------------------------------------------
-
     def to_json(self, share: Share, base_url: str, *, fresh: bool = False,
                 viewer: str | None = None) -> dict[str, Any]:
-        """`viewer` other than the owner sees the share at its mount point (`file_target`)."""
-        node = share.node
-        owner_name = self.directory.display_name(share.owner)
-        data: dict[str, Any] = {
-            "id": str(share.id),
-            "share_type": share.share_type,
-            "uid_owner": share.owner,
-            "displayname_owner": owner_name,
-            "permissions": share.permissions,
-            "can_edit": True,
-            "can_delete": True,
-            "stime": share.stime,
-            "parent": None,
-            "expiration": f"{share.expiration.isoformat()} 00:00:00" if share.expiration else None,
-            "token": share.token,
-            "uid_file_owner": node.owner,
-            "note": share.note,
-            "label": share.label,
-            "displayname_file_owner": self.directory.display_name(node.owner),
-            "path": "/" + (node.path if viewer in (None, share.owner) else node.name),
-            "item_type": "folder" if node.is_dir else "file",
-            "item_permissions": rules.node_permissions(node),
-            "is-mount-root": False,
-            "mount-type": "",
-            "mimetype": node.mime,
-            "has_preview": False,
-            "storage_id": f"home::{node.owner}",
-            "storage": self._storage_number(node.owner),
-            "item_source": node.fileid,
-            "file_source": node.fileid,
-            "file_parent": node.parent.fileid if node.parent else None,
-            "file_target": "/" + node.name,
-            "item_size": node.size,
-            "item_mtime": int(node.mtime.timestamp()),
-            "share_with": share.share_with,
-            "share_with_displayname": None,
-            "mail_send": 0,
-            "hide_download": 0,
-            "attributes": None,
-        }
-        if share.share_type == rules.LINK:
-            data.update({
-                "share_with": share.password_hash,
-                "share_with_displayname": "(Shared link)",
-                "password": share.password_hash,
-                "send_password_by_talk": share.send_password_by_talk,
-                "url": f"{base_url}/index.php/s/{share.token}",
-                "mail_send": 1,
-            })
-        elif share.share_type == rules.USER:
-            account = self.directory.accounts.get(share.share_with or "")
-            data["share_with_displayname"] = self.directory.display_name(share.share_with or "")
-            data["share_with_displayname_unique"] = (account.email if account else "") or (
-                share.share_with
-            )
-            if not fresh and not share.label:
-                data["label"] = None  # user shares read back from the database [run]
-        else:
-            data["share_with_displayname"] = share.share_with
-            if not fresh and not share.label:
-                data["label"] = None
-        return data
-
-    def _storage_number(self, uid: str) -> int:
-        return sorted(self.tree.homes).index(uid) + 1 if uid in self.tree.homes else 0
+        return render_share(share, self.directory, self.tree, base_url, fresh=fresh,
+                            viewer=viewer)

@@ -265,3 +265,27 @@ async def test_public_link_page_and_download(
                             allow_redirects=False)
     assert page[0] == 200 and download[2] == "public"
     assert protected[0] == 303
+
+
+async def test_share_update_accepts_a_form_body(
+    sandbox: NextcloudSandbox, http: aiohttp.ClientSession, bot_auth: dict[str, str]
+) -> None:
+    state = sandbox.state
+    state.tree.write("ensemble-bot", "Partage/f.txt", b"f")
+    share = state.shares.create(state.directory.accounts["ensemble-bot"],
+                                {"path": "Partage/f.txt", "shareType": "3"})
+    status, _, body = await fetch(
+        http, "PUT", sandbox.url + SHARES.format(v="v2") + f"/{share.id}?format=json",
+        data={"note": "à relire", "label": "rc"}, headers=OCS, auth=bot_auth)
+    data = json.loads(body)["ocs"]["data"]
+    assert status == 200 and (data["note"], data["label"]) == ("à relire", "rc")
+
+
+async def test_unknown_ocs_route_is_998_with_http_404(
+    sandbox: NextcloudSandbox, http: aiohttp.ClientSession, bot_auth: dict[str, str]
+) -> None:
+    status, _, body = await fetch(http, "GET",
+                                  f"{sandbox.url}/ocs/v1.php/apps/nothing/here?format=json",
+                                  headers=OCS, auth=bot_auth)
+    assert status == 404
+    assert json.loads(body)["ocs"]["meta"]["statuscode"] == 998
