@@ -1,0 +1,120 @@
+"""A running sandbox Rocket.Chat and the real `ensemble-bot run` process connected to it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import aiohttp
+import pytest
+
+from sandbox.rocketchat import RocketChatSandbox
+
+EXECUTABLE = Path(sys.executable).parent / "ensemble-bot"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class RunningBot:
+    sandbox: RocketChatSandbox
+    process: asyncio.subprocess.Process
+    http_url: str
+    log_path: Path
+    log_file: BinaryIO
+
+    def bot_messages(self, room: str) -> list[dict[str, Any]]:
+        return [
+            m for m in self.sandbox.state.messages(room) if m["u"]["username"] == "ensemble-bot"
+        ]
+
+    async def wait_for(
+        self, condition: Callable[[], bool], timeout: float = 20.0, what: str = "condition"
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            if loop.time() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            await asyncio.sleep(0.05)
+
+    async def ready(self) -> bool:
+        try:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.get(f"{self.http_url}/readyz") as response,
+            ):
+                return response.status == 200
+        except aiohttp.ClientError:
+            return False
+
+    async def metrics(self) -> str:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"{self.http_url}/metrics") as response,
+        ):
+            return await response.text()
+
+
+async def start_bot(sandbox: RocketChatSandbox, tmp_path: Path, **extra_env: str) -> RunningBot:
+    port = free_port()
+    log_path = tmp_path / "bot.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
+    env.update(sandbox.env())
+    env.update(
+        {
+            "ENSEMBLE_STORE__URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+            "ENSEMBLE_HTTP__HOST": "127.0.0.1",
+            "ENSEMBLE_HTTP__PORT": str(port),
+            "ENSEMBLE_RATE_LIMIT__BURST": "1000",
+            "ENSEMBLE_RATE_LIMIT__PER_MINUTE": "100000",
+            "ENSEMBLE_LOG__FORMAT": "json",
+        }
+    )
+    env.update(extra_env)
+    log_file = log_path.open("wb")
+    process = await asyncio.create_subprocess_exec(
+        str(EXECUTABLE), "run", env=env, stdout=log_file, stderr=log_file
+    )
+    bot = RunningBot(sandbox, process, f"http://127.0.0.1:{port}", log_path, log_file)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while not await bot.ready():
+        if process.returncode is not None or loop.time() > deadline:
+            await stop_bot(bot)
+            raise AssertionError(f"bot did not become ready:\n{log_path.read_text()}")
+        await asyncio.sleep(0.1)
+    return bot
+
+
+async def stop_bot(bot: RunningBot) -> None:
+    if bot.process.returncode is None:
+        bot.process.terminate()
+        await asyncio.wait_for(bot.process.wait(), 30)
+    bot.log_file.close()
+
+
+@pytest.fixture
+async def rocketchat() -> AsyncIterator[RocketChatSandbox]:
+    sandbox = RocketChatSandbox()
+    await sandbox.start()
+    yield sandbox
+    await sandbox.stop()
+
+
+@pytest.fixture
+async def live_bot(rocketchat: RocketChatSandbox, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    bot = await start_bot(rocketchat, tmp_path)
+    yield bot
+    await stop_bot(bot)

@@ -1,0 +1,105 @@
+"""The real CLI process against the sandbox Rocket.Chat: threads, restarts, 429s, re-emissions."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from integrations.rocketchat.wire import message_id_for
+from tests.e2e.conftest import RunningBot, start_bot, stop_bot
+
+ROOM = "equipe-projet"
+
+
+def reply_id(command_id: str) -> str:
+    return message_id_for(f"{command_id}:reply:1")
+
+
+async def test_a_command_in_a_thread_is_answered_in_that_thread(live_bot: RunningBot) -> None:
+    state = live_bot.sandbox.state
+    parent = state.post("jean", ROOM, "Qui a le compte rendu ?").message["_id"]
+    command = state.post("marie", ROOM, "!aide", tmid=parent).message["_id"]
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 1, what="a reply")
+    reply = live_bot.bot_messages(ROOM)[0]
+    assert reply["_id"] == reply_id(command)
+    assert reply["tmid"] == parent
+    assert reply["msg"].startswith("**Ce que je sais faire**")
+
+
+async def test_slash_command_from_a_mobile_client_is_answered(live_bot: RunningBot) -> None:
+    live_bot.sandbox.state.post("marie", ROOM, "/langue en", client="mobile")
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 1, what="a reply")
+    assert live_bot.bot_messages(ROOM)[0]["msg"] == "From now on I will answer you in English."
+
+
+async def test_every_command_answered_once_across_five_restarts(live_bot: RunningBot) -> None:
+    state = live_bot.sandbox.state
+    commands: list[str] = []
+    for index in range(200):
+        if index % 40 == 20:
+            while not await live_bot.ready():  # each restart cuts a live session
+                await asyncio.sleep(0.05)
+            await live_bot.sandbox.runtime.restart()
+        commands.append(state.post("marie", ROOM, "!langue fr").message["_id"])
+        await asyncio.sleep(0.01)
+    await live_bot.wait_for(
+        lambda: len(live_bot.bot_messages(ROOM)) >= 200, timeout=90, what="200 replies"
+    )
+    await asyncio.sleep(1.0)  # anything late and duplicated would show up now
+    replies = [m["_id"] for m in live_bot.bot_messages(ROOM)]
+    assert len(replies) == 200
+    assert set(replies) == {reply_id(c) for c in commands}
+    assert "ensemble_reconnects_total 5.0" in await live_bot.metrics()
+
+
+async def test_a_rate_limit_storm_drops_nothing(live_bot: RunningBot) -> None:
+    runtime = live_bot.sandbox.runtime
+    runtime.faults.update({"rate_limit_storm": True})
+    state = live_bot.sandbox.state
+    commands = [state.post("marie", ROOM, "!aide").message["_id"] for _ in range(10)]
+    await asyncio.sleep(1.5)
+    assert live_bot.bot_messages(ROOM) == []  # every send was refused with a 429 so far
+    runtime.faults.update({"rate_limit_storm": False})
+    await live_bot.wait_for(
+        lambda: len(live_bot.bot_messages(ROOM)) == 10, timeout=60, what="10 replies"
+    )
+    assert {m["_id"] for m in live_bot.bot_messages(ROOM)} == {reply_id(c) for c in commands}
+
+
+async def test_own_messages_edits_and_reemitted_ids_never_trigger_twice(
+    live_bot: RunningBot,
+) -> None:
+    state = live_bot.sandbox.state
+    command = state.post("marie", ROOM, "!aide").message["_id"]
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 1, what="a reply")
+    state.edit("marie", command, "!langue en")
+    state.react("jean", command, ":thumbsup:")
+    state.post("jean", ROOM, "merci", tmid=command)
+    state.pin("admin", command)
+    await asyncio.sleep(1.5)
+    assert len(live_bot.bot_messages(ROOM)) == 1
+
+
+async def test_a_public_room_without_the_bot_is_ignored(live_bot: RunningBot) -> None:
+    live_bot.sandbox.state.post("marie", "sans-bot", "!aide")
+    live_bot.sandbox.state.post("marie", ROOM, "!aide")  # a marker that the bot is listening
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 1, what="the marker")
+    await asyncio.sleep(0.5)
+    assert live_bot.bot_messages("sans-bot") == []
+
+
+async def test_commands_typed_while_the_bot_was_down_are_answered_once(
+    live_bot: RunningBot, tmp_path: Path
+) -> None:
+    state = live_bot.sandbox.state
+    first = state.post("marie", ROOM, "!aide").message["_id"]
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 1, what="a reply")
+    await stop_bot(live_bot)
+    missed = state.post("marie", ROOM, "!langue en").message["_id"]
+    again = await start_bot(live_bot.sandbox, tmp_path)
+    try:
+        await again.wait_for(lambda: len(again.bot_messages(ROOM)) == 2, what="catch-up")
+        await asyncio.sleep(0.5)
+        assert [m["_id"] for m in again.bot_messages(ROOM)] == [reply_id(first), reply_id(missed)]
+    finally:
+        await stop_bot(again)
