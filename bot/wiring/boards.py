@@ -29,7 +29,7 @@ async def install(runtime: Runtime) -> None:
     runtime.services.register(BoardEventLog, seen)
     token = settings.webhook_token.get_secret_value() if settings.webhook_token else None
     webhook = WekanWebhook(token, _ignore)
-    runtime.web.router.add_post(WEBHOOK_PATH, webhook)
+    runtime.web.router.add_post(WEBHOOK_PATH, webhook.receive)
 
     async def prune() -> None:
         await seen.forget_older_than(SEEN_RETENTION)

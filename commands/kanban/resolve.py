@@ -75,14 +75,14 @@ def done_list(lists: list[BoardList], names: list[str], board_title: str) -> Boa
 async def person(ctx: Context, username: str) -> Person:
     name = username.lstrip("@")
     if not name or name.lower() in ("all", "here", "everyone"):
-        raise ArgumentError(N_("Cards are assigned to one person at a time, not to @{user}."),
-                            user=safe(name))
+        raise ArgumentError(N_("Cards are assigned to people, not to {user}."),
+                            user=safe("@" + name))
     try:
         return await board_port(ctx).person(name)
     except NotFound:
         raise UserFacingError(
-            N_("@{user} has no Wekan account (I look for the same username as in the chat)."),
-            user=safe(name),
+            N_("{user} has no Wekan account (I look for the same username as in the chat)."),
+            user=safe("@" + name),
         ) from None
 
 

@@ -73,7 +73,7 @@ class WekanWebhook:
         given = request.headers.get(TOKEN_HEADER, "").encode()
         return self._token is not None and hmac.compare_digest(given, self._token)
 
-    async def __call__(self, request: web.Request) -> web.Response:
+    async def receive(self, request: web.Request) -> web.Response:
         if not self.authentic(request):
             log.warning("wekan webhook refused: bad or missing token")
             return web.json_response({"error": "unauthorized"}, status=401)
