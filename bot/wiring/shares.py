@@ -1,0 +1,31 @@
+"""PARTAGEONS: the /partage router, the shares store and, when configured, Nextcloud."""
+
+from __future__ import annotations
+
+from bot.config import NextcloudSettings
+from bot.ports.files import FilesPort
+from bot.runtime import Runtime
+from bot.store.shares import ShareRecords
+from commands.partage import router
+from integrations.nextcloud import NextcloudFiles
+
+
+def configured(settings: NextcloudSettings) -> bool:
+    return None not in (settings.url, settings.username, settings.app_password)
+
+
+async def install(runtime: Runtime) -> None:
+    runtime.routers.append(router)
+    runtime.services.register(ShareRecords, ShareRecords(runtime.database))
+    settings = runtime.settings.nextcloud
+    if not configured(settings):
+        return
+    files = NextcloudFiles(settings)
+    runtime.services.register(FilesPort, files)  # type: ignore[type-abstract]
+    runtime.on_stop.append(files.close)
+
+    async def refresh() -> None:
+        await files.refresh_policy()
+
+    # nc-py-api caches capabilities forever (spec §1.2): re-read the admin's policy.
+    runtime.scheduler.every("nextcloud-policy", settings.policy_refresh_seconds, refresh)

@@ -1,0 +1,6 @@
+"""PARTAGEONS: /partage turns files into Nextcloud links (bot.ports.files.FilesPort)."""
+
+from commands.partage import documents, manage, share
+from commands.partage.router import router
+
+__all__ = ["documents", "manage", "router", "share"]

@@ -1,0 +1,29 @@
+"""Small formatting helpers for what /partage posts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+
+from bot.context import Context
+from bot.ports.files import FilesPort
+
+
+def code(text: str) -> str:
+    """Inline code, so that names never render as Markdown or mentions."""
+    return "`" + text.replace("`", "'") + "`"
+
+
+def day(ctx: Context, value: date) -> str:
+    return format_date(value, "long", locale=ctx.translator.locale)
+
+
+def label(ctx: Context) -> str:
+    """The share label Nextcloud shows: where and by whom it was made (spec §4 of the bot)."""
+    return f"rocketchat:{ctx.room.name}:{ctx.user.username}"[:255]
+
+
+def files_port(ctx: Context) -> FilesPort:
+    """The configured file server; ServiceUnavailable("Nextcloud") when there is none."""
+    return ctx.service(FilesPort)  # type: ignore[type-abstract]  # a Protocol is the key

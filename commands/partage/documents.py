@@ -1,0 +1,64 @@
+"""/partage nouveau <nom>.docx|.xlsx|.pptx: a blank document to co-edit with the room."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.errors import ArgumentError
+from bot.i18n import N_
+from bot.ports.files import FilesPort
+from bot.routing import argument
+from commands.partage.blank_office import EXTENSIONS, blank_document
+from commands.partage.display import files_port
+from commands.partage.errors import nextcloud_errors
+from commands.partage.internal import Resolution, resolve, share_internally
+from commands.partage.links import share_link
+from commands.partage.options import Recipient, RecipientKind, ShareOptions
+from commands.partage.paths import safe_file_name
+from commands.partage.router import router
+from commands.partage.storage import room_folder, store
+
+
+def parse_document_name(value: str, _ctx: Context) -> str:
+    name = value.strip()
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    if extension not in EXTENSIONS or len(name) <= len(extension) + 1:
+        raise ArgumentError(N_("Give a name ending in .docx, .xlsx or .pptx."))
+    return name
+
+
+@router.command(
+    "nouveau",
+    aliases=("new",),
+    parent="partage",
+    help=N_("Create a blank document to edit together with the room"),
+    examples=("/partage nouveau compte-rendu.docx",),
+)
+@argument("nom", parse_document_name, greedy=True, metavar=N_("name.docx"))
+async def nouveau(ctx: Context, nom: str) -> None:
+    files = files_port(ctx)
+    with nextcloud_errors():
+        policy = await files.policy()
+    name = safe_file_name(nom, policy)
+    extension = name.rpartition(".")[2].lower()
+    node = await store(files, room_folder(ctx, dated=False), name, blank_document(extension))
+    room = Recipient(RecipientKind.ROOM, ctx.room.name)
+    resolution = await resolve(ctx, files, (room,))
+    if not resolution.targets:
+        resolution = await _requester(ctx, files)
+    if resolution.targets:
+        await share_internally(ctx, files, node, resolution, edit=True)
+    else:
+        await share_link(ctx, files, node, ShareOptions(edit=True))
+    if extension in policy.office_extensions:
+        await ctx.reply(ctx.t(N_("It opens in the online office editor from Nextcloud.")))
+    else:
+        await ctx.reply(ctx.t(N_("No online office editor on this Nextcloud: download the "
+                                 "file to edit it, then upload it back.")))
+
+
+async def _requester(ctx: Context, files: FilesPort) -> Resolution:
+    with nextcloud_errors():
+        found = await files.find_user(ctx.user.username)
+    if found is None:
+        return Resolution([], [])
+    return await resolve(ctx, files, (Recipient(RecipientKind.USER, found),))

@@ -1,0 +1,152 @@
+"""Shares with Nextcloud users and groups: @user, #room (its group or its members), group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.context import Context
+from bot.errors import UserFacingError
+from bot.i18n import N_
+from bot.ports.files import (
+    CREATE,
+    DELETE,
+    READ,
+    UPDATE,
+    FilesPort,
+    RemoteFile,
+    ShareKind,
+    UnknownGroup,
+    UnknownUser,
+)
+from bot.store.shares import NewShare, ShareRecords
+from commands.partage.display import code, label
+from commands.partage.errors import MESSAGES, nextcloud_errors
+from commands.partage.options import Recipient, RecipientKind
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    kind: ShareKind
+    name: str
+
+    def shown(self, ctx: Context) -> str:
+        if self.kind is ShareKind.USER:
+            return f"@{self.name}"
+        return ctx.t(N_("group {name}"), name=code(self.name))
+
+
+@dataclass
+class Resolution:
+    targets: list[Target]
+    skipped: list[str]
+
+
+def rights(node: RemoteFile, edit: bool) -> int:
+    if not edit:
+        return READ
+    return READ | UPDATE | CREATE | DELETE if node.is_dir else READ | UPDATE
+
+
+async def _user(files: FilesPort, name: str) -> Target:
+    found = await files.find_user(name)
+    if found is None:
+        raise UserFacingError(MESSAGES[UnknownUser], detail=f"@{name}")
+    return Target(ShareKind.USER, found)
+
+
+async def _group(files: FilesPort, name: str) -> Target:
+    found = await files.find_group(name)
+    if found is None:
+        raise UserFacingError(MESSAGES[UnknownGroup], detail=name)
+    return Target(ShareKind.GROUP, found)
+
+
+async def _room(ctx: Context, files: FilesPort, name: str, into: Resolution) -> None:
+    """The Nextcloud group named after the room, else each member who has an account."""
+    group = await files.find_group(name)
+    if group is not None:
+        into.targets.append(Target(ShareKind.GROUP, group))
+        return
+    room = ctx.room if name.lower() == ctx.room.name.lower() else await ctx.chat.room_by_name(name)
+    if room is None:
+        raise UserFacingError(N_("There is no room named {room}."), room=code(name))
+    for member in await ctx.chat.room_members(room.id):
+        if member.username == ctx.chat.bot_username:
+            continue
+        account = await files.find_user(member.username)
+        if account is None:
+            into.skipped.append(member.username)
+        else:
+            into.targets.append(Target(ShareKind.USER, account))
+
+
+async def resolve(ctx: Context, files: FilesPort, recipients: tuple[Recipient, ...]) -> Resolution:
+    """Every recipient checked before anything is shared, so a typo shares nothing."""
+    resolution = Resolution([], [])
+    with nextcloud_errors():
+        for recipient in recipients:
+            if recipient.kind is RecipientKind.USER:
+                resolution.targets.append(await _user(files, recipient.name))
+            elif recipient.kind is RecipientKind.GROUP:
+                resolution.targets.append(await _group(files, recipient.name))
+            else:
+                await _room(ctx, files, recipient.name, resolution)
+    unique = list(dict.fromkeys(resolution.targets))
+    return Resolution(unique, resolution.skipped)
+
+
+async def share_internally(
+    ctx: Context, files: FilesPort, node: RemoteFile, resolution: Resolution, edit: bool
+) -> None:
+    if not resolution.targets:
+        raise UserFacingError(N_("Nobody to share with: none of them has a Nextcloud account."))
+    records = ctx.service(ShareRecords)
+    made, known, url = [], [], ""
+    for target in resolution.targets:
+        with nextcloud_errors():
+            share = await files.share_with(
+                node.path, target.kind, target.name, rights(node, edit), label(ctx)
+            )
+        url = share.url
+        # Nextcloud answers a repeated user/group share with the existing one (spec §2.3).
+        if await records.active_by_remote_id(share.id) is not None:
+            known.append(target.shown(ctx))
+            continue
+        await records.add(
+            NewShare(
+                remote_id=share.id, path=share.path or node.path, url=share.url,
+                kind=share.kind.value, creator_id=ctx.user.id,
+                creator_username=ctx.user.username, room_id=ctx.room.id,
+                room_name=ctx.room.name, permissions=share.permissions,
+                recipient=target.name, expires_on=share.expires,
+            )
+        )
+        made.append(target.shown(ctx))
+    await ctx.reply(
+        _announce(ctx, node, made=made, known=known, skipped=resolution.skipped, url=url,
+                  edit=edit)
+    )
+
+
+def _announce(
+    ctx: Context,
+    node: RemoteFile,
+    *,
+    made: list[str],
+    known: list[str],
+    skipped: list[str],
+    url: str,
+    edit: bool,
+) -> str:
+    lines = []
+    if made:
+        message = (N_("{name} is shared for editing with {who}: {url}") if edit
+                   else N_("{name} is shared read-only with {who}: {url}"))
+        lines.append(ctx.t(message, name=code(node.name), who=", ".join(made), url=url))
+    if known:
+        lines.append(ctx.t(N_("Already shared with {who}."), who=", ".join(known)))
+    if skipped:
+        lines.append(
+            ctx.t(N_("No Nextcloud account for: {who}."), who=", ".join(code(s) for s in skipped))
+        )
+    return "\n".join(lines)

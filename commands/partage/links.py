@@ -1,0 +1,161 @@
+"""Public links: password and expiry by default, the server's enforced policy always wins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.context import Context
+from bot.errors import UserFacingError
+from bot.i18n import N_
+from bot.ports.files import (
+    CREATE,
+    DELETE,
+    READ,
+    UPDATE,
+    ExpiryTooFar,
+    FilesPort,
+    LinkRequest,
+    LinksDisabled,
+    PasswordRequired,
+    RemoteFile,
+    RemoteShare,
+    SharingDisabled,
+    SharingPolicy,
+)
+from bot.store.shares import NewShare, ShareRecords
+from commands.partage.display import code, day, label
+from commands.partage.errors import MESSAGES, nextcloud_errors
+from commands.partage.options import ShareOptions, expiry_date
+from commands.partage.passwords import strong_password
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPlan:
+    request: LinkRequest
+    clamped_to: int | None = None
+    edit_refused: bool = False
+
+
+def _days(options: ShareOptions, policy: SharingPolicy, default: int) -> tuple[int, int | None]:
+    """The expiry in days and, when the server's maximum cut the request, that maximum."""
+    wanted = options.expire_days if options.expire_days is not None else default
+    limit = policy.max_expiry_days
+    if limit is None or wanted <= limit:
+        return wanted, None
+    return limit, limit if options.expire_days is not None else None
+
+
+def _rights(node: RemoteFile, edit: bool, policy: SharingPolicy) -> tuple[int, bool, bool]:
+    """Permissions, public upload, and whether editing had to be refused by policy."""
+    if not edit:
+        return READ, False, False
+    if not node.is_dir:
+        return READ | UPDATE, False, False
+    if policy.public_upload:
+        return READ | UPDATE | CREATE | DELETE, True, False
+    return READ, False, True
+
+
+def plan_link(
+    ctx: Context, node: RemoteFile, options: ShareOptions, policy: SharingPolicy
+) -> LinkPlan:
+    settings = ctx.settings.nextcloud
+    if not policy.api_enabled:
+        raise UserFacingError(MESSAGES[SharingDisabled], detail="")
+    if not policy.links_enabled:
+        raise UserFacingError(MESSAGES[LinksDisabled], detail="")
+    days, clamped = _days(options, policy, settings.default_expiry_days)
+    protect = options.password or policy.password_enforced or settings.link_password_by_default
+    permissions, public_upload, refused = _rights(node, options.edit, policy)
+    request = LinkRequest(
+        path=node.path,
+        permissions=permissions,
+        password=strong_password(policy) if protect else None,
+        expires=expiry_date(ctx, days),
+        public_upload=public_upload,
+        label=label(ctx),
+    )
+    return LinkPlan(request, clamped, refused)
+
+
+async def _create(
+    ctx: Context, files: FilesPort, plan: LinkPlan
+) -> tuple[RemoteShare, LinkPlan]:
+    """Creates the link; a policy tightened since our last read gets one corrected retry."""
+    try:
+        return await files.create_link(plan.request), plan
+    except PasswordRequired:
+        policy = await files.refresh_policy()
+        plan = replace(plan, request=replace(plan.request, password=strong_password(policy)))
+    except ExpiryTooFar as error:
+        expires = expiry_date(ctx, error.max_days)
+        plan = replace(plan, request=replace(plan.request, expires=expires),
+                       clamped_to=error.max_days)
+    return await files.create_link(plan.request), plan
+
+
+async def share_link(
+    ctx: Context, files: FilesPort, node: RemoteFile, options: ShareOptions
+) -> None:
+    with nextcloud_errors():
+        policy = await files.policy()
+    plan = plan_link(ctx, node, options, policy)
+    with nextcloud_errors():
+        share, plan = await _create(ctx, files, plan)
+    record = await ctx.service(ShareRecords).add(
+        NewShare(
+            remote_id=share.id,
+            path=share.path or node.path,
+            url=share.url,
+            kind=share.kind.value,
+            creator_id=ctx.user.id,
+            creator_username=ctx.user.username,
+            room_id=ctx.room.id,
+            room_name=ctx.room.name,
+            permissions=share.permissions,
+            protected=plan.request.password is not None,
+            expires_on=share.expires or plan.request.expires,
+        )
+    )
+    password = plan.request.password
+    if password is not None:
+        # The password goes to the requester alone, before the link reaches the room.
+        await ctx.dm(
+            ctx.t(
+                N_("Password of the link to {name} ({url}): {password}"),
+                name=code(node.name),
+                url=share.url,
+                password=code(password),
+            )
+        )
+    await ctx.reply(_announce(ctx, node, share, plan, record.id))
+
+
+def _announce(
+    ctx: Context, node: RemoteFile, share: RemoteShare, plan: LinkPlan, share_number: int
+) -> str:
+    lines = [ctx.t(N_("Link to {name}: {url}"), name=code(node.name), url=share.url)]
+    expires = share.expires or plan.request.expires
+    if expires is not None:
+        lines.append(ctx.t(N_("It expires on {date}."), date=day(ctx, expires)))
+    if plan.clamped_to is not None:
+        lines.append(
+            ctx.t(
+                N_("Nextcloud allows links for {days} days at most, so I shortened it."),
+                days=plan.clamped_to,
+            )
+        )
+    if plan.request.password is not None:
+        lines.append(
+            ctx.t(N_("Password sent to @{user} by direct message."), user=ctx.user.username)
+        )
+    if plan.request.permissions & UPDATE:
+        lines.append(ctx.t(N_("People with the link can edit it.")))
+    if plan.edit_refused:
+        lines.append(
+            ctx.t(N_("Nextcloud does not allow editing through public links: read only."))
+        )
+    lines.append(
+        ctx.t(N_("Share #{id}: /partage revoquer {id} to revoke it."), id=share_number)
+    )
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""Paths typed by users, confined to the bot's share folder, and safe file names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from bot.errors import ArgumentError
+from bot.i18n import N_
+from bot.ports.files import SharingPolicy
+
+MAX_PATH_LENGTH = 512
+MAX_NAME_LENGTH = 200
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+def confine(raw: str, base: str) -> str:
+    """The path under `base` that `raw` names; refuses anything that could leave it.
+
+    A leading "/" or a leading "<base>/" both mean the base itself, so that paths copied from
+    the Files app work; "..", NUL and control characters, backslashes and overlong input are
+    refused outright rather than cleaned, so that a refusal never creates anything.
+    """
+    text = raw.strip()
+    if not text or len(text) > MAX_PATH_LENGTH:
+        raise ArgumentError(N_("This path is empty or too long."), show_usage=False)
+    if CONTROL.search(text) or "\\" in text:
+        raise ArgumentError(N_("This path contains forbidden characters."), show_usage=False)
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        raise ArgumentError(
+            N_("Paths may not go up with “..”: name a file inside {base}."), base=base
+        )
+    if parts and parts[0].lower() == base.lower():
+        parts = parts[1:]
+    if not parts or any(len(p) > MAX_NAME_LENGTH for p in parts):
+        raise ArgumentError(N_("This path is empty or too long."), show_usage=False)
+    return str(PurePosixPath(base, *parts))
+
+
+def folder_name(text: str) -> str:
+    """A folder name made from a room name: no separators, never empty."""
+    cleaned = UNSAFE_IN_NAMES.sub("_", text).strip().strip(".")
+    return cleaned[:MAX_NAME_LENGTH] or "salon"
+
+
+def safe_file_name(name: str, policy: SharingPolicy) -> str:
+    """A chat attachment's name made storable: separators replaced, server rules checked."""
+    cleaned = UNSAFE_IN_NAMES.sub("_", PurePosixPath(name.replace("\\", "/")).name).strip()
+    for character in policy.forbidden_characters:
+        cleaned = cleaned.replace(character, "_")
+    cleaned = cleaned.lstrip(".") or "fichier"
+    if len(cleaned) > MAX_NAME_LENGTH:
+        stem, dot, extension = cleaned.rpartition(".")
+        keep = MAX_NAME_LENGTH - len(extension) - 1
+        cleaned = f"{stem[:keep]}.{extension}" if dot and keep > 0 else cleaned[:MAX_NAME_LENGTH]
+    lowered = cleaned.lower()
+    if lowered in policy.forbidden_names or lowered.endswith(policy.forbidden_extensions):
+        raise ArgumentError(
+            N_("Nextcloud does not accept a file named {name}."), show_usage=False, name=cleaned
+        )
+    return cleaned
+
+
+def numbered(name: str, number: int) -> str:
+    """`rapport.pdf` → `rapport (2).pdf`, as the Files app names copies."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        return f"{name} ({number})"
+    return f"{stem} ({number}).{extension}"

@@ -1,0 +1,60 @@
+"""/partage <chemin> [--mdp] [--expire 7j] [--edition] [--avec @u #salon groupe] (/share)."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.errors import UserFacingError
+from bot.i18n import N_
+from bot.routing import argument, option
+from commands.partage.attachments import share_attachments
+from commands.partage.deliver import deliver
+from commands.partage.display import code, files_port
+from commands.partage.errors import nextcloud_errors
+from commands.partage.options import (
+    Recipient,
+    ShareOptions,
+    parse_expiry,
+    parse_path,
+    parse_recipient,
+)
+from commands.partage.router import router
+
+
+@router.command(
+    "partage",
+    aliases=("share",),
+    help=N_("Share a Nextcloud file by link or with people, instead of an attachment"),
+    examples=(
+        "/partage equipe-projet/budget.xlsx --mdp --expire 3j",
+        "/partage rapport.pdf --avec @jean #equipe-projet",
+    ),
+)
+@argument(
+    "chemin", parse_path, required=False, greedy=True, metavar=N_("path"),
+    help=N_("file or folder under the bot's share folder; leave out in a file's thread"),
+)
+@option("mdp", aliases=("password",), flag=True, help=N_("protect the link with a password"))
+@option("expire", aliases=("expiry",), parser=parse_expiry, metavar=N_("duration"),
+        help=N_("link lifetime, e.g. 7j or 31/12"))
+@option("edition", aliases=("edit",), flag=True, help=N_("allow editing"))
+@option("avec", aliases=("with",), multiple=True, parser=parse_recipient,
+        metavar=N_("recipients"), help=N_("@user, #room or group: internal shares, no link"))
+async def partage(  # noqa: PLR0913 - one keyword per declared option
+    ctx: Context,
+    *,
+    chemin: str | None,
+    mdp: bool,
+    expire: int | None,
+    edition: bool,
+    avec: list[Recipient],
+) -> None:
+    files = files_port(ctx)
+    options = ShareOptions(mdp, expire, edition, tuple(avec))
+    if chemin is None:
+        await share_attachments(ctx, files, options)
+        return
+    with nextcloud_errors():
+        node = await files.stat(chemin)
+    if node is None:
+        raise UserFacingError(N_("There is no {detail} in Nextcloud."), detail=code(chemin))
+    await deliver(ctx, files, node, options)

@@ -1,0 +1,34 @@
+"""Where the bot stores what it shares: Partage/<room>/[<date>/], never over an existing file."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.errors import UserFacingError
+from bot.i18n import N_
+from bot.ports.files import FilesPort, RemoteFile
+from commands.partage.errors import nextcloud_errors
+from commands.partage.options import today
+from commands.partage.paths import folder_name, numbered
+
+MAX_COPIES = 100
+
+
+def room_folder(ctx: Context, *, dated: bool) -> str:
+    folder = f"{ctx.settings.nextcloud.share_root}/{folder_name(ctx.room.name)}"
+    return f"{folder}/{today(ctx).isoformat()}" if dated else folder
+
+
+async def free_path(files: FilesPort, folder: str, name: str) -> str:
+    """The first of `name`, `name (2)`, … not taken: a PUT would silently overwrite (§1.4)."""
+    for number in range(1, MAX_COPIES + 1):
+        candidate = f"{folder}/{name if number == 1 else numbered(name, number)}"
+        if await files.stat(candidate) is None:
+            return candidate
+    raise UserFacingError(N_("Too many files named {name} here already."), name=name)
+
+
+async def store(files: FilesPort, folder: str, name: str, content: bytes) -> RemoteFile:
+    with nextcloud_errors():
+        await files.ensure_folder(folder)
+        path = await free_path(files, folder, name)
+        return await files.upload(path, content)
