@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SOURCES := bot commands integrations sandbox
 
-.PHONY: install lint test run console bench clean
+.PHONY: install lint test run console bench env-example clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,6 +33,9 @@ console: install
 
 bench: install
 	$(BIN)/python bench/roundtrip.py
+
+env-example: install
+	$(BIN)/python -c 'from bot.env_example import render; print(render(), end="")' > .env.example
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,38 @@
+"""Lists every setting as an environment variable with its description (.env.example)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, SecretStr
+
+from bot.config import ENV_PREFIX, NESTED_DELIMITER, Settings
+
+
+def variables(model: type[BaseModel] = Settings, prefix: str = ENV_PREFIX) -> Iterator[str]:
+    for name, field in model.model_fields.items():
+        annotation: Any = field.annotation
+        variable = f"{prefix}{name.upper()}"
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from variables(annotation, variable + NESTED_DELIMITER)
+            continue
+        secret = "SecretStr" in str(annotation) or annotation is SecretStr
+        yield f"# {field.description}" + (" (secret; or ..._FILE=/path)" if secret else "")
+        default = field.get_default(call_default_factory=True)
+        shown = "" if default is None or secret or isinstance(default, Path) else _render(default)
+        yield f"{variable}={shown}"
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ",".join(f'"{item}"' for item in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def render() -> str:
+    header = "# ENSEMBLE bot settings: copy to .env and fill in. Generated from bot/config.py.\n"
+    return header + "\n".join(variables()) + "\n"
