@@ -1,0 +1,252 @@
+"""/reunion (/meeting) and the call button: Jitsi meetings with personal signed links."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from bot.context import Context
+from bot.errors import ArgumentError, PermissionDenied, UserFacingError
+from bot.i18n import N_
+from bot.models import Message, Upload
+from bot.ports.meetings import MEETING_PORT, MeetingPort
+from bot.routing import Router, argument, option
+from bot.store.meetings import Meeting, NewMeeting
+from commands.reunion import texts
+from commands.reunion.calendar import invitation
+from commands.reunion.desk import MeetingDesk
+from commands.reunion.policy import is_over, is_too_early, links_open_at
+from commands.reunion.reminders import Reminders
+from commands.reunion.request import DEFAULT_DURATION, MeetingRequest, read_request
+
+log = logging.getLogger(__name__)
+router = Router()
+ICS_NAME = "reunion.ics"
+ICS_TYPE = "text/calendar"
+
+
+def parse_request(value: str, ctx: Context) -> MeetingRequest:
+    return read_request(value, ctx.clock.now(), ctx.settings.tz)
+
+
+def parse_meeting_id(value: str, _ctx: Context) -> int:
+    digits = value.lstrip("#")
+    if not digits.isdigit() or len(digits) > 12:
+        raise ArgumentError(N_("“{value}” is not a meeting number."), value=value)
+    return int(digits)
+
+
+@router.command(
+    "reunion",
+    aliases=("meeting", "réunion"),
+    help=N_("Start or plan a video meeting with personal signed links"),
+    examples=(
+        "/reunion",
+        "/reunion point hebdo demain 10h 1h30",
+        "/reunion comité de pilotage lundi 14h --externe",
+    ),
+)
+@argument(
+    "demande",
+    parse_request,
+    required=False,
+    greedy=True,
+    metavar=N_("subject when duration"),
+    help=N_("a subject, then optionally a day and hour and a duration (1 hour by default)"),
+)
+@option(
+    "externe",
+    aliases=("external",),
+    flag=True,
+    help=N_("also give a link for outside guests, who wait in the lobby"),
+)
+async def reunion(ctx: Context, demande: MeetingRequest | None, externe: bool) -> None:
+    jitsi = ctx.service(MEETING_PORT)
+    desk = ctx.service(MeetingDesk)
+    request = demande or MeetingRequest("", None, DEFAULT_DURATION)
+    title = texts.clean_title(request.subject) or ctx.t(
+        N_("Meeting in #{room}"), room=ctx.room.name
+    )
+    start = request.start or ctx.clock.now()
+    meeting = await desk.store.add(
+        NewMeeting(
+            room_name=jitsi.new_room_name(title),
+            title=title,
+            organizer_id=ctx.user.id,
+            organizer_username=ctx.user.username,
+            chat_room_id=ctx.room.id,
+            starts_at=start,
+            ends_at=start + request.duration,
+            scheduled=request.start is not None,
+            external=externe,
+        )
+    )
+    log.info("meeting created", extra={"meeting": meeting.id, "room": meeting.room_name})
+    members = await desk.members(ctx.room.id)
+    announcement = _announcement(ctx, jitsi, meeting, proactive=desk.proactive(len(members)))
+    await ctx.reply(announcement.text, attachments=announcement.attachments)
+    if meeting.scheduled:
+        await _post_invitation(ctx, jitsi, meeting)
+        await ctx.service(Reminders).plan(meeting)
+    else:
+        await desk.hand_out(meeting, ctx.user, key=f"{ctx.event.message_id}:link")
+
+
+def _announcement(
+    ctx: Context, jitsi: MeetingPort, meeting: Meeting, *, proactive: bool
+) -> Message:
+    """The room message; in the thread of the call message for the call button."""
+    url = jitsi.public_url(meeting.room_name, subject=meeting.title, language=ctx.locale)
+    text, attachment = texts.announcement(
+        ctx.translator,
+        meeting,
+        organizer=ctx.user.label,
+        url=url,
+        capabilities=jitsi.capabilities,
+        proactive=proactive,
+        tz=ctx.settings.tz,
+    )
+    return Message(text=text, attachments=(attachment,))
+
+
+async def _post_invitation(ctx: Context, jitsi: MeetingPort, meeting: Meeting) -> None:
+    url = jitsi.public_url(meeting.room_name, subject=meeting.title, language=ctx.locale)
+    content = invitation(
+        meeting,
+        url=url,
+        description=texts.invitation_description(ctx.translator, url),
+        tz=ctx.settings.tz,
+        now=ctx.clock.now(),
+    )
+    await ctx.reply(
+        ctx.t(N_("Invitation for your calendar (Outlook, Thunderbird…), without personal link.")),
+        upload=Upload(ICS_NAME, content, ICS_TYPE),
+    )
+
+
+@router.command("liste", aliases=("list",), parent="reunion", help=N_("Upcoming meetings here"))
+async def liste(ctx: Context) -> None:
+    desk = ctx.service(MeetingDesk)
+    meetings = await desk.store.upcoming(ctx.room.id, ctx.clock.now())
+    await ctx.reply(texts.listing(ctx.translator, meetings, ctx.settings.tz))
+
+
+async def _meeting(ctx: Context, meeting_id: int) -> Meeting:
+    meeting = await ctx.service(MeetingDesk).store.get(meeting_id)
+    if meeting is None:
+        raise UserFacingError(N_("There is no meeting #{id}."), id=meeting_id)
+    return meeting
+
+
+@router.command(
+    "annuler",
+    aliases=("cancel",),
+    parent="reunion",
+    help=N_("Cancel a meeting (its organizer or an administrator)"),
+)
+@argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
+async def annuler(ctx: Context, numero: int) -> None:
+    meeting = await _meeting(ctx, numero)
+    is_admin = bool(set(ctx.settings.admin_roles) & ctx.user.roles)
+    if ctx.user.id != meeting.organizer_id and not is_admin:
+        raise PermissionDenied(
+            N_("Only the organizer of meeting #{id} or an administrator can cancel it."),
+            id=meeting.id,
+        )
+    desk = ctx.service(MeetingDesk)
+    if not await desk.store.cancel(meeting.id):
+        raise UserFacingError(N_("Meeting #{id} is already cancelled."), id=meeting.id)
+    ctx.service(Reminders).cancel(meeting.id)
+    log.info("meeting cancelled", extra={"meeting": meeting.id, "user_id": ctx.user.id})
+    text = ctx.t(
+        N_(
+            "Meeting #{id} “{title}” is cancelled. Links already sent stop working when "
+            "they expire."
+        ),
+        id=meeting.id,
+        title=texts.markdown_safe(meeting.title),
+    )
+    await ctx.reply(text)
+    if meeting.chat_room_id != ctx.room.id:
+        notice = Message(text=text, idempotency_key=f"{ctx.event.message_id}:cancel-notice")
+        await ctx.chat.send(meeting.chat_room_id, notice)
+
+
+async def _send_personal_link(ctx: Context, meeting_id: int) -> None:
+    ctx.service(MEETING_PORT)
+    desk = ctx.service(MeetingDesk)
+    meeting = await _meeting(ctx, meeting_id)
+    now = ctx.clock.now()
+    if meeting.cancelled:
+        raise UserFacingError(N_("Meeting #{id} was cancelled."), id=meeting.id)
+    if not await desk.may_join(meeting, ctx.user):
+        raise PermissionDenied(
+            N_("Meeting #{id} is for the members of its room only."), id=meeting.id
+        )
+    if is_over(meeting, now):
+        raise UserFacingError(N_("Meeting #{id} is over."), id=meeting.id)
+    if is_too_early(meeting, now):
+        opens = links_open_at(meeting)
+        await ctx.dm(texts.too_early_message(ctx.translator, meeting, opens, ctx.settings.tz))
+        return
+    await desk.send_link(meeting, ctx.user, key=f"{ctx.event.message_id}:link")
+
+
+@router.command(
+    "lien",
+    aliases=("link",),
+    parent="reunion",
+    help=N_("Get a fresh personal link by direct message"),
+)
+@argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
+async def lien(ctx: Context, numero: int) -> None:
+    await _send_personal_link(ctx, numero)
+
+
+@router.command(
+    "rejoindre",
+    aliases=("join",),
+    parent="reunion",
+    help=N_("What the “Join” button does: your personal link by direct message"),
+    hidden=True,
+)
+@argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
+async def rejoindre(ctx: Context, numero: int) -> None:
+    await _send_personal_link(ctx, numero)
+
+
+@router.on_call
+async def call_started(ctx: Context) -> None:
+    """The call button: the same links, answered in the thread of the call message."""
+    call_id = ctx.event.call_id
+    jitsi = ctx.services.optional(MEETING_PORT)
+    if jitsi is None or not call_id:
+        log.info("call ignored: Jitsi is not configured or the call has no id")
+        return
+    desk = ctx.service(MeetingDesk)
+    if await desk.store.by_call_id(call_id) is not None:
+        return
+    title = ctx.t(N_("Video call in #{room}"), room=ctx.room.name)
+    now = ctx.clock.now()
+    meeting = await desk.store.add(
+        NewMeeting(
+            room_name=jitsi.call_room_name(call_id, title),
+            title=title,
+            organizer_id=ctx.user.id,
+            organizer_username=ctx.user.username,
+            chat_room_id=ctx.room.id,
+            starts_at=now,
+            ends_at=now + DEFAULT_DURATION,
+            scheduled=False,
+            call_id=call_id,
+        )
+    )
+    members = await desk.members(ctx.room.id)
+    announcement = _announcement(ctx, jitsi, meeting, proactive=desk.proactive(len(members)))
+    in_thread = replace(
+        announcement,
+        thread_id=ctx.event.message_id,
+        idempotency_key=f"{ctx.event.message_id}:call",
+    )
+    await ctx.chat.send(ctx.room.id, in_thread)
+    await desk.hand_out(meeting, ctx.user, key=f"{ctx.event.message_id}:link")

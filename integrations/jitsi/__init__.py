@@ -1,0 +1,5 @@
+"""Jitsi Meet: signed links behind a lobby (see /work/shared/specs/jitsi.md §6)."""
+
+from integrations.jitsi.meetings import JitsiMeetings, JitsiNotConfigured
+
+__all__ = ["JitsiMeetings", "JitsiNotConfigured"]

@@ -1,0 +1,92 @@
+"""The JWT Prosody accepts (jitsi spec §1 and §6.2), one per attendee.
+
+Prosody checks `typ == "JWT"`, the `alg` it is configured with, `iss`, `aud` compared as a
+string, `room` and `sub` (jitsi-meet resources/prosody-plugins/luajwtjitsi.lib.lua `verify`,
+token/util.lib.lua `process_and_verify_token`, `verify_room`); it allows no clock skew, hence
+the back-dated `nbf`. Roles follow mod_token_affiliation (`affiliation`, `context.user.moderator`),
+token_lobby_bypass (`lobby_bypass`) and the top-level `moderator` of Rocket.Chat's Jitsi app.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+
+from bot.ports.meetings import Attendee, MeetingRole
+
+CLOCK_SKEW = timedelta(seconds=60)
+MIN_SECRET_BYTES = 32
+JSONObject = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    issuer: str
+    audience: str
+    subject: str
+    secret: str
+    algorithm: str = "HS256"
+
+    def sign(self, claims: JSONObject) -> str:
+        with warnings.catch_warnings():
+            # The short-secret warning is logged once at start (JitsiMeetings), not per token.
+            warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)
+            return jwt.encode(
+                claims, self.secret, algorithm=self.algorithm, headers={"typ": "JWT"}
+            )
+
+
+def secret_is_short(secret: str) -> bool:
+    """PyJWT and RFC 7518 §3.2 want at least 32 bytes for HS256."""
+    return len(secret.encode()) < MIN_SECRET_BYTES
+
+
+def _user(attendee: Attendee, avatar: str | None) -> JSONObject:
+    user: JSONObject = {"name": attendee.name}
+    if attendee.user_id:
+        user["id"] = attendee.user_id
+    if avatar:
+        user["avatar"] = avatar
+    if attendee.role is MeetingRole.ORGANIZER:
+        user.update(moderator=True, affiliation="owner", lobby_bypass=True)
+    elif attendee.role is MeetingRole.MEMBER:
+        user.update(moderator=False, affiliation="member", lobby_bypass=True)
+    else:
+        # An outsider's token must not skip the lobby: a moderator admits them.
+        user.update(moderator=False, affiliation="member")
+    return user
+
+
+def claims(
+    signer: Signer,
+    attendee: Attendee,
+    *,
+    room: str,
+    group: str,
+    now: datetime,
+    expires_at: datetime,
+    avatar: str | None = None,
+) -> JSONObject:
+    if room == "*" or not room:
+        raise ValueError("a token is always limited to one named room")
+    context: JSONObject = {"user": _user(attendee, avatar), "group": group}
+    body: JSONObject = {
+        "iss": signer.issuer,
+        "aud": signer.audience,
+        "sub": signer.subject,
+        "room": room,
+        "iat": int(now.timestamp()),
+        "nbf": int((now - CLOCK_SKEW).timestamp()),
+        "exp": int(expires_at.timestamp()),
+        "context": context,
+    }
+    if attendee.role is MeetingRole.ORGANIZER:
+        body["moderator"] = True
+        context["room"] = {"lobby": True}
+    elif attendee.role is MeetingRole.MEMBER:
+        body["moderator"] = False
+    return body
