@@ -67,7 +67,9 @@ class WekanWebhook:
     def __init__(self, token: str | None, handle: EventHandler) -> None:
         self._token = token.encode() if token else None
         self.handle = handle
-        self._pending: set[asyncio.Task[None]] = set()
+        # One worker, in arrival order: "moved" then "archived" must not be told reversed.
+        self._queue: asyncio.Queue[BoardEvent] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
 
     def authentic(self, request: web.Request) -> bool:
         given = request.headers.get(TOKEN_HEADER, "").encode()
@@ -83,17 +85,26 @@ class WekanWebhook:
             return web.json_response({"error": "invalid JSON"}, status=400)
         event = parse_payload(payload)
         if event is not None:
-            task = asyncio.create_task(self._run(event))
-            self._pending.add(task)
-            task.add_done_callback(self._pending.discard)
+            self._queue.put_nowait(event)
+            if self._worker is None or self._worker.done():
+                self._worker = asyncio.create_task(self._work())
         return web.json_response({"ok": True})
 
-    async def _run(self, event: BoardEvent) -> None:
-        try:
-            await self.handle(event)
-        except Exception:  # a background task: the log is the only place left
-            log.exception("wekan event failed", extra={"board": event.board_id})
+    async def _work(self) -> None:
+        while True:
+            event = await self._queue.get()
+            try:
+                await self.handle(event)
+            except Exception:  # a background task: the log is the only place left
+                log.exception("wekan event failed", extra={"board": event.board_id})
+            finally:
+                self._queue.task_done()
 
     async def drain(self) -> None:
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
+        """Finishes the events already accepted, then stops the worker."""
+        if self._worker is None:
+            return
+        await self._queue.join()
+        self._worker.cancel()
+        await asyncio.gather(self._worker, return_exceptions=True)
+        self._worker = None

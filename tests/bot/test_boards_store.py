@@ -1,0 +1,43 @@
+"""Room↔board links, board snapshots and webhook dedupe, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.store import Database
+from bot.store.boards import BoardEventLog, BoardLinks, BoardSnapshots, CardState, Snapshot
+
+
+async def test_links_snapshots_and_seen_events_survive_a_restart(store_url: str) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    links, snapshots = BoardLinks(database), BoardSnapshots(database)
+    seen = BoardEventLog(database)
+    await links.link("r-team", "B1", "Équipe projet", "u-marie")
+    await links.link("r-crise", "B1", "Équipe projet", "u-sophie")
+    await links.link("r-team", "B2", "Autre", "u-marie")  # relinking replaces
+    await snapshots.save(Snapshot("B2", {"L1": "m|c"}, {"C1": CardState("L1", "Écrire", None)}))
+    await snapshots.record_card("B2", "C2", CardState("L1", "Bot", "2026-03-03T09:00:00+00:00"))
+    await snapshots.record_card("B2", "C1", None)
+    await snapshots.record_card("B9", "C9", CardState("L9", "no snapshot", None))
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    assert await seen.claim("k1", now, timedelta(minutes=5))
+    assert not await seen.claim("k1", now + timedelta(minutes=1), timedelta(minutes=5))
+    assert await seen.claim("k1", now + timedelta(minutes=6), timedelta(minutes=5))
+    await database.close()
+
+    reopened = Database(store_url)
+    await reopened.migrate()
+    links, snapshots = BoardLinks(reopened), BoardSnapshots(reopened)
+    linked = await links.board_for("r-team")
+    assert linked is not None and (linked.board_id, linked.board_title) == ("B2", "Autre")
+    assert await links.rooms_for("B1") == ["r-crise"]
+    assert {x.room_id for x in await links.all()} == {"r-team", "r-crise"}
+    assert await links.board_for("r-none") is None
+    snapshot = await snapshots.get("B2")
+    assert snapshot is not None and snapshot.lists == {"L1": "m|c"}
+    assert snapshot.cards == {"C2": CardState("L1", "Bot", "2026-03-03T09:00:00+00:00")}
+    assert await snapshots.get("B9") is None
+    assert await links.unlink("r-crise")
+    assert await links.rooms_for("B1") == []
+    await reopened.close()

@@ -1,0 +1,189 @@
+"""Card events back into the linked room: authenticated webhooks and the polling fallback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.config import PROJECT_ROOT, Settings
+from bot.i18n import Catalogs
+from bot.memory_chat import Sent
+from bot.ports.boards import Card, EventKind
+from commands.kanban import BoardWatch
+from commands.kanban.notices import Notice, render
+from sandbox.wekan.seed import ADMIN_PASSWORD, WEBHOOK_TOKEN
+
+from .test_kanban import Stack, running
+
+ROOM = "r-team"
+
+
+@pytest.fixture
+async def stack(settings: Settings) -> AsyncIterator[Stack]:
+    async for value in running(settings):
+        await value.bot.say("/kanban lier Équipe projet")
+        yield value
+
+
+@pytest.fixture
+async def hook_url(stack: Stack) -> AsyncIterator[str]:
+    server = TestServer(stack.bot.app.runtime.web, host="127.0.0.1")
+    await server.start_server()
+    yield str(server.make_url("/hooks/wekan"))
+    await server.close()
+
+
+def room_messages(stack: Stack) -> list[Sent]:
+    return [s for s in stack.bot.chat.sent if s.room_id == ROOM]
+
+
+async def wait_for(stack: Stack, count: int) -> list[Sent]:
+    for _ in range(100):
+        found = room_messages(stack)
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.02)
+    return room_messages(stack)
+
+
+async def ui(stack: Stack, action: str, **body: Any) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as http, http.post(
+        f"{stack.wekan.url}/_sandbox/ui/{action}", json={"username": "marie", **body}
+    ) as response:
+        data: dict[str, Any] = await response.json()
+        assert response.status == 200, data
+        return data
+
+
+async def post_hook(url: str, payload: dict[str, Any], token: str | None) -> int:
+    headers = {"X-Wekan-Token": token} if token is not None else {}
+    async with aiohttp.ClientSession() as http, http.post(
+        url, json=payload, headers=headers
+    ) as response:
+        return response.status
+
+
+def watch(stack: Stack) -> BoardWatch:
+    return stack.bot.app.runtime.services.get(BoardWatch)
+
+
+async def test_webhooks_without_the_right_token_are_refused(stack: Stack, hook_url: str) -> None:
+    card = await ui(stack, "create-card", board_id=stack.board["id"], list="À faire",
+                    title="Piège")
+    payload = {"description": "act-createCard", "boardId": stack.board["id"],
+               "cardId": card["card_id"], "listId": stack.board["lists"]["À faire"],
+               "user": "Marie Curie", "text": "Marie Curie a créé la carte"}
+    before = len(room_messages(stack))
+    assert await post_hook(hook_url, payload, None) == 401
+    assert await post_hook(hook_url, payload, "wrong-token") == 401
+    assert await post_hook(hook_url, payload, WEBHOOK_TOKEN[:-1]) == 401
+    await asyncio.sleep(0.1)
+    assert len(room_messages(stack)) == before
+    assert await post_hook(hook_url, payload, WEBHOOK_TOKEN) == 200
+    [told] = (await wait_for(stack, before + 1))[before:]
+    assert told.message.text == f'Marie Curie a créé "Piège" ({card["card_id"][:6]}) dans À faire.'
+    # The same delivery again (a board hook and a global hook): told once.
+    assert await post_hook(hook_url, payload, WEBHOOK_TOKEN) == 200
+    await asyncio.sleep(0.1)
+    assert len(room_messages(stack)) == before + 1
+
+
+async def register_hook(stack: Stack, url: str) -> None:
+    """What an admin does: POST the URL, then PUT the token (spec wekan.md §4)."""
+    board = stack.board["id"]
+    async with aiohttp.ClientSession() as http:
+        await http.post(f"{stack.wekan.url}/_sandbox/switches",
+                        json={"allow_private_webhooks": True})
+        async with http.post(f"{stack.wekan.url}/users/login",
+                             json={"username": "admin", "password": ADMIN_PASSWORD}) as r:
+            token = (await r.json())["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        async with http.post(f"{stack.wekan.url}/api/boards/{board}/integrations",
+                             json={"url": url}, headers=auth) as r:
+            hook = (await r.json())["_id"]
+        async with http.put(f"{stack.wekan.url}/api/boards/{board}/integrations/{hook}",
+                            json={"token": WEBHOOK_TOKEN}, headers=auth) as r:
+            assert r.status == 200
+
+
+async def test_a_move_in_the_wekan_ui_is_told_in_the_room(stack: Stack, hook_url: str) -> None:
+    await register_hook(stack, hook_url)
+    await stack.bot.say("/tache Appeler la préfecture @marie")
+    [card] = stack.cards()
+    before = len(room_messages(stack))
+    await ui(stack, "move-card", card_id=card.id, list="En cours")
+    await ui(stack, "comment", card_id=card.id, text="C'est fait @all *urgent*")
+    await ui(stack, "due", card_id=card.id, due_at="2026-03-05T15:00:00.000Z")
+    await ui(stack, "archive-card", card_id=card.id)
+    told = [s.message.text for s in (await wait_for(stack, before + 4))[before:]]
+    label = f'"Appeler la préfecture" ({card.id[:6]})'
+    assert told == [
+        f"Marie Curie a déplacé {label} de À faire vers En cours.",
+        f"Marie Curie a commenté {label} : C'est fait @\u200ball \\*urgent\\*",
+        f"Marie Curie a fixé l’échéance de {label} au 05/03/2026 16:00.",
+        f"Marie Curie a archivé {label}.",
+    ]
+    # Polling afterwards finds nothing new: the webhook path updated the snapshot.
+    assert await watch(stack).poll(stack.board["id"]) == []
+
+
+async def test_polling_tells_what_people_did_but_not_what_the_bot_did(stack: Stack) -> None:
+    board = stack.board["id"]
+    await stack.bot.say("/tache Réserver la salle")
+    assert await watch(stack).poll(board) == []  # the bot's own card is not news
+    [own] = stack.cards()
+    await stack.bot.say(f"/tache fait {own.id[:6]}")
+    assert await watch(stack).poll(board) == []
+    created = await ui(stack, "create-card", board_id=board, list="À faire", title="Imprimer")
+    before = len(room_messages(stack))
+    await watch(stack).poll(board)
+    await ui(stack, "move-card", card_id=created["card_id"], list="En cours")
+    await ui(stack, "due", card_id=created["card_id"], due_at="2026-03-05T15:00:00.000Z")
+    await watch(stack).poll(board)
+    await ui(stack, "archive-card", card_id=created["card_id"])
+    await watch(stack).poll(board)
+    label = f'"Imprimer" ({created["card_id"][:6]})'
+    assert [s.message.text for s in room_messages(stack)[before:]] == [
+        f"Nouvelle carte {label} dans À faire.",
+        f"{label} déplacée de À faire vers En cours.",
+        f"{label} a été archivée.",
+    ]
+    assert await watch(stack).poll(board) == []
+
+
+async def test_polling_skips_card_reads_when_no_list_changed(stack: Stack) -> None:
+    requests: list[str] = []
+
+    async def spy(_session: Any, ctx: Any, params: aiohttp.TraceRequestStartParams) -> None:
+        requests.append(params.url.path)
+
+    boards = watch(stack).boards
+    session = boards.session._session()  # type: ignore[attr-defined]
+    session.trace_configs.append(trace := aiohttp.TraceConfig())
+    trace.on_request_start.append(spy)
+    trace.freeze()
+    await watch(stack).poll(stack.board["id"])
+    assert requests and all(path.endswith("/lists") for path in requests), requests
+
+
+def test_events_read_well_in_english_too() -> None:
+    english = Catalogs(PROJECT_ROOT / "locales").get("en")
+    card = Card("AbCdEfGhJkMnPqRsT", "b", "l", "Call @here", datetime(2026, 3, 5, 15, tzinfo=UTC))
+    paris = ZoneInfo("Europe/Paris")
+    moved = Notice(EventKind.MOVED, card, "Done", "To do", actor="Marie Curie")
+    assert render(moved, english, paris) == (
+        'Marie Curie moved "Call @\u200bhere" (AbCdEf) from To do to Done.'
+    )
+    assert render(Notice(EventKind.CREATED, card, "To do"), english, paris) == (
+        'New card "Call @\u200bhere" (AbCdEf) in To do.'
+    )
+    assert render(Notice(EventKind.DUE_CHANGED, card, actor="Jean"), english, paris) == (
+        'Jean set the due date of "Call @\u200bhere" (AbCdEf) to 3/5/26, 4:00\u202fPM.'
+    )
