@@ -14,7 +14,7 @@ from commands.partage.internal import Resolution, resolve, share_internally
 from commands.partage.links import share_link
 from commands.partage.options import Recipient, RecipientKind, ShareOptions
 from commands.partage.paths import safe_file_name
-from commands.partage.router import router
+from commands.partage.share import router  # /partage is declared there, before its subcommands
 from commands.partage.storage import room_folder, store
 
 

@@ -81,17 +81,26 @@ def plan_link(
 async def _create(
     ctx: Context, files: FilesPort, plan: LinkPlan
 ) -> tuple[RemoteShare, LinkPlan]:
-    """Creates the link; a policy tightened since our last read gets one corrected retry."""
-    try:
-        return await files.create_link(plan.request), plan
-    except PasswordRequired:
-        policy = await files.refresh_policy()
-        plan = replace(plan, request=replace(plan.request, password=strong_password(policy)))
-    except ExpiryTooFar as error:
-        expires = expiry_date(ctx, error.max_days)
-        plan = replace(plan, request=replace(plan.request, expires=expires),
-                       clamped_to=error.max_days)
-    return await files.create_link(plan.request), plan
+    """Creates the link. The server may have tightened its policy since our last read:
+    each of its two corrections (password, maximum expiry) is applied once and retried."""
+    corrected: set[type[Exception]] = set()
+    while True:
+        try:
+            return await files.create_link(plan.request), plan
+        except PasswordRequired:
+            if PasswordRequired in corrected:
+                raise
+            corrected.add(PasswordRequired)
+            policy = await files.refresh_policy()
+            password = strong_password(policy)
+            plan = replace(plan, request=replace(plan.request, password=password))
+        except ExpiryTooFar as error:
+            if ExpiryTooFar in corrected:
+                raise
+            corrected.add(ExpiryTooFar)
+            expires = expiry_date(ctx, error.max_days)
+            plan = replace(plan, request=replace(plan.request, expires=expires),
+                           clamped_to=error.max_days)
 
 
 async def share_link(

@@ -12,7 +12,7 @@ from bot.store.shares import ShareRecord, ShareRecords
 from commands.partage.display import code, day, files_port
 from commands.partage.errors import nextcloud_errors
 from commands.partage.permissions import is_admin, moderates
-from commands.partage.router import router
+from commands.partage.share import router  # /partage is declared there, before its subcommands
 
 
 def parse_share_number(value: str, _ctx: Context) -> int:

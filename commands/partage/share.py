@@ -58,3 +58,6 @@ async def partage(  # noqa: PLR0913 - one keyword per declared option
     if node is None:
         raise UserFacingError(N_("There is no {detail} in Nextcloud."), detail=code(chemin))
     await deliver(ctx, files, node, options)
+
+
+__all__ = ["partage", "router"]

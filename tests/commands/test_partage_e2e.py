@@ -1,0 +1,392 @@
+"""/partage end to end: BotHarness, the real Nextcloud adapter, the sandbox Nextcloud."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from bot.config import NextcloudSettings, Settings
+from bot.memory_chat import Sent
+from bot.models import ChatEvent, EventKind, FileRef, Room, RoomType, User
+from bot.ports.files import FilesPort
+from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness
+from bot.wiring import core, shares
+from integrations.nextcloud import NextcloudFiles
+from sandbox.nextcloud import NextcloudSandbox
+
+BOT = "ensemble-bot"
+PARIS = ZoneInfo("Europe/Paris")
+LINK = re.compile(r"http://127\.0\.0\.1:\d+/index\.php/s/[A-Za-z0-9]{15}")
+PASSWORD = re.compile(r"`([^`]{16,})`$", re.MULTILINE)
+JEAN = User("u-jean", "jean", "Jean Moulin", frozenset({"user"}))
+
+
+@pytest.fixture
+async def nextcloud() -> AsyncIterator[NextcloudSandbox]:
+    server = NextcloudSandbox()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def control(nextcloud: NextcloudSandbox) -> AsyncIterator[Any]:
+    async with aiohttp.ClientSession() as http:
+
+        async def call(method: str, path: str, **kwargs: Any) -> Any:
+            url = f"{nextcloud.url}/_sandbox/{path}"
+            async with http.request(method, url, **kwargs) as response:
+                return response.status, await response.json()
+
+        yield call
+
+
+def with_nextcloud(settings: Settings, server: NextcloudSandbox, **extra: Any) -> Settings:
+    configured = NextcloudSettings(
+        url=server.url,
+        username=BOT,
+        app_password=SecretStr(server.bot_app_password),
+        **extra,
+    )
+    return settings.model_copy(update={"nextcloud": configured})
+
+
+@pytest.fixture
+async def bot(settings: Settings, nextcloud: NextcloudSandbox) -> AsyncIterator[BotHarness]:
+    harness = BotHarness(
+        with_nextcloud(settings, nextcloud), features=[core.install, shares.install]
+    )
+    harness.chat.add_user(JEAN)
+    async with harness as running:
+        yield running
+
+
+def files_of(bot: BotHarness) -> NextcloudFiles:
+    files = bot.app.runtime.services.optional(FilesPort)  # type: ignore[type-abstract]
+    assert isinstance(files, NextcloudFiles)
+    return files
+
+
+def post_file(bot: BotHarness, name: str, content: bytes, author: User = AGENT) -> str:
+    """A message with an attachment, as the transport would have seen it."""
+    number = len(bot.chat.files) + 1
+    ref = FileRef(f"file{number}", name, "application/octet-stream", len(content), f"/f/{number}")
+    bot.chat.files[ref.id] = content
+    parent = ChatEvent(
+        kind=EventKind.MESSAGE, message_id=f"post{number}", user=author, room=TEAM_ROOM,
+        text="", timestamp=datetime.now(UTC), files=(ref,),
+    )
+    bot.chat.messages[parent.message_id] = parent
+    return parent.message_id
+
+
+def room_texts(sent: list[Sent]) -> str:
+    return "\n".join(s.message.text for s in sent if s.direct_to is None)
+
+
+def dm_texts(sent: list[Sent], username: str) -> str:
+    return "\n".join(s.message.text for s in sent if s.direct_to == username)
+
+
+def today() -> date:
+    return datetime.now(PARIS).date()
+
+
+async def bot_files(control: Any) -> dict[str, dict[str, Any]]:
+    _, listing = await control("GET", f"files/{BOT}", params={"path": ""})
+    return {entry["path"]: entry for entry in listing}
+
+
+async def all_shares(control: Any) -> list[dict[str, Any]]:
+    _, listing = await control("GET", "shares")
+    return list(listing)
+
+
+async def test_a_posted_file_moves_to_nextcloud_and_the_password_goes_by_dm_only(
+    bot: BotHarness, control: Any
+) -> None:
+    parent = post_file(bot, "rapport final.pdf", b"%PDF-1.4 rapport")
+    sent = await bot.say("/partage --mdp", thread_id=parent)
+
+    room = room_texts(sent)
+    assert LINK.search(room), room
+    assert "@marie" in room
+    dm = dm_texts(sent, "marie")
+    match = PASSWORD.search(dm)
+    assert match is not None, dm
+    password = match.group(1)
+    assert password not in "\n".join(bot.chat.texts(TEAM_ROOM.id))
+    assert all(password not in s.message.text for s in bot.chat.sent if s.direct_to is None)
+
+    path = f"Partage/equipe-projet/{today().isoformat()}/rapport final.pdf"
+    _, stored = await control("GET", f"file/{BOT}", params={"path": path})
+    assert base64.b64decode(stored["content_base64"]) == b"%PDF-1.4 rapport"
+    [share] = await all_shares(control)
+    assert share["path"] == "/" + path and share["url"] in room
+    _, check = await control("POST", f"shares/{share['id']}/check-password",
+                             json={"password": password})
+    assert check == {"protected": True, "match": True}
+    assert share["expiration"] == f"{today() + timedelta(days=7)} 00:00:00"
+    assert bot.chat.deleted == [parent]
+    assert "removed" in room or "retirée" in room
+
+
+async def test_a_second_file_of_the_same_name_is_never_overwritten(
+    bot: BotHarness, control: Any
+) -> None:
+    await bot.say("/partage", thread_id=post_file(bot, "notes.txt", b"first"))
+    await bot.say("/partage", thread_id=post_file(bot, "notes.txt", b"second"))
+    folder = f"Partage/equipe-projet/{today().isoformat()}"
+    files = await bot_files(control)
+    assert f"{folder}/notes.txt" in files and f"{folder}/notes (2).txt" in files
+    _, first = await control("GET", f"file/{BOT}", params={"path": f"{folder}/notes.txt"})
+    assert base64.b64decode(first["content_base64"]) == b"first"
+
+
+async def test_a_large_attachment_goes_up_in_chunks(
+    settings: Settings, nextcloud: NextcloudSandbox, control: Any
+) -> None:
+    tuned = with_nextcloud(settings, nextcloud, chunked_upload_above_bytes=1024 * 1024)
+    content = bytes(range(256)) * (6 * 4096)  # 6 MiB: two chunks of the v2 protocol
+    async with BotHarness(tuned, features=[core.install, shares.install]) as harness:
+        sent = await harness.say("/partage", thread_id=post_file(harness, "video.bin", content))
+    assert LINK.search(room_texts(sent))
+    path = f"Partage/equipe-projet/{today().isoformat()}/video.bin"
+    _, stored = await control("GET", f"file/{BOT}", params={"path": path})
+    assert stored["size"] == len(content)
+    assert base64.b64decode(stored["content_base64"]) == content
+
+
+async def test_someone_elses_attachment_is_shared_but_not_removed(
+    bot: BotHarness, control: Any
+) -> None:
+    parent = post_file(bot, "photo.jpg", b"jpeg", author=CRISIS_LEAD)
+    sent = await bot.say("/partage", thread_id=parent)
+    assert LINK.search(room_texts(sent))
+    assert bot.chat.deleted == []
+    assert "stays" in room_texts(sent) or "reste" in room_texts(sent)
+
+
+async def test_no_password_unless_asked_or_enforced(bot: BotHarness, control: Any) -> None:
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    sent = await bot.say("/partage plan.txt")
+    assert LINK.search(room_texts(sent))
+    assert dm_texts(sent, "marie") == ""
+    [share] = await all_shares(control)
+    assert share["password"] is None
+
+
+async def test_an_enforced_password_makes_the_bot_generate_one(
+    bot: BotHarness, control: Any
+) -> None:
+    await control("POST", "policy", json={"password_enforced": True})
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    sent = await bot.say("/partage plan.txt")
+    match = PASSWORD.search(dm_texts(sent, "marie"))
+    assert match is not None
+    [share] = await all_shares(control)
+    _, check = await control("POST", f"shares/{share['id']}/check-password",
+                             json={"password": match.group(1)})
+    assert check["match"] is True
+    assert match.group(1) not in room_texts(sent)
+
+
+async def test_an_enforced_maximum_expiry_clamps_a_longer_request(
+    bot: BotHarness, control: Any
+) -> None:
+    await control("POST", "policy", json={
+        "expire_date_enabled": True, "expire_date_days": 7, "expire_date_enforced": True})
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    sent = await bot.say("/partage plan.txt --expire 30j")
+    [share] = await all_shares(control)
+    assert share["expiration"] == f"{today() + timedelta(days=7)} 00:00:00"
+    assert "7 jours au plus" in room_texts(sent)
+
+
+async def test_a_policy_changed_since_the_last_read_is_still_honoured(
+    bot: BotHarness, control: Any
+) -> None:
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await bot.say("/partage plan.txt")  # reads and caches the permissive policy
+    await control("POST", "policy", json={
+        "password_enforced": True, "expire_date_enabled": True, "expire_date_days": 3,
+        "expire_date_enforced": True})
+    sent = await bot.say("/partage plan.txt --expire 10j")
+    assert PASSWORD.search(dm_texts(sent, "marie"))
+    latest = (await all_shares(control))[-1]
+    assert latest["expiration"] == f"{today() + timedelta(days=3)} 00:00:00"
+
+
+async def test_a_path_going_up_is_refused_and_nothing_is_created(
+    bot: BotHarness, control: Any
+) -> None:
+    before = await bot_files(control)
+    sent = await bot.say("/partage ../../marie/Documents/budget.csv")
+    assert "remonter" in room_texts(sent)
+    assert await bot_files(control) == before
+    assert await all_shares(control) == []
+    absolute = await bot.say("/partage /../etc/passwd")
+    assert "remonter" in room_texts(absolute)
+    assert await all_shares(control) == []
+
+
+async def test_a_missing_file_is_named_in_the_answer(bot: BotHarness) -> None:
+    sent = await bot.say("/partage absent.pdf")
+    assert "Partage/absent.pdf" in room_texts(sent) and "n’existe pas" in room_texts(sent)
+
+
+@pytest.mark.parametrize(
+    ("policy", "command", "expected"),
+    [
+        ({"links_enabled": False}, "/partage plan.txt", "liens publics sont désactivés"),
+        ({"api_enabled": False}, "/partage plan.txt", "partage est désactivé"),
+        ({"public_upload": False}, "/partage dossier --edition", "lecture seule"),
+        ({"group_sharing": False}, "/partage plan.txt --avec equipe-projet",
+         "groupes est désactivé"),
+    ],
+)
+async def test_policy_switches_get_their_own_message(
+    bot: BotHarness, control: Any, policy: dict[str, bool], command: str, expected: str
+) -> None:
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/dossier/a.txt"},
+                  json={"text": "x"})
+    await control("POST", "policy", json=policy)
+    sent = await bot.say(command)
+    assert expected in room_texts(sent), room_texts(sent)
+
+
+async def test_a_full_quota_is_reported_and_nothing_is_shared(
+    bot: BotHarness, control: Any
+) -> None:
+    await control("POST", "quota", json={"user": BOT, "bytes": 10})
+    sent = await bot.say("/partage", thread_id=post_file(bot, "gros.bin", b"x" * 4096))
+    assert "quota Nextcloud du bot est plein" in room_texts(sent)
+    assert await all_shares(control) == []
+    assert bot.chat.deleted == []
+
+
+async def test_an_unknown_user_or_group_shares_nothing(bot: BotHarness, control: Any) -> None:
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    sent = await bot.say("/partage plan.txt --avec @jean @fantome")
+    assert "pas de compte nommé @fantome" in room_texts(sent)
+    group = await bot.say("/partage plan.txt --avec compta")
+    assert "pas de groupe nommé compta" in room_texts(group)
+    assert await all_shares(control) == []
+
+
+async def test_nextcloud_down_names_the_service(bot: BotHarness, control: Any) -> None:
+    await control("POST", "faults", json={"fail_next": 50, "error_status": 503})
+    sent = await bot.say("/partage plan.txt")
+    assert "Nextcloud ne répond pas" in room_texts(sent) and "réf." in room_texts(sent)
+
+
+async def test_internal_shares_reach_users_and_the_rooms_group(
+    bot: BotHarness, control: Any
+) -> None:
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    sent = await bot.say("/partage plan.txt --avec @jean #equipe-projet --edition")
+    text = room_texts(sent)
+    assert "@jean" in text and "equipe-projet" in text and "/index.php/f/" in text
+    listed = await all_shares(control)
+    made = {(s["share_type"], s["share_with"], s["permissions"]) for s in listed}
+    assert made == {(0, "jean", 3), (1, "equipe-projet", 3)}
+    again = await bot.say("/partage plan.txt --avec @jean")
+    assert "Déjà partagé avec @jean" in room_texts(again)
+
+
+async def test_a_room_without_a_group_is_shared_with_its_members(
+    bot: BotHarness, control: Any
+) -> None:
+    other = Room("r-cellule", "cellule", RoomType.PRIVATE)
+    bot.chat.add_room(other, ["bot", AGENT.id, JEAN.id, ADMIN.id])
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await bot.say("/partage plan.txt --avec #cellule")
+    made = {(s["share_type"], s["share_with"]) for s in await all_shares(control)}
+    assert made == {(0, "marie"), (0, "jean"), (0, "admin")}
+
+
+async def test_a_new_document_is_a_valid_file_shared_for_editing_with_the_room(
+    bot: BotHarness, control: Any
+) -> None:
+    sent = await bot.say("/partage nouveau compte-rendu.docx")
+    path = "Partage/equipe-projet/compte-rendu.docx"
+    _, report = await control("GET", f"ooxml/{BOT}", params={"path": path})
+    assert report["valid"] and report["kind"] == "docx"
+    [share] = await all_shares(control)
+    assert (share["share_type"], share["share_with"], share["permissions"]) == (
+        1, "equipe-projet", 3)
+    assert "éditeur bureautique en ligne" in room_texts(sent)
+    await control("POST", "policy", json={"onlyoffice_installed": False})
+    await files_of(bot).refresh_policy()  # what the periodic job does
+    bot_files_before = await bot_files(control)
+    later = await bot.say("/partage nouveau budget.xlsx")
+    assert "Pas d’éditeur bureautique" in room_texts(later)
+    assert "Partage/equipe-projet/budget.xlsx" in set(await bot_files(control)) - set(
+        bot_files_before)
+
+
+async def test_a_new_document_needs_an_office_extension(bot: BotHarness, control: Any) -> None:
+    sent = await bot.say("/partage nouveau notes.txt")
+    assert ".docx" in room_texts(sent)
+    assert await all_shares(control) == []
+
+
+async def test_my_list_and_revocation_by_creator_or_moderator_only(
+    bot: BotHarness, control: Any
+) -> None:
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await bot.say("/partage plan.txt --expire 3j")
+    listing = room_texts(await bot.say("/partage liste"))
+    assert "#1" in listing and "plan.txt" in listing and LINK.search(listing)
+    assert "Vous n’avez aucun partage" in room_texts(await bot.say("/partage liste", user=JEAN))
+
+    bot.chat.members[TEAM_ROOM.id].append(JEAN.id)
+    denied = await bot.say("/partage revoquer 1", user=JEAN)
+    assert "Seule la personne" in room_texts(denied)
+    assert len(await all_shares(control)) == 1
+
+    done = await bot.say("/partage revoquer 1")
+    assert "révoqué" in room_texts(done)
+    assert await all_shares(control) == []
+    assert "déjà révoqué" in room_texts(await bot.say("/partage revoquer 1", user=ADMIN))
+    assert "aucun partage" in room_texts(await bot.say("/partage liste"))
+
+
+async def test_an_admin_revokes_a_share_already_gone_from_nextcloud(
+    bot: BotHarness, control: Any
+) -> None:
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await bot.say("/partage plan.txt")
+    nextcloud_share = (await all_shares(control))[0]["id"]
+    await files_of(bot).delete_share(str(nextcloud_share))
+    sent = await bot.say("/partage revoquer #1", user=ADMIN)
+    assert "déjà disparu" in room_texts(sent)
+
+
+async def test_english_speakers_get_english_answers(bot: BotHarness, control: Any) -> None:
+    await bot.say("/langue en")
+    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    sent = await bot.say("/share plan.txt --mdp --expire 2d")
+    room = room_texts(sent)
+    assert room.startswith("Link to `plan.txt`: ") and "It expires on" in room
+    assert "Password of the link" in dm_texts(sent, "marie")
+    assert "up with “..”" in room_texts(await bot.say("/share ../x"))
+    assert "There is no `Partage/none.pdf` in Nextcloud." in room_texts(
+        await bot.say("/share none.pdf"))
+
+
+async def test_without_nextcloud_settings_the_command_says_it_is_unavailable(
+    settings: Settings,
+) -> None:
+    async with BotHarness(settings, features=[core.install, shares.install]) as harness:
+        sent = await harness.say("/partage plan.txt")
+    assert "Nextcloud" in room_texts(sent)
