@@ -11,6 +11,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -44,6 +46,10 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.url.get_backend_name()
+
+    def insert(self, table: Any) -> Any:
+        """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL alike)."""
+        return postgresql_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -49,13 +49,15 @@ class Preferences:
             return row.locale if row else None
 
     async def set_locale(self, user_id: str, locale: str) -> None:
+        # An upsert: two quick /langue from one user must not collide on the primary key.
+        values = {"user_id": user_id, "locale": locale, "updated_at": utcnow()}
+        statement = self._db.insert(UserPreference).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[UserPreference.user_id],
+            set_={"locale": locale, "updated_at": values["updated_at"]},
+        )
         async with self._db.session() as session:
-            row = await session.get(UserPreference, user_id)
-            if row is None:
-                session.add(UserPreference(user_id=user_id, locale=locale, updated_at=utcnow()))
-            else:
-                row.locale = locale
-                row.updated_at = utcnow()
+            await session.execute(statement)
 
 
 @dataclass(frozen=True, slots=True)

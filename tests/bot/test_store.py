@@ -81,3 +81,14 @@ async def test_sqlite_store_runs_in_wal_mode(tmp_path: object) -> None:
         assert mode == "wal"
     finally:
         await database.close()
+
+
+async def test_concurrent_language_changes_of_one_user_do_not_collide(store_url: str) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    preferences = Preferences(database)
+    try:
+        await asyncio.gather(*(preferences.set_locale("u1", lang) for lang in ["fr", "en"] * 5))
+        assert await preferences.locale("u1") in ("fr", "en")
+    finally:
+        await database.close()

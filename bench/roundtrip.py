@@ -1,0 +1,195 @@
+"""Command round trip: a user posts, the bot's reply is seen; next to a bare echo client.
+
+Both run in the same process against the same sandbox Rocket.Chat (its own process), receive
+on DDP and answer through REST `chat.sendMessage`; the ratio bot/echo is what to compare across
+machines. Usage: `python bench/roundtrip.py [--seconds 4] [--rates 5,20,50]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.ddp_client import DdpClient, Frame  # noqa: E402
+from integrations.rocketchat.wire import message_id_for  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Run:
+    sent_at: dict[str, float] = field(default_factory=dict)  # expected reply id -> send time
+    seen_at: dict[str, float] = field(default_factory=dict)
+
+    def latencies_ms(self) -> list[float]:
+        return [(self.seen_at[k] - t) * 1000 for k, t in self.sent_at.items() if k in self.seen_at]
+
+
+class Sandbox:
+    def __init__(self) -> None:
+        self.process: asyncio.subprocess.Process | None = None
+        self.info: dict[str, Any] = {}
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            str(BIN / "ensemble-bot"), "sandbox", stdout=asyncio.subprocess.PIPE
+        )
+        assert self.process.stdout is not None
+        self.info = json.loads(await self.process.stdout.readline())
+
+    @property
+    def url(self) -> str:
+        return str(self.info["rocketchat"]["url"])
+
+    async def control(self, http: aiohttp.ClientSession, action: str, body: dict[str, Any]) -> Any:
+        async with http.post(f"{self.url}/_sandbox/{action}", json=body) as response:
+            return await response.json()
+
+    async def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            await self.process.wait()
+
+
+async def start_bot(sandbox: Sandbox, scratch: Path) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
+    env.update(sandbox.info["env"])
+    env.update({
+        "ENSEMBLE_STORE__URL": f"sqlite+aiosqlite:///{scratch / 'bench.db'}",
+        "ENSEMBLE_HTTP__PORT": "0",
+        "ENSEMBLE_RATE_LIMIT__BURST": "100000",
+        "ENSEMBLE_RATE_LIMIT__PER_MINUTE": "1000000",
+        "ENSEMBLE_LOG__LEVEL": "WARNING",
+    })
+    return await asyncio.create_subprocess_exec(str(BIN / "ensemble-bot"), "run", env=env)
+
+
+async def echo_client(sandbox: Sandbox, http: aiohttp.ClientSession, room_id: str) -> DdpClient:
+    """Receives like the bot (__my_messages__) and answers like the bot (REST, fixed _id)."""
+    echo = await sandbox.control(http, "users", {"username": "echo", "roles": ["bot"],
+                                                 "token": True})
+    headers = {"X-User-Id": echo["user_id"], "X-Auth-Token": echo["token"]}
+    await sandbox.control(http, "rooms", {"name": "bench-echo", "type": "p",
+                                          "members": ["marie", "echo"]})
+    client = DdpClient(sandbox.url.replace("http", "ws", 1) + "/websocket")
+    user_id = await client.open(token=echo["token"])
+    tasks: set[asyncio.Task[Any]] = set()
+
+    async def answer(message: dict[str, Any]) -> None:
+        payload = {"message": {"_id": message_id_for(f"{message['_id']}:echo"),
+                               "rid": message["rid"], "msg": "echo"}}
+        async with http.post(f"{sandbox.url}/api/v1/chat.sendMessage", json=payload,
+                             headers=headers) as response:
+            await response.read()
+
+    def on_changed(frame: Frame) -> None:
+        message = frame["fields"]["args"][0]
+        if message["u"]["_id"] != user_id and not message.get("editedAt"):
+            task = asyncio.create_task(answer(message))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+
+    client.on_changed = on_changed
+    await client.subscribe("stream-room-messages", "__my_messages__")
+    return client
+
+
+@dataclass(frozen=True)
+class Target:
+    room: str
+    text: str
+    reply_key: str  # the action part of the reply's idempotency key
+
+
+BOT = Target("equipe-projet", "!langue fr", "reply:1")
+ECHO = Target("bench-echo", "ping", "echo")
+
+
+async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, runs: dict[str, Run],
+                  target: Target, *, rate: float, seconds: float) -> Run:
+    run = Run()
+    runs[target.room] = run
+    room, text, reply_key = target.room, target.text, target.reply_key
+    interval = 1.0 / rate
+    started = time.perf_counter()
+    for index in range(int(rate * seconds)):
+        delay = started + index * interval - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        sent = time.perf_counter()
+        posted = await sandbox.control(http, "post", {"username": "marie", "room": room,
+                                                      "text": text})
+        command_id = posted["message"]["_id"]
+        run.sent_at[message_id_for(f"{command_id}:{reply_key}")] = sent
+    deadline = time.perf_counter() + 15
+    while len(run.seen_at) < len(run.sent_at) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.02)
+    return run
+
+
+def summary(run: Run, seconds: float) -> tuple[float, float, float, int]:
+    latencies = sorted(run.latencies_ms())
+    if not latencies:
+        return float("nan"), float("nan"), 0.0, len(run.sent_at)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return statistics.median(latencies), p99, len(latencies) / seconds, len(run.sent_at)
+
+
+async def main(rates: list[float], seconds: float) -> None:
+    sandbox = Sandbox()
+    await sandbox.start()
+    with tempfile.TemporaryDirectory() as scratch:
+        bot = await start_bot(sandbox, Path(scratch))
+        async with aiohttp.ClientSession() as http:
+            echo = await echo_client(sandbox, http, "bench-echo")
+            observer = DdpClient(sandbox.url.replace("http", "ws", 1) + "/websocket")
+            await observer.open(username="marie", password="marie-sandbox-pass")
+            runs: dict[str, Run] = {}
+
+            def seen(frame: Frame) -> None:
+                message = frame["fields"]["args"][0]
+                for run in runs.values():
+                    if message["_id"] in run.sent_at and message["_id"] not in run.seen_at:
+                        run.seen_at[message["_id"]] = time.perf_counter()
+
+            observer.on_changed = seen
+            await observer.subscribe("stream-room-messages", "__my_messages__")
+            # Warm-up: the bot is ready when it answers.
+            warm = await measure(sandbox, http, runs, BOT, rate=2, seconds=1)
+            if not warm.seen_at:
+                raise SystemExit("the bot never answered")
+            print(f"{'rate/s':>7} | {'bot p50':>8} {'bot p99':>8} {'bot thr':>8} | "
+                  f"{'echo p50':>8} {'echo p99':>8} {'echo thr':>8} | {'p50 ratio':>9}")
+            for rate in rates:
+                bot_run = await measure(sandbox, http, runs, BOT, rate=rate, seconds=seconds)
+                echo_run = await measure(sandbox, http, runs, ECHO, rate=rate, seconds=seconds)
+                b50, b99, bthr, _ = summary(bot_run, seconds)
+                e50, e99, ethr, _ = summary(echo_run, seconds)
+                print(f"{rate:>7.0f} | {b50:>6.1f}ms {b99:>6.1f}ms {bthr:>6.1f}/s | "
+                      f"{e50:>6.1f}ms {e99:>6.1f}ms {ethr:>6.1f}/s | {b50 / e50:>8.2f}x")
+            await observer.close()
+            await echo.close()
+        bot.terminate()
+        await bot.wait()
+    await sandbox.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--rates", default="5,20,50")
+    args = parser.parse_args()
+    asyncio.run(main([float(r) for r in args.rates.split(",")], args.seconds))
