@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.models import Attachment, ChatEvent, Message, Room, Upload, User
 from bot.ports import ChatPort, Clock
+from bot.sanitize import neutralise_mass_mentions
 from bot.services import Services
 from bot.store import Database
 
@@ -62,7 +63,7 @@ class Context:
     ) -> str:
         """Answers in the room, in the thread where the command was typed."""
         message = Message(
-            text=text,
+            text=neutralise_mass_mentions(text),
             attachments=attachments,
             thread_id=self.thread_id,
             upload=upload,
@@ -80,6 +81,8 @@ class Context:
         """A direct message, to the caller by default: the only place for personal secrets."""
         target = username or self.user.username
         message = Message(
-            text=text, attachments=attachments, idempotency_key=self._next_key(f"dm-{target}")
+            text=neutralise_mass_mentions(text),
+            attachments=attachments,
+            idempotency_key=self._next_key(f"dm-{target}"),
         )
         return await self.chat.send_direct(target, message)

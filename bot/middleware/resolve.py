@@ -8,6 +8,7 @@ from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.invocation import Invocation, Next
 from bot.routing import CommandTable
+from bot.sanitize import MAX_COMMAND_LENGTH
 from bot.tokenizer import split_words
 
 
@@ -19,6 +20,12 @@ class Resolve:
         if invocation.is_call:
             await call_next(invocation)
             return
+        if len(invocation.line) > MAX_COMMAND_LENGTH:
+            raise UserFacingError(
+                N_("That command is too long ({length} characters, at most {limit})."),
+                length=len(invocation.line),
+                limit=MAX_COMMAND_LENGTH,
+            )
         word, *rest = split_words(invocation.line) or [""]
         command = self._table.find(word)
         if command is None:

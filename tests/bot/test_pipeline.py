@@ -44,6 +44,12 @@ async def cellule(ctx: Context) -> None:
     await ctx.reply("cellule ouverte")
 
 
+@probe.command("repete", help=N_("command"))
+@argument("texte", greedy=True)
+async def repete(ctx: Context, texte: str) -> None:
+    await ctx.reply(texte)
+
+
 @probe.command("panne", help=N_("command"))
 async def panne(ctx: Context) -> None:
     raise ServiceUnavailable("Nextcloud", "timeout")
@@ -179,3 +185,15 @@ async def test_own_messages_and_call_events_without_handler_are_ignored(bot: Bot
         EventKind.CALL_STARTED, "c1", AGENT, TEAM_ROOM, "", datetime.now(UTC), call_id="x"
     )
     assert await bot.feed(call) == []
+
+
+async def test_mass_mentions_are_never_echoed(bot: BotHarness) -> None:
+    answer = texts(await bot.say("/repete bonjour @all et @here"))
+    assert "@all" not in answer and "@here" not in answer
+    assert answer == "bonjour @\u200dall et @\u200dhere"
+
+
+async def test_an_overlong_command_is_refused_without_running(bot: BotHarness) -> None:
+    answer = texts(await bot.say("/sonde 1 " + "x" * 3000))
+    assert "Cette commande est trop longue (3" in answer
+    assert received == []
