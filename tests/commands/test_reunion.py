@@ -1,0 +1,449 @@
+"""/reunion and the call button, end to end through the pipeline with a fake chat and clock.
+
+Every test ends with the same audit: no JWT in a room message, an attachment, an upload or a
+log record; tokens only ever travel by direct message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import jwt
+import pytest
+from icalendar import Calendar
+from pydantic import SecretStr
+
+from bot.config import JitsiSettings, RateLimitSettings, RocketChatSettings, Settings
+from bot.memory_chat import Sent
+from bot.models import Room, RoomType, User
+from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness, make_settings
+from bot.wiring import core, meetings
+from commands.reunion import Reminders
+
+SECRET = "jitsi-secret-de-la-ville-0123456789abcdef"
+PARIS = ZoneInfo("Europe/Paris")
+JEAN = User("u-jean", "jean", "Jean Moulin", frozenset({"user"}))
+LUC = User("u-luc", "luc", "Luc Besson", frozenset({"user"}))
+OUTSIDER = User("u-alice", "alice", "Alice Guy", frozenset({"user"}))
+MEMBERS = (AGENT, CRISIS_LEAD, ADMIN, JEAN, LUC)
+JWT_PATTERN = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.")
+URL_WITH_TOKEN = re.compile(r"https://\S*jwt=\S+")
+
+
+@dataclass
+class FakeClock:
+    moment: datetime
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def jitsi(**overrides: Any) -> JitsiSettings:
+    values: dict[str, Any] = {
+        "base_url": "https://visio.example.org",
+        "app_id": "ensemble",
+        "audience": "visio-ville",
+        "xmpp_domain": "meet.jitsi",
+        "app_secret": SecretStr(SECRET),
+    }
+    return JitsiSettings(**(values | overrides))
+
+
+def configured(store_url: str, **jitsi_overrides: Any) -> Settings:
+    return make_settings(
+        store_url,
+        jitsi=jitsi(**jitsi_overrides),
+        rocketchat=RocketChatSettings(url="https://chat.example.org"),
+        rate_limit=RateLimitSettings(burst=100, per_minute=6000),
+    )
+
+
+def wall_clock() -> FakeClock:
+    # Close to the real time: the scheduler keeps tomorrow's reminders pending during the test.
+    return FakeClock(datetime.now(UTC).replace(second=0, microsecond=0))
+
+
+def harness(settings: Settings, clock: FakeClock) -> BotHarness:
+    bot = BotHarness(settings, features=[core.install, meetings.install], clock=clock)
+    for user in (JEAN, LUC, OUTSIDER):
+        bot.chat.add_user(user)
+    bot.chat.members[TEAM_ROOM.id] += [JEAN.id, LUC.id]
+    return bot
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return wall_clock()
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    async with harness(configured(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"), clock) as run:
+        yield run
+
+
+@pytest.fixture(autouse=True)
+def no_token_in_any_log_record(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Checked after every test of this module, on the raw records (before any Redactor)."""
+    caplog.set_level(logging.DEBUG)
+    yield
+    for record in caplog.records:
+        rendered = f"{record.getMessage()} {record.__dict__}"
+        assert not JWT_PATTERN.search(rendered), rendered
+
+
+def assert_no_token_in_rooms(bot: BotHarness) -> None:
+    for sent in bot.chat.sent:
+        if sent.direct_to is not None:
+            continue
+        message = sent.message
+        visible = [message.text]
+        for attachment in message.attachments:
+            visible += [attachment.title, attachment.text, attachment.title_link or ""]
+            visible += [value for pair in attachment.fields for value in pair]
+            visible += [button.command for button in attachment.buttons]
+        if message.upload is not None:
+            visible.append(message.upload.content.decode())
+        for text in visible:
+            assert not JWT_PATTERN.search(text), text
+            assert "jwt=" not in text, text
+
+
+def room_messages(sent: list[Sent]) -> list[Sent]:
+    return [s for s in sent if s.direct_to is None]
+
+
+def dms(sent: list[Sent]) -> dict[str, str]:
+    return {s.direct_to: s.message.text for s in sent if s.direct_to is not None}
+
+
+def claims_in(text: str) -> dict[str, Any]:
+    match = URL_WITH_TOKEN.search(text)
+    assert match, text
+    parts = urlsplit(match.group(0))
+    token = (parse_qs(parts.query).get("jwt") or parse_qs(parts.fragment)["jwt"])[0]
+    assert jwt.get_unverified_header(token) == {"alg": "HS256", "typ": "JWT"}
+    decoded: dict[str, Any] = jwt.decode(
+        token,
+        SECRET,
+        algorithms=["HS256"],
+        audience="visio-ville",
+        issuer="ensemble",
+        options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+    )
+    return decoded
+
+
+def assert_times(claims: dict[str, Any], now: datetime, expires: datetime) -> None:
+    assert claims["iat"] == int(now.timestamp())
+    assert claims["nbf"] == int(now.timestamp()) - 60
+    assert claims["exp"] == int(expires.timestamp())
+
+
+def assert_member(claims: dict[str, Any], user: User) -> None:
+    assert claims["moderator"] is False
+    assert claims["context"]["user"] == {
+        "id": user.id,
+        "name": user.display_name,
+        "avatar": f"https://chat.example.org/avatar/{user.username}",
+        "moderator": False,
+        "affiliation": "member",
+        "lobby_bypass": True,
+    }
+
+
+def assert_organizer(claims: dict[str, Any], user: User) -> None:
+    assert claims["moderator"] is True
+    assert claims["context"]["user"]["id"] == user.id
+    assert claims["context"]["user"]["affiliation"] == "owner"
+    assert claims["context"]["user"]["moderator"] is True
+    assert claims["context"]["user"]["lobby_bypass"] is True
+
+
+def tomorrow_at(clock: FakeClock, hour: int) -> datetime:
+    day = (clock.now().astimezone(PARIS) + timedelta(days=1)).date()
+    return datetime(day.year, day.month, day.day, hour, tzinfo=PARIS)
+
+
+def meeting_id(message_text: str) -> int:
+    match = re.search(r"n° (\d+)|#(\d+)", message_text)
+    assert match, message_text
+    return int(match.group(1) or match.group(2))
+
+
+def reminders(bot: BotHarness) -> Reminders:
+    return bot.app.runtime.services.get(Reminders)
+
+
+async def test_immediate_meeting_posts_one_message_and_dms_every_member(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    sent = await bot.say("/reunion point hebdo")
+    [room] = room_messages(sent)
+    attachment = room.message.attachments[0]
+    number = meeting_id(room.message.text)
+    assert "« point hebdo »" in room.message.text and "Marie Curie" in room.message.text
+    assert attachment.buttons[0].label == "Rejoindre"
+    assert attachment.buttons[0].command == f"!reunion rejoindre {number}"
+    assert attachment.title_link is not None
+    room_name = urlsplit(attachment.title_link).path.strip("/")
+    assert attachment.title_link in attachment.text
+    assert "Maintenant" in attachment.text and "Sécurité" in attachment.text
+    received = dms(sent)
+    assert set(received) == {u.username for u in MEMBERS}
+    expires = clock.now() + timedelta(hours=4)
+    for user in MEMBERS:
+        claims = claims_in(received[user.username])
+        assert claims["room"] == room_name and claims["sub"] == "meet.jitsi"
+        assert claims["context"]["group"] == TEAM_ROOM.id
+        assert_times(claims, clock.now(), expires)
+        if user is AGENT:
+            assert_organizer(claims, user)
+        else:
+            assert_member(claims, user)
+    assert "Accepter" in received["marie"]
+    assert_no_token_in_rooms(bot)
+
+
+async def test_scheduled_meeting_gets_an_invitation_and_links_with_the_reminder(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    sent = await bot.say("/reunion point hebdo demain 10h")
+    announcement, invitation = room_messages(sent)
+    assert dms(sent) == {}
+    number = meeting_id(announcement.message.text)
+    attachment = announcement.message.attachments[0]
+    assert attachment.buttons[0].command == f"!reunion rejoindre {number}"
+    assert "10:00" in attachment.text and "1\xa0heure" in attachment.text
+    assert invitation.message.upload is not None
+    assert invitation.message.upload.filename == "reunion.ics"
+    assert invitation.message.upload.mime_type == "text/calendar"
+    calendar = Calendar.from_ical(invitation.message.upload.content)
+    [event] = calendar.events
+    start = tomorrow_at(clock, 10)
+    dtstart: Any = event["DTSTART"]
+    assert dtstart.params["TZID"] == "Europe/Paris"
+    assert event.start == start and event.end == start + timedelta(hours=1)
+    assert str(event["SUMMARY"]) == "point hebdo"
+    assert str(event["UID"]).startswith("reunion-point-hebdo-")
+    assert str(event["LOCATION"]) == str(event["URL"]) == attachment.title_link
+    assert "le lien personnel est envoyé par le bot" in str(event["DESCRIPTION"]).lower()
+    assert calendar.walk("VTIMEZONE")
+    assert reminders(bot).planned(number)
+
+    clock.moment = start - timedelta(minutes=15)
+    before = len(bot.chat.sent)
+    await reminders(bot).fire(number)
+    await reminders(bot).fire(number)
+    received = dms(bot.chat.sent[before:])
+    assert len(bot.chat.sent) - before == len(MEMBERS)
+    expires = start + timedelta(hours=2)  # end + 1 h
+    for user in MEMBERS:
+        claims = claims_in(received[user.username])
+        assert_times(claims, clock.now(), expires)
+        assert received[user.username].startswith("⏰")
+        if user is AGENT:
+            assert_organizer(claims, user)
+        else:
+            assert_member(claims, user)
+    assert_no_token_in_rooms(bot)
+
+
+async def test_join_button_gives_a_member_link_and_too_early_gets_trop_tot(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    number = meeting_id((await bot.say("/reunion point hebdo demain 10h 1h30"))[0].message.text)
+    early = await bot.say(f"!reunion rejoindre {number}", user=JEAN)
+    assert dms(early).keys() == {"jean"}
+    assert dms(early)["jean"].startswith("Trop tôt")
+    assert "jwt" not in dms(early)["jean"]
+
+    start = tomorrow_at(clock, 10)
+    clock.moment = start - timedelta(minutes=10)
+    joined = await bot.say(f"!reunion rejoindre {number}", user=JEAN)
+    assert room_messages(joined) == []
+    claims = claims_in(dms(joined)["jean"])
+    assert_member(claims, JEAN)
+    assert_times(claims, clock.now(), start + timedelta(hours=2, minutes=30))
+    assert_no_token_in_rooms(bot)
+
+
+async def test_scheduled_links_are_capped_at_twelve_hours(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    number = meeting_id((await bot.say("/reunion séminaire demain 9h 12h"))[0].message.text)
+    clock.moment = tomorrow_at(clock, 9) + timedelta(minutes=5)
+    claims = claims_in(dms(await bot.say(f"/reunion lien {number}", user=LUC))["luc"])
+    assert_times(claims, clock.now(), clock.now() + timedelta(hours=12))
+
+
+async def test_english_speakers_get_english(bot: BotHarness) -> None:
+    await bot.say("/langue en", user=JEAN)
+    number = meeting_id((await bot.say("/reunion budget demain 10h"))[0].message.text)
+    early = dms(await bot.say(f"!reunion rejoindre {number}", user=JEAN))["jean"]
+    assert early.startswith("Too early")
+    sent = await bot.say("/reunion budget", user=JEAN)
+    [room] = room_messages(sent)
+    assert "organized by Jean Moulin" in room.message.text
+    assert room.message.attachments[0].buttons[0].label == "Join"
+    assert "Your personal link" in dms(sent)["jean"]
+    assert "Votre lien personnel" in dms(sent)["marie"]
+    assert "lang=en" in room.message.attachments[0].title_link  # type: ignore[operator]
+
+
+async def test_call_button_answers_in_the_thread_with_personal_links(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    settings = configured(
+        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", call_room_prefix="RocketChat"
+    )
+    async with harness(settings, clock) as bot:
+        sent = await bot.call(user=CRISIS_LEAD, call_id="6502f1c2a7b3c4d5e6f7a8b9")
+        [reply] = room_messages(sent)
+        assert reply.room_id == TEAM_ROOM.id
+        assert reply.message.thread_id is not None and reply.message.thread_id.startswith("in")
+        assert reply.message.attachments[0].buttons[0].label == "Rejoindre"
+        received = dms(sent)
+        assert set(received) == {u.username for u in MEMBERS}
+        for user in MEMBERS:
+            claims = claims_in(received[user.username])
+            assert claims["room"] == "rocketchat6502f1c2a7b3c4d5e6f7a8b9"
+            assert_times(claims, clock.now(), clock.now() + timedelta(hours=4))
+            if user is CRISIS_LEAD:
+                assert_organizer(claims, user)
+            else:
+                assert_member(claims, user)
+        assert await bot.call(user=CRISIS_LEAD, call_id="6502f1c2a7b3c4d5e6f7a8b9") == []
+        assert_no_token_in_rooms(bot)
+
+
+async def test_call_rooms_can_be_named_by_the_bot(tmp_path: Path, clock: FakeClock) -> None:
+    settings = configured(
+        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", call_room_from_call_id=False
+    )
+    async with harness(settings, clock) as bot:
+        sent = await bot.call(call_id="6502f1c2a7")
+        claims = claims_in(dms(sent)["marie"])
+        assert re.fullmatch(r"reunion-appel-video-de-equipe-pr-[a-z0-9]{10}", claims["room"])
+
+
+async def test_liste_and_annuler(bot: BotHarness) -> None:
+    first = meeting_id((await bot.say("/reunion budget demain 10h"))[0].message.text)
+    second = meeting_id((await bot.say("/reunion comité demain 14h"))[0].message.text)
+    listing = (await bot.say("/reunion liste", user=JEAN))[0].message.text
+    assert listing.index("budget") < listing.index("comité")
+
+    denied = await bot.say(f"/reunion annuler {first}", user=JEAN)
+    assert "Seul l’organisateur" in denied[0].message.text
+    assert reminders(bot).planned(first)
+
+    cancelled = await bot.say(f"/reunion annuler {first}")
+    assert "est annulée" in cancelled[0].message.text
+    assert not reminders(bot).planned(first)
+    assert "budget" not in (await bot.say("/reunion liste"))[0].message.text
+    refused = await bot.say(f"!reunion rejoindre {first}", user=JEAN)
+    assert "a été annulée" in refused[0].message.text and dms(refused) == {}
+    await reminders(bot).fire(first)
+    assert dms(bot.chat.sent[-1:]) == {}
+
+    by_admin = await bot.say(f"/reunion cancel {second}", user=ADMIN)
+    assert "est annulée" in by_admin[0].message.text
+    assert "Aucune réunion" in (await bot.say("/reunion liste"))[0].message.text
+
+
+async def test_links_only_for_members_of_the_meeting_room(bot: BotHarness) -> None:
+    number = meeting_id((await bot.say("/reunion budget"))[0].message.text)
+    direct = Room("dm-alice", "alice", RoomType.DIRECT)
+    refused = await bot.say(f"/reunion lien {number}", user=OUTSIDER, room=direct)
+    assert "réservée aux membres" in refused[0].message.text
+    assert dms(refused) == {}
+    again = await bot.say(f"/reunion lien {number}", user=JEAN, room=direct)
+    assert_member(claims_in(dms(again)["jean"]), JEAN)
+
+
+async def test_big_rooms_get_links_on_demand(tmp_path: Path, clock: FakeClock) -> None:
+    settings = configured(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", proactive_dm_max_members=3)
+    async with harness(settings, clock) as bot:
+        sent = await bot.say("/reunion assemblée générale")
+        assert set(dms(sent)) == {"marie"}
+        assert "Appuyez sur « Rejoindre »" in room_messages(sent)[0].message.attachments[0].text
+        number = meeting_id(sent[0].message.text)
+        await bot.say("/reunion plénière demain 10h")
+        clock.moment = tomorrow_at(clock, 9) + timedelta(minutes=45)
+        before = len(bot.chat.sent)
+        await reminders(bot).fire(number + 1)
+        reminder = bot.chat.sent[before:]
+        assert set(dms(reminder)) == {"marie"}
+        [room] = room_messages(reminder)
+        assert room.message.attachments[0].buttons[0].command == f"!reunion rejoindre {number + 1}"
+        assert_no_token_in_rooms(bot)
+
+
+async def test_external_guests_get_the_tokenless_lobby_link(bot: BotHarness) -> None:
+    sent = await bot.say("/reunion audition --externe")
+    attachment = room_messages(sent)[0].message.attachments[0]
+    assert "invités externes (ils attendent dans la salle d’attente)" in attachment.text
+    assert set(dms(sent)) == {u.username for u in MEMBERS}
+
+
+async def test_without_guest_domain_the_guest_token_goes_to_the_organizer_only(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    settings = configured(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", has_guest_domain=False)
+    async with harness(settings, clock) as bot:
+        sent = await bot.say("/reunion audition --externe")
+        assert "envoyé à l’organisateur" in room_messages(sent)[0].message.attachments[0].text
+        organizer_dms = [s.message.text for s in sent if s.direct_to == "marie"]
+        [guest] = [text for text in organizer_dms if text.startswith("👤")]
+        claims = claims_in(guest)
+        assert "moderator" not in claims
+        assert claims["context"]["user"] == {
+            "name": "Invité·e",
+            "moderator": False,
+            "affiliation": "member",
+        }
+        assert_times(claims, clock.now(), clock.now() + timedelta(hours=2))
+        assert_no_token_in_rooms(bot)
+
+
+async def test_unreadable_dates_get_the_usage_with_examples(bot: BotHarness) -> None:
+    [answer] = await bot.say("/reunion point demain 25h")
+    text = answer.message.text
+    assert "demain 25h" in text and "Utilisation" in text and "Exemples" in text
+    assert "/reunion point hebdo demain 10h 1h30" in text
+
+
+async def test_without_jitsi_the_bot_says_the_video_service_is_not_configured(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    settings = make_settings(
+        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        rate_limit=RateLimitSettings(burst=100, per_minute=6000),
+    )
+    async with harness(settings, clock) as bot:
+        [answer] = await bot.say("/reunion point")
+        assert "Jitsi" in answer.message.text
+        assert await bot.call() == []
+
+
+async def test_reminders_survive_a_restart(tmp_path: Path, clock: FakeClock) -> None:
+    settings = configured(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    async with harness(settings, clock) as first:
+        kept = meeting_id((await first.say("/reunion budget demain 10h"))[0].message.text)
+        dropped = meeting_id((await first.say("/reunion comité demain 11h"))[0].message.text)
+        await first.say(f"/reunion annuler {dropped}")
+    async with harness(settings, clock) as second:
+        assert reminders(second).planned(kept)
+        assert not reminders(second).planned(dropped)
+        clock.moment = tomorrow_at(clock, 9) + timedelta(minutes=45)
+        await reminders(second).fire(kept)
+        assert set(dms(second.chat.sent)) == {u.username for u in MEMBERS}
+        assert_no_token_in_rooms(second)
