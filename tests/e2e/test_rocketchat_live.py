@@ -103,3 +103,23 @@ async def test_commands_typed_while_the_bot_was_down_are_answered_once(
         assert [m["_id"] for m in again.bot_messages(ROOM)] == [reply_id(first), reply_id(missed)]
     finally:
         await stop_bot(again)
+
+
+async def test_metrics_count_commands_and_readiness_follows_the_connection(
+    live_bot: RunningBot,
+) -> None:
+    live_bot.sandbox.state.post("marie", ROOM, "!aide")
+    live_bot.sandbox.state.post("marie", ROOM, "!aide --nope")
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 2, what="two replies")
+    metrics = await live_bot.metrics()
+    assert 'ensemble_commands_total{command="aide",outcome="ok"} 1.0' in metrics
+    assert 'ensemble_commands_total{command="aide",outcome="invalid"} 1.0' in metrics
+    assert 'ensemble_command_seconds_count{command="aide"} 2.0' in metrics
+    assert "ensemble_outbound_queue_depth 0.0" in metrics
+    assert await live_bot.ready()
+    await live_bot.sandbox.stop()
+    await live_bot.wait_for_async(lambda: _not_ready(live_bot), what="readyz 503")
+
+
+async def _not_ready(bot: RunningBot) -> bool:
+    return not await bot.ready()
