@@ -175,13 +175,15 @@ def _leftover_date_words(subject_words: list[str]) -> list[str]:
 
 def read_request(text: str, now: datetime, tz: ZoneInfo) -> MeetingRequest:
     words = text.split()
-    best = max(_readings(words, now, tz), key=_preference)
-    leftover = _leftover_date_words(best.subject_words)
-    if leftover:
+    readings = _readings(words, now, tz)
+    clean = [r for r in readings if not _leftover_date_words(r.subject_words)]
+    if not clean:
+        # Quote the words as typed, not as one of the failed readings cut them.
         raise ArgumentError(
             N_("I cannot read the date and time in “{words}”; give a day and an hour."),
-            words=" ".join(leftover),
+            words=" ".join(_leftover_date_words(words)),
         )
+    best = max(clean, key=_preference)
     start = best.start
     if start is not None and start < now - PAST_TOLERANCE:
         raise ArgumentError(N_("That moment has already passed: {words}."), words=text)
