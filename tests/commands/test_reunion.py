@@ -447,3 +447,45 @@ async def test_reminders_survive_a_restart(tmp_path: Path, clock: FakeClock) -> 
         await reminders(second).fire(kept)
         assert set(dms(second.chat.sent)) == {u.username for u in MEMBERS}
         assert_no_token_in_rooms(second)
+
+
+async def test_lobby_promises_follow_the_server_capabilities(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    settings = configured(
+        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        has_lobby_autostart=False,
+        has_wait_for_host=True,
+    )
+    async with harness(settings, clock) as bot:
+        sent = await bot.say("/reunion audition")
+        assert "Activer la salle d’attente" in room_messages(sent)[0].message.attachments[0].text
+        assert "compte comme hôte" in dms(sent)["marie"]
+        assert "compte comme hôte" not in dms(sent)["jean"]
+    settings = configured(f"sqlite+aiosqlite:///{tmp_path / 'b.db'}", has_lobby_autostart=True)
+    async with harness(settings, clock) as bot:
+        sent = await bot.say("/reunion audition")
+        text = room_messages(sent)[0].message.attachments[0].text
+        assert "Salle d’attente active : les invités externes attendent" in text
+
+
+async def test_overdue_reminders_are_sent_soon_after_a_restart(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    settings = configured(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    async with harness(settings, clock) as first:
+        number = meeting_id((await first.say("/reunion budget demain 10h"))[0].message.text)
+    clock.moment = tomorrow_at(clock, 9) + timedelta(minutes=50)
+    async with harness(settings, clock) as second:
+        assert reminders(second).planned(number)
+        await reminders(second).fire(number)
+        assert set(dms(second.chat.sent)) == {u.username for u in MEMBERS}
+    async with harness(settings, clock) as third:
+        assert not reminders(third).planned(number)
+
+
+async def test_help_lists_the_subcommands_but_not_the_button_one(bot: BotHarness) -> None:
+    [answer] = await bot.say("/aide reunion")
+    text = answer.message.text
+    assert "/reunion liste" in text and "/reunion annuler" in text and "/reunion lien" in text
+    assert "rejoindre" not in text
