@@ -16,7 +16,11 @@ log = logging.getLogger(__name__)
 class Scheduler:
     def __init__(self, timezone: ZoneInfo) -> None:
         self.timezone = timezone
-        self._scheduler = AsyncIOScheduler(timezone=timezone)
+        # A busy loop may start a job a little late: run it anyway (once), never drop it.
+        self._scheduler = AsyncIOScheduler(
+            timezone=timezone,
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
 
     def _guarded(self, name: str, job: Job) -> Job:
         async def run() -> None:
