@@ -77,11 +77,16 @@ class RunningBot:
             return await response.text()
 
 
-async def start_bot(sandbox: RocketChatSandbox, tmp_path: Path, **extra_env: str) -> RunningBot:
+async def start_bot(
+    sandbox: RocketChatSandbox,
+    tmp_path: Path,
+    base_env: dict[str, str] | None = None,
+    **extra_env: str,
+) -> RunningBot:
     port = free_port()
     log_path = tmp_path / "bot.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
-    env.update(sandbox.env())
+    env.update(base_env if base_env is not None else sandbox.env())
     env.update(
         {
             "ENSEMBLE_STORE__URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
