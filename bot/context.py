@@ -10,7 +10,7 @@ from bot.i18n import Translator
 from bot.models import Attachment, ChatEvent, Message, Room, Upload, User
 from bot.ports import ChatPort, Clock
 from bot.sanitize import neutralise_mass_mentions
-from bot.services import Services
+from bot.services import Key, Services
 from bot.store import Database
 
 PortT = TypeVar("PortT")
@@ -47,8 +47,8 @@ class Context:
     def tn(self, singular: str, plural: str, count: int, /, **params: Any) -> str:
         return self.translator.tn(singular, plural, count, **params)
 
-    def service(self, port: type[PortT]) -> PortT:
-        return self.services.get(port)
+    def service(self, key: Key[PortT]) -> PortT:
+        return self.services.get(key)
 
     def _next_key(self, action: str) -> str:
         self._sent += 1

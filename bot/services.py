@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from bot.errors import ServiceUnavailable
 
 PortT = TypeVar("PortT")
 
 
+class ServiceKey(Generic[PortT]):
+    """A typed key for a port that is a Protocol (mypy refuses a Protocol where `type[T]` goes).
+
+    Declared next to its port: `FILES = ServiceKey[FilesPort]("Nextcloud")`.
+    """
+
+    def __init__(self, service_label: str) -> None:
+        self.service_label = service_label
+
+    def __repr__(self) -> str:
+        return f"ServiceKey({self.service_label!r})"
+
+
+Key = ServiceKey[PortT] | type[PortT]
+
+
 class Services:
     def __init__(self) -> None:
-        self._by_port: dict[type[Any], Any] = {}
+        self._by_key: dict[object, Any] = {}
 
-    def register(self, port: type[PortT], implementation: PortT) -> None:
-        self._by_port[port] = implementation
+    def register(self, key: Key[PortT], implementation: PortT) -> None:
+        self._by_key[key] = implementation
 
-    def get(self, port: type[PortT]) -> PortT:
-        """The implementation of a port; raises ServiceUnavailable when not configured."""
-        if port not in self._by_port:
-            label = getattr(port, "service_label", port.__name__)
+    def get(self, key: Key[PortT]) -> PortT:
+        """The implementation behind a key; raises ServiceUnavailable when not configured."""
+        if key not in self._by_key:
+            label = getattr(key, "service_label", getattr(key, "__name__", str(key)))
             raise ServiceUnavailable(label, "not configured")
-        return cast(PortT, self._by_port[port])
+        return cast(PortT, self._by_key[key])
 
-    def optional(self, port: type[PortT]) -> PortT | None:
-        return cast(PortT | None, self._by_port.get(port))
+    def optional(self, key: Key[PortT]) -> PortT | None:
+        return cast(PortT | None, self._by_key.get(key))

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
+from bot.services import ServiceKey
+
 
 @dataclass(frozen=True, slots=True)
 class Board:
@@ -129,3 +131,6 @@ class BoardPort(Protocol):
     async def move_card(self, card: Card, list_id: str) -> Card:
         """Moves within the board and checks that the card really changed list."""
         ...
+
+
+BOARD_PORT = ServiceKey[BoardPort]("Wekan")

@@ -7,6 +7,8 @@ from datetime import date
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
+from bot.services import ServiceKey
+
 READ, UPDATE, CREATE, DELETE, SHARE = 1, 2, 4, 8, 16
 
 
@@ -194,3 +196,6 @@ class FilesPort(Protocol):
     async def find_user(self, name: str) -> str | None: ...
 
     async def find_group(self, name: str) -> str | None: ...
+
+
+FILES_PORT = ServiceKey[FilesPort]("Nextcloud")

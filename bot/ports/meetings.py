@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
+from bot.services import ServiceKey
+
 
 class MeetingRole(StrEnum):
     ORGANIZER = "organizer"
@@ -74,6 +76,4 @@ class MeetingPort(Protocol):
         ...
 
 
-# Services are looked up by their port class, and mypy refuses a Protocol class where a
-# `type[...]` is expected (type-abstract); this one typed key keeps the exception in one place.
-MEETING_PORT: type[MeetingPort] = MeetingPort  # type: ignore[type-abstract]
+MEETING_PORT = ServiceKey[MeetingPort]("Jitsi")

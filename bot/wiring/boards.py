@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.ports.boards import BoardEvent, BoardPort
+from bot.ports.boards import BOARD_PORT, BoardEvent
 from bot.runtime import Runtime
 from bot.store.boards import BoardEventLog, BoardLinks, BoardSnapshots
 from commands.kanban import BoardWatch, router
@@ -43,7 +43,7 @@ async def install(runtime: Runtime) -> None:
         timeout_seconds=settings.request_timeout_seconds,
         concurrency=settings.max_concurrent_requests,
     ))
-    runtime.services.register(BoardPort, boards)  # type: ignore[type-abstract]
+    runtime.services.register(BOARD_PORT, boards)
     watch = BoardWatch(
         boards=boards, links=links, snapshots=snapshots, seen=seen, chat=runtime.chat,
         catalogs=runtime.catalogs, settings=runtime.settings, clock=runtime.clock,

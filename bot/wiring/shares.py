@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.config import NextcloudSettings
-from bot.ports.files import FilesPort
+from bot.ports.files import FILES_PORT
 from bot.runtime import Runtime
 from bot.store.shares import ShareRecords
 from commands.partage import router
@@ -21,7 +21,7 @@ async def install(runtime: Runtime) -> None:
     if not configured(settings):
         return
     files = NextcloudFiles(settings)
-    runtime.services.register(FilesPort, files)  # type: ignore[type-abstract]
+    runtime.services.register(FILES_PORT, files)
     runtime.on_stop.append(files.close)
 
     async def refresh() -> None:

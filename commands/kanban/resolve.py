@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.context import Context
 from bot.errors import ArgumentError, UserFacingError
 from bot.i18n import N_
-from bot.ports.boards import Board, BoardList, BoardPort, Card, NotFound, Person
+from bot.ports.boards import BOARD_PORT, Board, BoardList, BoardPort, Card, NotFound, Person
 from bot.store.boards import BoardLinks, LinkedBoard
 from commands.kanban.text import MIN_TYPED_ID, safe, short_ids
 
@@ -15,10 +13,7 @@ NOT_LINKED = N_("This room is not linked to a Wekan board yet. Run /kanban lier 
 
 
 def board_port(ctx: Context) -> BoardPort:
-    # A Protocol is abstract to mypy; the registry is keyed by it all the same.
-    port: Any = BoardPort
-    found: BoardPort = ctx.service(port)
-    return found
+    return ctx.service(BOARD_PORT)
 
 
 async def linked_board(ctx: Context) -> LinkedBoard:

@@ -7,7 +7,7 @@ from datetime import date
 from babel.dates import format_date
 
 from bot.context import Context
-from bot.ports.files import FilesPort
+from bot.ports.files import FILES_PORT, FilesPort
 
 
 def code(text: str) -> str:
@@ -26,4 +26,4 @@ def label(ctx: Context) -> str:
 
 def files_port(ctx: Context) -> FilesPort:
     """The configured file server; ServiceUnavailable("Nextcloud") when there is none."""
-    return ctx.service(FilesPort)  # type: ignore[type-abstract]  # a Protocol is the key
+    return ctx.service(FILES_PORT)

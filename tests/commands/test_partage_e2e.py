@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from bot.config import NextcloudSettings, Settings
 from bot.memory_chat import Sent
 from bot.models import ChatEvent, EventKind, FileRef, Room, RoomType, User
-from bot.ports.files import FilesPort
+from bot.ports.files import FILES_PORT
 from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness
 from bot.wiring import core, shares
 from integrations.nextcloud import NextcloudFiles
@@ -70,7 +70,7 @@ async def bot(settings: Settings, nextcloud: NextcloudSandbox) -> AsyncIterator[
 
 
 def files_of(bot: BotHarness) -> NextcloudFiles:
-    files = bot.app.runtime.services.optional(FilesPort)  # type: ignore[type-abstract]
+    files = bot.app.runtime.services.optional(FILES_PORT)
     assert isinstance(files, NextcloudFiles)
     return files
 
