@@ -156,9 +156,6 @@ class LogSettings(BaseModel):
 class HttpSettings(BaseModel):
     host: str = Field("0.0.0.0", description="Interface of the health/metrics/webhook server")  # noqa: S104
     port: int = Field(8080, ge=0, le=65535, description="Port of that server (0 = disabled)")
-    public_url: AnyHttpUrl | None = Field(
-        None, description="URL where Wekan/Nextcloud can reach the bot's webhooks"
-    )
 
 
 class Settings(BaseSettings):
