@@ -194,12 +194,21 @@ class RocketChatTransport:
         payload = message_payload(room_id, message)
         try:
             body = await self.rest.post("chat.sendMessage", {"message": payload})
-        except RocketChatError as exc:
-            if "_id" in payload and _is_duplicate(exc):
-                return str(payload["_id"])  # sent by an earlier attempt
+        except RocketChatError:
+            # A retry of a send that did land is refused (the id exists; the error text varies
+            # across versions): if the message is there, it was sent, once.
+            if "_id" in payload and await self._exists(str(payload["_id"])):
+                return str(payload["_id"])
             raise
         sent = body.get("message") or {}
         return str(sent.get("_id") or payload.get("_id", ""))
+
+    async def _exists(self, message_id: str) -> bool:
+        try:
+            body = await self.rest.get("chat.getMessage", msgId=message_id)
+        except RocketChatError:
+            return False
+        return bool(body.get("message"))
 
     async def _upload(self, room_id: str, message: Message) -> str:
         assert message.upload is not None
@@ -335,11 +344,6 @@ class RocketChatTransport:
 
     async def archive(self, room_id: str) -> None:
         await self.rest.post("groups.archive", {"roomId": room_id})
-
-
-def _is_duplicate(exc: RocketChatError) -> bool:
-    text = f"{exc.error_type} {exc.message}".lower()
-    return "duplicate" in text or "already" in text or "e11000" in text
 
 
 __all__ = ["RocketChatTransport", "message_id_for"]

@@ -1,0 +1,113 @@
+"""The Rocket.Chat transport against the sandbox, in-process: ids, retries, uploads, lookups."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.config import RocketChatSettings
+from bot.models import Attachment, Button, Message, RoomType, Upload
+from integrations.rocketchat import RocketChatTransport
+from integrations.rocketchat.wire import message_id_for
+from sandbox.rocketchat import RocketChatSandbox
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[RocketChatSandbox]:
+    running = RocketChatSandbox()
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def transport(sandbox: RocketChatSandbox) -> AsyncIterator[RocketChatTransport]:
+    env = sandbox.env()
+    chat = RocketChatTransport(
+        RocketChatSettings(
+            url=env["ENSEMBLE_ROCKETCHAT__URL"],
+            user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
+            token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
+        )
+    )
+
+    async def ignore(_event: object) -> None:
+        return None
+
+    await chat.start(ignore)
+    yield chat
+    await chat.stop()
+
+
+async def test_a_resent_message_is_posted_once(
+    transport: RocketChatTransport, sandbox: RocketChatSandbox
+) -> None:
+    room_id = sandbox.state.room_id("equipe-projet")
+    message = Message(text="Bonjour", idempotency_key="cmd-1:reply:1")
+    first = await transport.send(room_id, message)
+    again = await transport.send(room_id, message)
+    assert first == again == message_id_for("cmd-1:reply:1")
+    texts = [m["msg"] for m in sandbox.state.messages("equipe-projet") if m["msg"] == "Bonjour"]
+    assert texts == ["Bonjour"]
+
+
+async def test_buttons_become_message_actions_that_a_click_posts(
+    transport: RocketChatTransport, sandbox: RocketChatSandbox
+) -> None:
+    room_id = sandbox.state.room_id("equipe-projet")
+    sent = await transport.send(
+        room_id,
+        Message(
+            text="Réunion",
+            attachments=(
+                Attachment(title="Point", buttons=(Button("Rejoindre", "!reunion rejoindre 1"),)),
+            ),
+        ),
+    )
+    action = sandbox.state.store.message(sent)["attachments"][0]["actions"][0]
+    assert action == {
+        "type": "button",
+        "text": "Rejoindre",
+        "msg": "!reunion rejoindre 1",
+        "msg_in_chat_window": True,
+        "msg_processing_type": "sendMessage",
+    }
+    clicked = sandbox.state.click("jean", sent, "Rejoindre")
+    assert clicked.message["msg"] == "!reunion rejoindre 1"
+    assert clicked.message["u"]["username"] == "jean"
+
+
+async def test_upload_posts_a_file_in_the_thread(
+    transport: RocketChatTransport, sandbox: RocketChatSandbox
+) -> None:
+    room_id = sandbox.state.room_id("equipe-projet")
+    parent = sandbox.state.post("marie", "equipe-projet", "/reunion demain 10h").message["_id"]
+    await transport.send(
+        room_id,
+        Message(
+            text="Invitation",
+            thread_id=parent,
+            upload=Upload("reunion.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar"),
+        ),
+    )
+    posted = [m for m in sandbox.state.messages("equipe-projet") if m.get("files")][-1]
+    assert posted["files"][0]["name"] == "reunion.ics"
+    assert posted["tmid"] == parent
+    event = await transport.message(posted["_id"])
+    assert event is not None and event.files[0].name == "reunion.ics"
+    assert await transport.download(event.files[0]) == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+
+
+async def test_direct_messages_and_lookups(
+    transport: RocketChatTransport, sandbox: RocketChatSandbox
+) -> None:
+    await transport.send_direct("jean", Message(text="secret pour jean"))
+    assert [m["msg"] for m in sandbox.state.dms("jean")] == ["secret pour jean"]
+    room = await transport.room_by_name("#equipe-projet")
+    assert room is not None and room.type is RoomType.PRIVATE
+    members = {u.username for u in await transport.room_members(room.id)}
+    assert members == {"ensemble-bot", "marie", "jean", "sophie", "luc", "alice"}
+    marie = await transport.user_by_username("@marie")
+    assert marie is not None and marie.display_name == "Marie Curie"
+    assert await transport.user_by_username("personne") is None
