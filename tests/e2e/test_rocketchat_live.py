@@ -123,3 +123,15 @@ async def test_metrics_count_commands_and_readiness_follows_the_connection(
 
 async def _not_ready(bot: RunningBot) -> bool:
     return not await bot.ready()
+
+
+async def test_a_room_the_bot_joins_while_running_is_served_at_once(
+    live_bot: RunningBot,
+) -> None:
+    state = live_bot.sandbox.state
+    state.create_room("cellule-crise", "p", ["sophie", "ensemble-bot"], owner="sophie")
+    command = state.post("sophie", "cellule-crise", "!aide").message["_id"]
+    await live_bot.wait_for(
+        lambda: len(live_bot.bot_messages("cellule-crise")) == 1, what="a reply in the new room"
+    )
+    assert live_bot.bot_messages("cellule-crise")[0]["_id"] == reply_id(command)
