@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.i18n import Catalogs
 from bot.invocation import Middleware
+from bot.leadership import leadership_for
 from bot.metrics import Metrics, MetricsMiddleware
 from bot.middleware.audit import Audit
 from bot.middleware.dedupe import Dedupe
@@ -55,7 +56,7 @@ class Application:
             services=Services(),
             chat=chat,
             scheduler=Scheduler(settings.tz),
-            web=build_web_app(self.metrics, self._readiness),
+            web=build_web_app(self.metrics, self.readiness, lambda: self.role),
             metrics=self.metrics,
             clock=clock or SystemClock(),
         )
@@ -64,6 +65,9 @@ class Application:
         self._web: WebServer | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self.dispatcher: Dispatcher | None = None
+        self._leadership = leadership_for(settings.store.effective_url, settings.ha.lock_key)
+        self._leading = False
+        self._watch: asyncio.Task[None] | None = None
 
     async def prepare(self) -> Dispatcher:
         """Migrates the store and wires every feature; no connection to the chat yet."""
@@ -101,16 +105,43 @@ class Application:
         ]
 
     async def start(self) -> None:
+        """Serves health at once; leads now if the lock is free, otherwise stands by."""
         if self.dispatcher is None:
             await self.prepare()
-        for hook in self.runtime.on_start:
-            await hook()
-        self.runtime.scheduler.start()
         if self._serve_http:
             http = self.settings.http
             self._web = WebServer(self.runtime.web, http.host, http.port)
             await self._web.start()
+        if await self._leadership.try_acquire():
+            await self._lead()
+        self._watch = asyncio.create_task(self._keep_leadership(), name="leadership")
+
+    async def _lead(self) -> None:
+        log.info("this replica is the leader")
+        for hook in self.runtime.on_start:
+            await hook()
+        self.runtime.scheduler.start()
         await self.runtime.chat.start(self.submit)
+        self._leading = True
+        self.metrics.leader.set(1)
+
+    async def _step_down(self) -> None:
+        log.error("leadership lost: stopping the chat and the scheduler")
+        self._leading = False
+        self.metrics.leader.set(0)
+        await self.runtime.chat.stop()
+        self.runtime.scheduler.stop()
+
+    async def _keep_leadership(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.ha.poll_seconds)
+            try:
+                if self._leading and not await self._leadership.still_held():
+                    await self._step_down()
+                elif not self._leading and await self._leadership.try_acquire():
+                    await self._lead()
+            except Exception:  # the watch must outlive any one failure
+                log.exception("leadership check failed")
 
     async def submit(self, event: ChatEvent) -> None:
         """Handles events concurrently, keeping track of them so that stop can drain."""
@@ -123,6 +154,10 @@ class Application:
         await self.dispatcher.feed(event)
 
     async def stop(self) -> None:
+        self._leading = False
+        if self._watch is not None:
+            self._watch.cancel()
+            await asyncio.gather(self._watch, return_exceptions=True)
         await self.runtime.chat.stop()
         if self._in_flight:
             await asyncio.wait(set(self._in_flight), timeout=DRAIN_TIMEOUT_SECONDS)
@@ -134,10 +169,18 @@ class Application:
                 log.exception("stop hook failed")
         if self._web is not None:
             await self._web.stop()
+        await self._leadership.release()
         await self.database.close()
 
-    async def _readiness(self) -> dict[str, bool]:
-        checks = {"chat": self.runtime.chat.ready, "store": await self.database.ping()}
+    @property
+    def role(self) -> str:
+        return "leader" if self._leading else "standby"
+
+    async def readiness(self) -> dict[str, bool]:
+        # A standby is ready: it is there to take over. Only the leader must be connected.
+        checks = {"store": await self.database.ping()}
+        if self._leading:
+            checks["chat"] = self.runtime.chat.ready
         for name, check in self.runtime.readiness.items():
             checks[name] = await check()
         return checks

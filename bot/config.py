@@ -135,8 +135,9 @@ class WekanSettings(BaseModel):
     )
     request_timeout_seconds: float = Field(15.0, gt=0, description="Timeout of one call")
     polling: bool = Field(
-        True, description="Poll linked boards for card events (Wekan's webhooks cannot reach "
-        "a bot on a private network); harmless next to webhooks, nothing is told twice"
+        True,
+        description="Poll linked boards for card events (Wekan's webhooks cannot reach "
+        "a bot on a private network); harmless next to webhooks, nothing is told twice",
     )
     max_concurrent_requests: int = Field(
         4, ge=1, le=64, description="Calls to Wekan in flight at once (it has no rate limit)"
@@ -146,6 +147,16 @@ class WekanSettings(BaseModel):
 class RateLimitSettings(BaseModel):
     burst: int = Field(5, ge=1, description="Commands a user may send at once")
     per_minute: float = Field(20.0, gt=0, description="Sustained commands per user per minute")
+
+
+class HaSettings(BaseModel):
+    lock_key: int = Field(
+        0x454E53454D424C45 & 0x7FFFFFFFFFFFFFFF,
+        description="PostgreSQL advisory lock that elects the active replica (same on all)",
+    )
+    poll_seconds: float = Field(
+        2.0, gt=0, description="How often standbys try to take over and the leader checks its lock"
+    )
 
 
 class LogSettings(BaseModel):
@@ -186,6 +197,7 @@ class Settings(BaseSettings):
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
+    ha: HaSettings = Field(default_factory=HaSettings)
 
     @field_validator("timezone")
     @classmethod

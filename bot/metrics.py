@@ -34,6 +34,9 @@ class Metrics:
         self.queue_depth = Gauge(
             "ensemble_outbound_queue_depth", "Messages waiting to be sent", registry=self.registry
         )
+        self.leader = Gauge(
+            "ensemble_leader", "1 on the replica that consumes events", registry=self.registry
+        )
         self.in_flight = Gauge(
             "ensemble_commands_in_flight", "Commands being handled", registry=self.registry
         )

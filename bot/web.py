@@ -13,7 +13,9 @@ ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
 log = logging.getLogger(__name__)
 
 
-def build_web_app(metrics: Metrics, readiness: ReadinessCheck) -> web.Application:
+def build_web_app(
+    metrics: Metrics, readiness: ReadinessCheck, role: Callable[[], str]
+) -> web.Application:
     app = web.Application(client_max_size=2 * 1024 * 1024)
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -22,7 +24,8 @@ def build_web_app(metrics: Metrics, readiness: ReadinessCheck) -> web.Applicatio
     async def readyz(_request: web.Request) -> web.Response:
         checks = await readiness()
         ready = all(checks.values())
-        return web.json_response({"ready": ready, "checks": checks}, status=200 if ready else 503)
+        body = {"ready": ready, "role": role(), "checks": checks}
+        return web.json_response(body, status=200 if ready else 503)
 
     async def metrics_endpoint(_request: web.Request) -> web.Response:
         return web.Response(

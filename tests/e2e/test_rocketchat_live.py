@@ -116,6 +116,7 @@ async def test_metrics_count_commands_and_readiness_follows_the_connection(
     assert 'ensemble_commands_total{command="aide",outcome="invalid"} 1.0' in metrics
     assert 'ensemble_command_seconds_count{command="aide"} 2.0' in metrics
     assert "ensemble_outbound_queue_depth 0.0" in metrics
+    assert "ensemble_leader 1.0" in metrics
     assert await live_bot.ready()
     await live_bot.sandbox.stop()
     await live_bot.wait_for_async(lambda: _not_ready(live_bot), what="readyz 503")
