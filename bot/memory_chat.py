@@ -37,6 +37,7 @@ class MemoryChat:
         self.sink: EventSink | None = None
         self._seen_keys: dict[str, str] = {}
         self.topics: dict[str, str] = {}
+        self.room_role_holders: dict[tuple[str, str], frozenset[str]] = {}
         self.archived: list[str] = []
         self.add_user(User("bot", bot_username, "ENSEMBLE", frozenset({"bot"})))
 
@@ -117,6 +118,9 @@ class MemoryChat:
 
     async def room_members(self, room_id: str) -> list[User]:
         return [self.users[i] for i in self.members.get(room_id, []) if i in self.users]
+
+    async def room_roles(self, room_id: str, user_id: str) -> frozenset[str]:
+        return self.room_role_holders.get((room_id, user_id), frozenset())
 
     async def message(self, message_id: str) -> ChatEvent | None:
         return self.messages.get(message_id)

@@ -1,4 +1,4 @@
-"""Completes the sender with their roles from the chat server, cached for a few minutes."""
+"""Completes the sender with their global roles and their roles in this room, cached briefly."""
 
 from __future__ import annotations
 
@@ -10,32 +10,43 @@ from bot.models import User
 from bot.ports import ChatPort
 
 ROLES_TTL_SECONDS = 300.0
+ROOM_ROLES_TTL_SECONDS = 60.0
 
 
 class Identity:
     def __init__(self, chat: ChatPort, ttl: float = ROLES_TTL_SECONDS) -> None:
         self._chat = chat
         self._ttl = ttl
-        self._cache: dict[str, tuple[float, User]] = {}
+        self._users: dict[str, tuple[float, User]] = {}
+        self._room_roles: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
 
     async def __call__(self, invocation: Invocation, call_next: Next) -> None:
         sender = invocation.event.user
-        if not sender.roles:
-            known = await self._lookup(sender.id)
+        roles, display_name = sender.roles, sender.display_name
+        if not roles:
+            known = await self._user(sender.id)
             if known is not None:
-                invocation.user = replace(
-                    sender,
-                    roles=known.roles,
-                    display_name=sender.display_name or known.display_name,
-                )
+                roles, display_name = known.roles, display_name or known.display_name
+        # Room ownership is what lets someone manage what others shared in that room.
+        room_roles = await self._roles_in_room(invocation.event.room.id, sender.id)
+        invocation.user = replace(sender, roles=roles | room_roles, display_name=display_name)
         await call_next(invocation)
 
-    async def _lookup(self, user_id: str) -> User | None:
-        cached = self._cache.get(user_id)
+    async def _user(self, user_id: str) -> User | None:
+        cached = self._users.get(user_id)
         now = time.monotonic()
         if cached and now - cached[0] < self._ttl:
             return cached[1]
         user = await self._chat.user(user_id)
         if user is not None:
-            self._cache[user_id] = (now, user)
+            self._users[user_id] = (now, user)
         return user
+
+    async def _roles_in_room(self, room_id: str, user_id: str) -> frozenset[str]:
+        key, now = (room_id, user_id), time.monotonic()
+        cached = self._room_roles.get(key)
+        if cached and now - cached[0] < ROOM_ROLES_TTL_SECONDS:
+            return cached[1]
+        roles = await self._chat.room_roles(room_id, user_id)
+        self._room_roles[key] = (now, roles)
+        return roles

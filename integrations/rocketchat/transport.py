@@ -302,6 +302,20 @@ class RocketChatTransport:
             if not page or len(members) >= int(body.get("total", len(members))):
                 return members
 
+    async def room_roles(self, room_id: str, user_id: str) -> frozenset[str]:
+        room = await self.room(room_id)
+        if room is None or room.type is RoomType.DIRECT:
+            return frozenset()
+        endpoint = "groups.roles" if room.type is RoomType.PRIVATE else "channels.roles"
+        try:
+            body = await self.rest.get(endpoint, roomId=room_id)
+        except RocketChatError:
+            return frozenset()
+        for entry in body.get("roles", []):
+            if entry.get("u", {}).get("_id") == user_id:
+                return frozenset(entry.get("roles") or ())
+        return frozenset()
+
     async def message(self, message_id: str) -> ChatEvent | None:
         try:
             body = await self.rest.get("chat.getMessage", msgId=message_id)

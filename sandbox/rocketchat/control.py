@@ -103,6 +103,17 @@ async def _permissions(rt: Runtime, body: Body) -> Any:
     return {"role": body["role"], "granted": sorted(granted)}
 
 
+async def _room_role(rt: Runtime, body: Body) -> Any:
+    """Like groups.addOwner / addModerator (or their remove*, with "remove": true)."""
+    room, user = rt.state.store.room(body["room"]), rt.state.store.user(body["username"])
+    holders = {"owner": room.owners, "moderator": room.moderators}[body["role"]]
+    if body.get("remove"):
+        holders.discard(user.id)
+    else:
+        holders.add(user.id)
+    return {"room": room.id, "owners": sorted(room.owners), "moderators": sorted(room.moderators)}
+
+
 async def _clock(rt: Runtime, body: Body) -> Any:
     rt.state.store.clock.advance(float(body.get("advance", 0)))
     return {"now": rt.state.store.now()}
@@ -112,7 +123,7 @@ ACTIONS: dict[str, Action] = {
     "users": _users, "rooms": _rooms, "post": _post, "direct": _direct, "click": _click,
     "call": _call, "edit": _edit, "react": _react, "delete": _delete, "pin": _pin,
     "restart": _restart, "faults": _faults, "settings": _settings,
-    "permissions": _permissions, "clock": _clock,
+    "permissions": _permissions, "clock": _clock, "room-role": _room_role,
 }
 
 

@@ -50,6 +50,11 @@ async def repete(ctx: Context, texte: str) -> None:
     await ctx.reply(texte)
 
 
+@probe.command("roles", help=N_("command"))
+async def roles(ctx: Context) -> None:
+    await ctx.reply(",".join(sorted(ctx.user.roles)))
+
+
 @probe.command("panne", help=N_("command"))
 async def panne(ctx: Context) -> None:
     raise ServiceUnavailable("Nextcloud", "timeout")
@@ -197,3 +202,11 @@ async def test_an_overlong_command_is_refused_without_running(bot: BotHarness) -
     answer = texts(await bot.say("/sonde 1 " + "x" * 3000))
     assert "Cette commande est trop longue (3" in answer
     assert received == []
+
+
+async def test_roles_held_in_the_room_join_the_global_ones(bot: BotHarness) -> None:
+    bot.chat.room_role_holders[(TEAM_ROOM.id, AGENT.id)] = frozenset({"owner"})
+    assert texts(await bot.say("/roles")) == "owner,user"
+    other_room = Room("r-other", "autre", RoomType.PRIVATE)
+    assert texts(await bot.say("/roles", room=other_room)) == "user"
+    assert texts(await bot.say("/roles", user=CRISIS_LEAD)) == "crise,user"

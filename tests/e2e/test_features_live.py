@@ -201,3 +201,29 @@ async def test_tache_creates_the_card_and_a_ui_move_comes_back_to_the_room(
         lambda: len(bot.bot_messages(ROOM)) >= 3, timeout=20, what="the move announced by polling"
     )
     assert "En cours" in bot.bot_messages(ROOM)[2]["msg"]
+
+
+async def test_a_room_owner_may_revoke_a_share_another_member_may_not(
+    bot: RunningBot, stack: SandboxStack
+) -> None:
+    state = bot.sandbox.state
+    posted = state.post(
+        "jean",
+        ROOM,
+        "notes",
+        file={
+            "name": "notes.txt",
+            "type": "text/plain",
+            "content_base64": base64.b64encode(b"notes").decode(),
+        },
+    )
+    state.post("jean", ROOM, "/partage", tmid=posted.message["_id"])
+    await bot.wait_for(lambda: "index.php/s/" in room_text(bot), timeout=30, what="the link")
+    assert len(await control(stack.nextcloud.url, "shares")) == 1
+    count = len(bot.bot_messages(ROOM))
+    state.post("luc", ROOM, "/partage revoquer 1")
+    await bot.wait_for(lambda: len(bot.bot_messages(ROOM)) > count, what="luc's refusal")
+    assert len(await control(stack.nextcloud.url, "shares")) == 1
+    state.post("marie", ROOM, "/partage revoquer 1")  # marie owns #equipe-projet
+    await bot.wait_for(lambda: len(bot.bot_messages(ROOM)) > count + 1, what="the revocation")
+    assert await control(stack.nextcloud.url, "shares") == []

@@ -119,6 +119,28 @@ route("GET", "groups.members")(_members("p"))
 route("GET", "channels.members")(_members("c"))
 
 
+def _roles(kind: str) -> Any:
+    # GET channels.roles / groups.roles (since 0.65): one entry per member holding a room role.
+    # Shape from developer.rocket.chat/apidocs/get-channel-roles and list-group-roles.
+    async def roles(ctx: RestContext) -> dict[str, Any]:
+        room = room_by_id_or_name(ctx, kind)
+        entries = []
+        for uid in room.members:
+            held = [name for name, holders in (("owner", room.owners),
+                                                ("moderator", room.moderators)) if uid in holders]
+            if held:
+                user = ctx.store.users[uid]
+                entries.append({"_id": f"{room.id}-{uid}", "rid": room.id, "roles": held,
+                                "u": {"_id": uid, "username": user.username, "name": user.name}})
+        return {"roles": entries}
+
+    return roles
+
+
+route("GET", "groups.roles")(_roles("p"))
+route("GET", "channels.roles")(_roles("c"))
+
+
 @route("GET", "rooms.info")
 async def rooms_info(ctx: RestContext) -> dict[str, Any]:
     key = ctx.query.get("roomId") or ctx.query.get("roomName") or ""

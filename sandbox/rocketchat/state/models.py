@@ -63,6 +63,7 @@ class Room:
     created_at: datetime
     members: list[str] = field(default_factory=list)
     owners: set[str] = field(default_factory=set)
+    moderators: set[str] = field(default_factory=set)
     usernames: list[str] = field(default_factory=list)
     topic: str | None = None
     announcement: str | None = None

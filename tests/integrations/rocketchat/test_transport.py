@@ -111,3 +111,16 @@ async def test_direct_messages_and_lookups(
     marie = await transport.user_by_username("@marie")
     assert marie is not None and marie.display_name == "Marie Curie"
     assert await transport.user_by_username("personne") is None
+
+
+async def test_room_roles_come_from_the_room_not_the_global_roles(
+    transport: RocketChatTransport, sandbox: RocketChatSandbox
+) -> None:
+    room_id = sandbox.state.room_id("equipe-projet")
+    marie, jean = sandbox.state.user_id("marie"), sandbox.state.user_id("jean")
+    assert await transport.room_roles(room_id, marie) == {"owner"}  # she created the room
+    assert await transport.room_roles(room_id, jean) == frozenset()
+    room = sandbox.state.store.room("equipe-projet")
+    room.moderators.add(jean)
+    assert await transport.room_roles(room_id, jean) == {"moderator"}
+    assert await transport.room_roles("GENERAL", marie) == frozenset()
