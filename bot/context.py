@@ -14,6 +14,8 @@ from bot.services import Key, Services
 from bot.store import Database
 
 PortT = TypeVar("PortT")
+# Room-scoped roles as the chat reports them on the sender (Rocket.Chat: owner, moderator).
+ROOM_MANAGER_ROLES = frozenset({"owner", "moderator"})
 
 
 @dataclass
@@ -46,6 +48,15 @@ class Context:
 
     def tn(self, singular: str, plural: str, count: int, /, **params: Any) -> str:
         return self.translator.tn(singular, plural, count, **params)
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.user.roles & frozenset(self.settings.admin_roles))
+
+    @property
+    def moderates_room(self) -> bool:
+        """An administrator, or an owner or moderator of the room the command was typed in."""
+        return self.is_admin or bool(self.user.roles & ROOM_MANAGER_ROLES)
 
     def service(self, key: Key[PortT]) -> PortT:
         return self.services.get(key)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from bot.context import Context
 
-# Room-level roles as the chat reports them on the user (Rocket.Chat: owner, moderator).
-ROOM_ROLES = frozenset({"owner", "moderator"})
-
 
 def is_admin(ctx: Context) -> bool:
-    return bool(ctx.user.roles & frozenset(ctx.settings.admin_roles))
+    return ctx.is_admin
 
 
 def moderates(ctx: Context) -> bool:
-    return is_admin(ctx) or bool(ctx.user.roles & ROOM_ROLES)
+    return ctx.moderates_room

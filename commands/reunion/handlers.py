@@ -142,15 +142,17 @@ async def _meeting(ctx: Context, meeting_id: int) -> Meeting:
     "annuler",
     aliases=("cancel",),
     parent="reunion",
-    help=N_("Cancel a meeting (its organizer or an administrator)"),
+    help=N_("Cancel a meeting (its organizer, a room moderator or an administrator)"),
 )
 @argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
 async def annuler(ctx: Context, numero: int) -> None:
     meeting = await _meeting(ctx, numero)
-    is_admin = bool(set(ctx.settings.admin_roles) & ctx.user.roles)
-    if ctx.user.id != meeting.organizer_id and not is_admin:
+    if ctx.user.id != meeting.organizer_id and not ctx.moderates_room:
         raise PermissionDenied(
-            N_("Only the organizer of meeting #{id} or an administrator can cancel it."),
+            N_(
+                "Only the organizer of meeting #{id}, a room moderator "
+                "or an administrator can cancel it."
+            ),
             id=meeting.id,
         )
     desk = ctx.service(MeetingDesk)
