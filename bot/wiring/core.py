@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+from bot.dates import parse_datetime
 from bot.i18n import Catalogs
 from bot.runtime import Runtime
 from bot.store.repositories import AuditLog, Preferences, ProcessedMessages
@@ -24,3 +26,11 @@ async def install(runtime: Runtime) -> None:
         await processed.forget_older_than(DEDUPE_RETENTION)
 
     runtime.scheduler.every("dedupe-prune", 3600, prune)
+
+    async def warm_up_dates() -> None:
+        # dateparser loads its language data on first use (~0.1 s): not on a user's command.
+        await asyncio.to_thread(
+            parse_datetime, "demain 10h", runtime.clock.now(), runtime.settings.tz
+        )
+
+    runtime.on_start.append(warm_up_dates)
