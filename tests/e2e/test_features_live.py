@@ -159,6 +159,7 @@ async def test_partage_on_a_posted_file_links_in_room_and_password_by_dm(
     check = await control(nextcloud, f"shares/{link['id']}/check-password", {"password": password})
     assert check == {"protected": True, "match": True}
     assert password not in room_text(bot)
+    assert password not in bot.log_path.read_text()
     stored = await control(nextcloud, f"file/ensemble-bot?path={link['path']}")
     assert base64.b64decode(stored["content_base64"]) == content
     # The 30-day request was clamped to the 7 days the server enforces, and the user told.

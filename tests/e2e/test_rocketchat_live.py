@@ -136,3 +136,17 @@ async def test_a_room_the_bot_joins_while_running_is_served_at_once(
         lambda: len(live_bot.bot_messages("cellule-crise")) == 1, what="a reply in the new room"
     )
     assert live_bot.bot_messages("cellule-crise")[0]["_id"] == reply_id(command)
+
+
+async def test_slash_commands_follow_the_unrecognized_slash_command_setting(
+    live_bot: RunningBot,
+) -> None:
+    state = live_bot.sandbox.state
+    state.update_settings({"Message_AllowUnrecognizedSlashCommand": False})
+    refused = state.post("marie", ROOM, "/aide", client="web")
+    assert not refused.sent  # the web client keeps it: the bot cannot see it
+    state.post("marie", ROOM, "!aide", client="web")
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 1, what="!aide")
+    state.update_settings({"Message_AllowUnrecognizedSlashCommand": True})
+    assert state.post("marie", ROOM, "/aide", client="web").sent
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 2, what="/aide")
