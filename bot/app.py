@@ -34,6 +34,9 @@ from bot.wiring import FEATURES
 
 log = logging.getLogger(__name__)
 DRAIN_TIMEOUT_SECONDS = 30.0
+# A replay after a long disconnection can bring hundreds of commands at once: handle them a
+# bounded number at a time so the store's pool and the outside services are not swamped.
+MAX_CONCURRENT_COMMANDS = 32
 
 
 class Application:
@@ -64,6 +67,7 @@ class Application:
         self._serve_http = serve_http and settings.http.port > 0
         self._web: WebServer | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(MAX_CONCURRENT_COMMANDS)
         self.dispatcher: Dispatcher | None = None
         self._leadership = leadership_for(settings.store.effective_url, settings.ha.lock_key)
         self._leading = False
@@ -151,7 +155,8 @@ class Application:
 
     async def handle(self, event: ChatEvent) -> None:
         assert self.dispatcher is not None, "prepare() first"
-        await self.dispatcher.feed(event)
+        async with self._slots:
+            await self.dispatcher.feed(event)
 
     async def stop(self) -> None:
         self._leading = False
