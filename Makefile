@@ -33,6 +33,7 @@ console: install
 
 bench: install
 	$(BIN)/python bench/roundtrip.py
+	$(BIN)/python bench/reconnect_memory.py
 
 env-example: install
 	$(BIN)/python -c 'from bot.env_example import render; print(render(), end="")' > .env.example
