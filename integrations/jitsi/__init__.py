@@ -1,4 +1,4 @@
-"""Jitsi Meet: signed links behind a lobby (see /work/shared/specs/jitsi.md §6)."""
+"""Jitsi Meet: signed links behind a lobby (spec: shared/specs/jitsi.md §6)."""
 
 from integrations.jitsi.meetings import JitsiMeetings, JitsiNotConfigured
 
