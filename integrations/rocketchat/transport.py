@@ -77,9 +77,8 @@ class RocketChatTransport:
     # life cycle -----------------------------------------------------------------------------
 
     async def start(self, sink: EventSink) -> None:
+        # Never fails on an unreachable server: the supervisor keeps trying, /readyz says so.
         self._sink = sink
-        me = await self.rest.get("me")
-        log.info("authenticated on Rocket.Chat", extra={"username": me.get("username")})
         self._outbound.start()
         self._tasks = [
             asyncio.create_task(self._supervise(), name="rocketchat-supervisor"),
@@ -104,7 +103,15 @@ class RocketChatTransport:
                 await self._one_session()
             except TokenRefused:
                 log.error("Rocket.Chat refused the bot's token; check ENSEMBLE_ROCKETCHAT__TOKEN")
-            except (SessionLost, RocketChatUnavailable, RocketChatError) as exc:
+            except RocketChatError as exc:
+                if exc.status == 401:
+                    log.error(
+                        "Rocket.Chat refused the bot's credentials: check "
+                        "ENSEMBLE_ROCKETCHAT__USER_ID and ENSEMBLE_ROCKETCHAT__TOKEN"
+                    )
+                else:
+                    log.warning("Rocket.Chat refused a call", extra={"reason": str(exc)[:200]})
+            except (SessionLost, RocketChatUnavailable) as exc:
                 log.warning("Rocket.Chat connection lost", extra={"reason": str(exc)[:200]})
             finally:
                 self._ready = False
@@ -122,6 +129,8 @@ class RocketChatTransport:
         return float(delay * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not security
 
     async def _one_session(self) -> None:
+        me = await self.rest.get("me")
+        log.info("authenticated on Rocket.Chat", extra={"username": me.get("username")})
         self._session = RealtimeSession(
             self._url,
             self.bot_username,

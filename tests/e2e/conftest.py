@@ -59,6 +59,15 @@ class RunningBot:
                 raise AssertionError(f"timed out waiting for {what}")
             await asyncio.sleep(0.05)
 
+    async def alive(self) -> bool:
+        try:
+            async with aiohttp.ClientSession() as session, session.get(
+                f"{self.http_url}/healthz"
+            ) as response:
+                return response.status == 200
+        except aiohttp.ClientError:
+            return False
+
     async def ready(self) -> bool:
         try:
             async with (
@@ -81,6 +90,8 @@ async def start_bot(
     sandbox: RocketChatSandbox,
     tmp_path: Path,
     base_env: dict[str, str] | None = None,
+    *,
+    wait_ready: bool = True,
     **extra_env: str,
 ) -> RunningBot:
     port = free_port()
@@ -105,7 +116,7 @@ async def start_bot(
     bot = RunningBot(sandbox, process, f"http://127.0.0.1:{port}", log_path, log_file)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 30
-    while not await bot.ready():
+    while not await (bot.ready() if wait_ready else bot.alive()):
         if process.returncode is not None or loop.time() > deadline:
             await stop_bot(bot)
             raise AssertionError(f"bot did not become ready:\n{log_path.read_text()}")

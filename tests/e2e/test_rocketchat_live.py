@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from integrations.rocketchat.wire import message_id_for
+from sandbox.rocketchat import RocketChatSandbox
 from tests.e2e.conftest import RunningBot, start_bot, stop_bot
 
 ROOM = "equipe-projet"
@@ -150,3 +151,37 @@ async def test_slash_commands_follow_the_unrecognized_slash_command_setting(
     state.update_settings({"Message_AllowUnrecognizedSlashCommand": True})
     assert state.post("marie", ROOM, "/aide", client="web").sent
     await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 2, what="/aide")
+
+
+async def test_the_bot_waits_for_an_unreachable_server_then_serves(
+    rocketchat: RocketChatSandbox, tmp_path: Path
+) -> None:
+    url = rocketchat.url
+    port = int(url.rsplit(":", 1)[1])
+    env = {**rocketchat.env()}
+    await rocketchat.stop()
+    bot = await start_bot(rocketchat, tmp_path, env, wait_ready=False)
+    try:
+        await asyncio.sleep(1.5)
+        assert bot.process.returncode is None  # still running, not crashed
+        assert not await bot.ready()
+        await rocketchat.start(port=port)
+        await bot.wait_for_async(bot.ready, timeout=40, what="ready once the server is up")
+        rocketchat.state.post("marie", ROOM, "!aide")
+        await bot.wait_for(lambda: len(bot.bot_messages(ROOM)) == 1, what="a reply")
+    finally:
+        await stop_bot(bot)
+
+
+async def test_a_wrong_token_is_reported_by_name(
+    rocketchat: RocketChatSandbox, tmp_path: Path
+) -> None:
+    env = {**rocketchat.env(), "ENSEMBLE_ROCKETCHAT__TOKEN": "not-the-token"}
+    bot = await start_bot(rocketchat, tmp_path, env, wait_ready=False)
+    try:
+        await asyncio.sleep(1.5)
+        assert not await bot.ready()
+        log = bot.log_path.read_text()
+        assert "ENSEMBLE_ROCKETCHAT__TOKEN" in log and "not-the-token" not in log
+    finally:
+        await stop_bot(bot)
