@@ -6,6 +6,8 @@ import asyncio
 import logging
 import signal
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.app import Application
 from bot.config import Settings
 from integrations.rocketchat import RocketChatTransport
@@ -32,6 +34,16 @@ def build_application(settings: Settings) -> Application:
 
 async def run_service(settings: Settings) -> int:
     application = build_application(settings)
+    try:
+        await application.prepare()
+    except (OSError, SQLAlchemyError) as exc:
+        # The URL may hold a password: name the variable, not its value.
+        log.error(
+            "cannot open the store given by ENSEMBLE_STORE__URL",
+            extra={"reason": type(exc).__name__},
+        )
+        await application.database.close()
+        return 1
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

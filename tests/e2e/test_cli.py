@@ -71,3 +71,23 @@ def test_check_config_reports_an_unreadable_secret_file() -> None:
     result = _run(["check-config"], ENSEMBLE_JITSI__APP_SECRET_FILE="/nonexistent/secret")
     assert result.returncode == 1
     assert "ENSEMBLE_JITSI__APP_SECRET_FILE" in result.stderr
+
+
+def test_run_with_an_unreachable_store_exits_1_naming_the_variable() -> None:
+    result = _run(
+        ["run"],
+        ENSEMBLE_ROCKETCHAT__URL="http://127.0.0.1:9",
+        ENSEMBLE_ROCKETCHAT__USER_ID="bot",
+        ENSEMBLE_ROCKETCHAT__TOKEN="token-value",
+        ENSEMBLE_STORE__URL="postgresql+asyncpg://nobody:s3cret-pw@127.0.0.1:9/none",
+        ENSEMBLE_HTTP__PORT="0",
+    )
+    assert result.returncode == 1
+    assert "ENSEMBLE_STORE__URL" in result.stderr
+    assert "s3cret-pw" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_run_without_rocketchat_settings_names_them() -> None:
+    result = _run(["run"])
+    assert result.returncode == 1
+    assert "ENSEMBLE_ROCKETCHAT__URL" in result.stderr
