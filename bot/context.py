@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from bot.config import Settings
 from bot.i18n import Translator
-from bot.models import Attachment, ChatEvent, Message, Room, Upload, User
+from bot.models import Attachment, ChatEvent, Message, Room, RoomType, Upload, User
 from bot.ports import ChatPort, Clock
 from bot.sanitize import neutralise_mass_mentions
 from bot.services import Key, Services
@@ -16,6 +16,14 @@ from bot.store import Database
 PortT = TypeVar("PortT")
 # Room-scoped roles as the chat reports them on the sender (Rocket.Chat: owner, moderator).
 ROOM_MANAGER_ROLES = frozenset({"owner", "moderator"})
+
+
+def reply_thread(event: ChatEvent) -> tuple[str | None, bool]:
+    """Where answers go: the command's thread (started on it when it had none, and then also
+    shown in the room), as Rocket.Chat bots should (spec rocketchat.md §9.1.3); DMs stay flat."""
+    if event.room.type is RoomType.DIRECT:
+        return event.thread_id, False
+    return event.thread_id or event.message_id, event.thread_id is None
 
 
 @dataclass
@@ -72,11 +80,13 @@ class Context:
         attachments: tuple[Attachment, ...] = (),
         upload: Upload | None = None,
     ) -> str:
-        """Answers in the room, in the thread where the command was typed."""
+        """Answers in the room, in the thread of the command."""
+        thread_id, also_in_room = reply_thread(self.event)
         message = Message(
             text=neutralise_mass_mentions(text),
             attachments=attachments,
-            thread_id=self.thread_id,
+            thread_id=thread_id,
+            also_in_room=also_in_room,
             upload=upload,
             idempotency_key=self._next_key("reply"),
         )

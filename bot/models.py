@@ -90,6 +90,8 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
     thread_id: str | None = None
     upload: Upload | None = None
+    # A thread reply that the room shows too (Rocket.Chat's "also send to channel").
+    also_in_room: bool = False
     # Same key, same message: the transport derives the outgoing id from it so that a retry
     # or a replayed event never posts twice.
     idempotency_key: str | None = None

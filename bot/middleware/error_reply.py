@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.context import reply_thread
 from bot.errors import ArgumentError, ServiceUnavailable, UserFacingError, outcome_of
 from bot.help import usage_block
 from bot.i18n import N_
@@ -55,9 +56,11 @@ class ErrorReply:
 
     async def _answer(self, invocation: Invocation, text: str) -> None:
         event = invocation.event
+        thread_id, also_in_room = reply_thread(event)
         message = Message(
             text=text,
-            thread_id=event.thread_id,
+            thread_id=thread_id,
+            also_in_room=also_in_room,
             idempotency_key=f"{event.message_id}:error",
         )
         try:

@@ -65,6 +65,8 @@ def message_payload(room_id: str, message: Message) -> dict[str, Any]:
         payload["_id"] = message_id_for(message.idempotency_key)
     if message.thread_id:
         payload["tmid"] = message.thread_id
+        if message.also_in_room:
+            payload["tshow"] = True
     if message.attachments:
         payload["attachments"] = [attachment_payload(a) for a in message.attachments]
     return payload

@@ -210,3 +210,15 @@ async def test_roles_held_in_the_room_join_the_global_ones(bot: BotHarness) -> N
     other_room = Room("r-other", "autre", RoomType.PRIVATE)
     assert texts(await bot.say("/roles", room=other_room)) == "user"
     assert texts(await bot.say("/roles", user=CRISIS_LEAD)) == "crise,user"
+
+
+async def test_a_top_level_command_is_answered_in_its_own_thread_shown_in_the_room(
+    bot: BotHarness,
+) -> None:
+    sent = await bot.say("/sonde 1")
+    command_id = next(iter(bot.chat.messages))
+    assert sent[0].message.thread_id == command_id
+    assert sent[0].message.also_in_room is True
+    dm = Room("dm-marie", "marie", RoomType.DIRECT)
+    flat = await bot.say("sonde 2", room=dm)
+    assert flat[0].message.thread_id is None

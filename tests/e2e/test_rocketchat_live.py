@@ -28,9 +28,12 @@ async def test_a_command_in_a_thread_is_answered_in_that_thread(live_bot: Runnin
 
 
 async def test_slash_command_from_a_mobile_client_is_answered(live_bot: RunningBot) -> None:
-    live_bot.sandbox.state.post("marie", ROOM, "/langue en", client="mobile")
+    command = live_bot.sandbox.state.post("marie", ROOM, "/langue en", client="mobile")
     await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 1, what="a reply")
-    assert live_bot.bot_messages(ROOM)[0]["msg"] == "From now on I will answer you in English."
+    reply = live_bot.bot_messages(ROOM)[0]
+    assert reply["msg"] == "From now on I will answer you in English."
+    # A top-level command gets its answer in a thread started on it, also shown in the room.
+    assert (reply["tmid"], reply.get("tshow")) == (command.message["_id"], True)
 
 
 async def test_every_command_answered_once_across_five_restarts(live_bot: RunningBot) -> None:
