@@ -29,7 +29,9 @@ class Metrics:
             registry=self.registry,
         )
         self.reconnects = Counter(
-            "ensemble_reconnects", "Reconnections to the chat server", registry=self.registry
+            "ensemble_reconnects",
+            "Sessions re-established with the chat server (not attempts)",
+            registry=self.registry,
         )
         self.queue_depth = Gauge(
             "ensemble_outbound_queue_depth", "Messages waiting to be sent", registry=self.registry

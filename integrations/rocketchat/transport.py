@@ -54,6 +54,7 @@ class RocketChatTransport:
         )
         self.rooms = RoomCache(self._fetch_rooms)
         self.on_reconnect: Callable[[], object] = lambda: None
+        self._was_ready = False
         self.on_queue_depth: Callable[[int], object] = lambda _depth: None
         self._outbound = OutboundQueue(self._report_depth)
         self._incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -118,7 +119,6 @@ class RocketChatTransport:
                 if self._session is not None:
                     await self._session.close()
                     self._session = None
-            self.on_reconnect()
             lived = asyncio.get_running_loop().time() - started
             failures = 0 if lived > STABLE_SESSION_SECONDS else failures + 1
             await asyncio.sleep(self._backoff(failures))
@@ -141,6 +141,9 @@ class RocketChatTransport:
         self.rooms.replace(await self._session.open())
         self._ready = True
         log.info("Rocket.Chat realtime session ready")
+        if self._was_ready:
+            self.on_reconnect()  # a session back, not an attempt: operators alert on this rate
+        self._was_ready = True
         await self._catch_up()
         await self._session.run()
 

@@ -115,6 +115,12 @@ async def test_metrics_count_commands_and_readiness_follows_the_connection(
     live_bot.sandbox.state.post("marie", ROOM, "!aide")
     live_bot.sandbox.state.post("marie", ROOM, "!aide --nope")
     await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 2, what="two replies")
+    # A command is counted when its whole chain ends (audit row written), which can be just
+    # after its reply reached the room: wait for the count rather than race it.
+    await live_bot.wait_for_async(
+        lambda: _metrics_show(live_bot, 'ensemble_command_seconds_count{command="aide"} 2.0'),
+        what="both commands counted",
+    )
     metrics = await live_bot.metrics()
     assert 'ensemble_commands_total{command="aide",outcome="ok"} 1.0' in metrics
     assert 'ensemble_commands_total{command="aide",outcome="invalid"} 1.0' in metrics
@@ -124,6 +130,10 @@ async def test_metrics_count_commands_and_readiness_follows_the_connection(
     assert await live_bot.ready()
     await live_bot.sandbox.stop()
     await live_bot.wait_for_async(lambda: _not_ready(live_bot), what="readyz 503")
+
+
+async def _metrics_show(bot: RunningBot, line: str) -> bool:
+    return line in await bot.metrics()
 
 
 async def _not_ready(bot: RunningBot) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -124,3 +125,44 @@ async def test_room_roles_come_from_the_room_not_the_global_roles(
     room.moderators.add(jean)
     assert await transport.room_roles(room_id, jean) == {"moderator"}
     assert await transport.room_roles("GENERAL", marie) == frozenset()
+
+
+async def test_a_reconnection_is_counted_once_however_many_attempts_it_took(
+    sandbox: RocketChatSandbox,
+) -> None:
+    env = sandbox.env()
+    chat = RocketChatTransport(
+        RocketChatSettings(
+            url=env["ENSEMBLE_ROCKETCHAT__URL"],
+            user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
+            token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
+        ),
+        backoff_base_seconds=0.02,
+    )
+    reconnections: list[None] = []
+    chat.on_reconnect = lambda: reconnections.append(None)
+
+    async def ignore(_event: object) -> None:
+        return None
+
+    await chat.start(ignore)
+    try:
+        await _until(lambda: chat.ready)
+        assert reconnections == []  # the first session is a connection, not a reconnection
+        failing_calls = sandbox.runtime.faults
+        failing_calls.error_ratio = 1.0
+        await sandbox.runtime.restart()
+        await _until(lambda: not chat.ready)
+        await asyncio.sleep(0.3)  # several refused attempts (5xx on /me) meanwhile
+        failing_calls.error_ratio = 0.0
+        await _until(lambda: chat.ready)
+        assert reconnections == [None]
+    finally:
+        await chat.stop()
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
