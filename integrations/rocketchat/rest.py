@@ -35,6 +35,9 @@ class RestClient:
         self._attempts = attempts
         self._on_rate_limited = on_rate_limited
         self._session: aiohttp.ClientSession | None = None
+        # Rocket.Chat limits per route and method (spec §5.3): a refusal or an exhausted window
+        # on one route pauses every caller of that route until its reset, not each on its own.
+        self._paused_until: dict[str, float] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -55,15 +58,19 @@ class RestClient:
     async def call(self, method: str, endpoint: str, **request: Any) -> dict[str, Any]:
         """One API call, retried on 429, 5xx and network errors; raises RocketChatError on 4xx."""
         url = f"{self.base_url}/api/v1/{endpoint}"
+        route = f"{method} {endpoint}"
         for attempt in range(self._attempts):
             try:
+                await self._respect_pause(route)
                 async with self.session.request(
                     method, url, headers=self._headers, **request
                 ) as response:
                     body = await _json_body(response)
                     if response.status == 429:
-                        await self._wait_rate_limit(response, body)
+                        self._pause(route, response, refused=True)
                         continue
+                    if response.headers.get("X-RateLimit-Remaining") == "0":
+                        self._pause(route, response, refused=False)
                     if response.status in RETRYABLE_STATUSES:
                         raise RocketChatUnavailable(f"{response.status} on {endpoint}")
                     if response.status >= 400 or body.get("success") is False:
@@ -94,14 +101,22 @@ class RestClient:
             form.add_field(name, value)
         return await self.call("POST", endpoint, data=form)
 
-    async def _wait_rate_limit(
-        self, response: aiohttp.ClientResponse, body: dict[str, Any]
-    ) -> None:
+    def _pause(self, route: str, response: aiohttp.ClientResponse, *, refused: bool) -> None:
         wait = _seconds_until_reset(response.headers.get("X-RateLimit-Reset"))
-        log.warning("rate limited by Rocket.Chat", extra={"wait_seconds": round(wait, 3)})
-        if self._on_rate_limited is not None:
-            self._on_rate_limited(wait)
-        await asyncio.sleep(wait)
+        self._paused_until[route] = max(self._paused_until.get(route, 0.0), time.time() + wait)
+        if refused:
+            extra = {"route": route, "wait_seconds": round(wait, 3)}
+            log.warning("rate limited by Rocket.Chat", extra=extra)
+            if self._on_rate_limited is not None:
+                self._on_rate_limited(wait)
+
+    async def _respect_pause(self, route: str) -> None:
+        while (until := self._paused_until.get(route)) is not None:
+            wait = until - time.time()
+            if wait <= 0:
+                self._paused_until.pop(route, None)
+                return
+            await asyncio.sleep(wait)  # the pause may have been extended meanwhile: look again
 
 
 def _seconds_until_reset(header: str | None) -> float:

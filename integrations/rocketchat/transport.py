@@ -80,7 +80,6 @@ class RocketChatTransport:
     async def start(self, sink: EventSink) -> None:
         # Never fails on an unreachable server: the supervisor keeps trying, /readyz says so.
         self._sink = sink
-        self._outbound.start()
         self._tasks = [
             asyncio.create_task(self._supervise(), name="rocketchat-supervisor"),
             asyncio.create_task(self._consume(), name="rocketchat-consumer"),
@@ -194,7 +193,8 @@ class RocketChatTransport:
     # acting ---------------------------------------------------------------------------------
 
     async def send(self, room_id: str, message: Message) -> str:
-        result: str = await self._outbound.submit(partial(self._post, room_id, message))
+        post = partial(self._post, room_id, message)
+        result: str = await self._outbound.submit(post, lane=room_id)
         return result
 
     async def send_direct(self, username: str, message: Message) -> str:
