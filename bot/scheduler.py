@@ -53,6 +53,11 @@ class Scheduler:
     def has(self, name: str) -> bool:
         return self._scheduler.get_job(name) is not None
 
+    @property
+    def running(self) -> bool:
+        """True on the leader only: the application starts the scheduler when it leads."""
+        return bool(self._scheduler.running)
+
     def start(self) -> None:
         if not self._scheduler.running:
             self._scheduler.start()

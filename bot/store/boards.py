@@ -6,10 +6,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import DateTime, String, Text, delete, select
+from sqlalchemy import DateTime, Integer, String, Text, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.ports.boards import BoardEvent, EventKind
 from bot.store.database import Database
 from bot.store.tables import Base, utcnow
 
@@ -38,6 +39,15 @@ class BoardEventRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class BoardInboxRow(Base):
+    __tablename__ = "board_inbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -174,7 +184,60 @@ class BoardEventLog:
         except IntegrityError:
             return False
 
+    async def release(self, key: str) -> None:
+        async with self._db.session() as session:
+            await session.execute(delete(BoardEventRow).where(BoardEventRow.key == key))
+
     async def forget_older_than(self, age: timedelta) -> None:
         async with self._db.session() as session:
             await session.execute(delete(BoardEventRow).where(BoardEventRow.seen_at
                                                               < utcnow() - age))
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    id: int
+    event: BoardEvent
+    attempts: int
+
+
+class BoardInbox:
+    """Webhook events accepted by any replica, kept until the leader has told the rooms."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def put(self, event: BoardEvent) -> None:
+        async with self._db.session() as session:
+            session.add(BoardInboxRow(event=_event_json(event), received_at=utcnow(), attempts=0))
+
+    async def oldest(self, limit: int) -> list[InboxEntry]:
+        query = select(BoardInboxRow).order_by(BoardInboxRow.id).limit(limit)
+        async with self._db.session() as session:
+            rows = (await session.scalars(query)).all()
+            return [InboxEntry(row.id, _event_from(row.event), row.attempts) for row in rows]
+
+    async def remove(self, entry_id: int) -> None:
+        async with self._db.session() as session:
+            await session.execute(delete(BoardInboxRow).where(BoardInboxRow.id == entry_id))
+
+    async def count_failure(self, entry_id: int) -> None:
+        async with self._db.session() as session:
+            row = await session.get(BoardInboxRow, entry_id)
+            if row is not None:
+                row.attempts += 1
+
+
+def _event_json(event: BoardEvent) -> str:
+    fields = {
+        "kind": event.kind.value, "board_id": event.board_id, "card_id": event.card_id,
+        "actor_username": event.actor_username, "actor_name": event.actor_name,
+        "list_id": event.list_id, "old_list_id": event.old_list_id, "comment": event.comment,
+        "key": event.key,
+    }
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def _event_from(text: str) -> BoardEvent:
+    fields = json.loads(text)
+    return BoardEvent(**{**fields, "kind": EventKind(fields["kind"])})

@@ -6,13 +6,15 @@ from datetime import timedelta
 
 from bot.ports.boards import BOARD_PORT, BoardEvent
 from bot.runtime import Runtime
-from bot.store.boards import BoardEventLog, BoardLinks, BoardSnapshots
+from bot.store.boards import BoardEventLog, BoardInbox, BoardLinks, BoardSnapshots
 from commands.kanban import BoardWatch, router
+from commands.kanban.inbox import EventInbox
 from integrations.wekan import WekanBoards, WekanSession
 from integrations.wekan.webhook import WekanWebhook
 
 WEBHOOK_PATH = "/hooks/wekan"
 SEEN_RETENTION = timedelta(days=2)
+INBOX_ROUND_SECONDS = 5  # events a standby accepted wait at most this long for the leader
 
 
 async def _ignore(_event: BoardEvent) -> None:
@@ -28,15 +30,18 @@ async def install(runtime: Runtime) -> None:
     runtime.services.register(BoardSnapshots, snapshots)
     runtime.services.register(BoardEventLog, seen)
     token = settings.webhook_token.get_secret_value() if settings.webhook_token else None
-    webhook = WekanWebhook(token, _ignore)
+    inbox = EventInbox(BoardInbox(database), _ignore, leading=lambda: runtime.scheduler.running)
+    runtime.services.register(EventInbox, inbox)
+    webhook = WekanWebhook(token, inbox.accept)
     runtime.web.router.add_post(WEBHOOK_PATH, webhook.receive)
+    runtime.scheduler.every("wekan-inbox", INBOX_ROUND_SECONDS, inbox.drain)
 
     async def prune() -> None:
         await seen.forget_older_than(SEEN_RETENTION)
 
     runtime.scheduler.every("wekan-events-prune", 3600, prune)
     if not (settings.url and settings.username and settings.password):
-        runtime.on_stop.append(webhook.drain)
+        runtime.on_stop.append(inbox.close)
         return
     boards = WekanBoards(WekanSession(
         str(settings.url), settings.username, settings.password.get_secret_value(),
@@ -49,7 +54,7 @@ async def install(runtime: Runtime) -> None:
         catalogs=runtime.catalogs, settings=runtime.settings, clock=runtime.clock,
     )
     runtime.services.register(BoardWatch, watch)
-    webhook.handle = watch.on_webhook
-    runtime.on_stop += [boards.close, webhook.drain]  # stop hooks run last first
+    inbox.handle = watch.on_webhook
+    runtime.on_stop += [boards.close, inbox.close]  # stop hooks run last first
     if settings.polling:
         runtime.scheduler.every("wekan-poll", settings.poll_interval_seconds, watch.poll_all)

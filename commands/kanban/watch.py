@@ -71,6 +71,13 @@ class BoardWatch:
         if not await self.seen.claim(event.key, self.clock.now(), DEDUPE_WINDOW):
             log.info("wekan event already handled", extra={"board": event.board_id})
             return
+        try:
+            await self._tell_event(event, rooms)
+        except Exception:
+            await self.seen.release(event.key)  # not told: a later round must not skip it
+            raise
+
+    async def _tell_event(self, event: BoardEvent, rooms: list[str]) -> None:
         async with self._board(event.board_id):
             card = await self.boards.card(event.card_id)
             titles = {x.id: x.title for x in await self.boards.lists(event.board_id)}

@@ -2,13 +2,12 @@
 
 The token is a shared secret sent in clear in `X-Wekan-Token`: compared in constant time,
 and a call without it changes nothing. Wekan wants a 200 at once and never retries, so the
-event is handled in the background. Only ids and names are read from the payload, never the
-translated `text`.
+event is handed to a durable inbox and told to the rooms in the background. Only ids and
+names are read from the payload, never the translated `text`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -62,14 +61,12 @@ def parse_payload(payload: object) -> BoardEvent | None:
 
 
 class WekanWebhook:
-    """The aiohttp handler of `POST /hooks/wekan`."""
+    """The aiohttp handler of `POST /hooks/wekan`: authenticates, then hands the event over."""
 
-    def __init__(self, token: str | None, handle: EventHandler) -> None:
+    def __init__(self, token: str | None, accept: EventHandler) -> None:
         self._token = token.encode() if token else None
-        self.handle = handle
-        # One worker, in arrival order: "moved" then "archived" must not be told reversed.
-        self._queue: asyncio.Queue[BoardEvent] = asyncio.Queue()
-        self._worker: asyncio.Task[None] | None = None
+        # Must be quick and durable: Wekan waits for the answer and never sends it again.
+        self.accept = accept
 
     def authentic(self, request: web.Request) -> bool:
         given = request.headers.get(TOKEN_HEADER, "").encode()
@@ -85,26 +82,9 @@ class WekanWebhook:
             return web.json_response({"error": "invalid JSON"}, status=400)
         event = parse_payload(payload)
         if event is not None:
-            self._queue.put_nowait(event)
-            if self._worker is None or self._worker.done():
-                self._worker = asyncio.create_task(self._work())
-        return web.json_response({"ok": True})
-
-    async def _work(self) -> None:
-        while True:
-            event = await self._queue.get()
             try:
-                await self.handle(event)
-            except Exception:  # a background task: the log is the only place left
-                log.exception("wekan event failed", extra={"board": event.board_id})
-            finally:
-                self._queue.task_done()
-
-    async def drain(self) -> None:
-        """Finishes the events already accepted, then stops the worker."""
-        if self._worker is None:
-            return
-        await self._queue.join()
-        self._worker.cancel()
-        await asyncio.gather(self._worker, return_exceptions=True)
-        self._worker = None
+                await self.accept(event)
+            except Exception:  # the store is down: say so rather than pretend
+                log.exception("wekan event could not be kept", extra={"board": event.board_id})
+                return web.json_response({"error": "unavailable"}, status=503)
+        return web.json_response({"ok": True})

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.ports.boards import BoardEvent, EventKind
 from bot.store import Database
-from bot.store.boards import BoardEventLog, BoardLinks, BoardSnapshots, CardState, Snapshot
+from bot.store.boards import (
+    BoardEventLog,
+    BoardInbox,
+    BoardLinks,
+    BoardSnapshots,
+    CardState,
+    Snapshot,
+)
 
 
 async def test_links_snapshots_and_seen_events_survive_a_restart(store_url: str) -> None:
@@ -40,4 +48,30 @@ async def test_links_snapshots_and_seen_events_survive_a_restart(store_url: str)
     assert await snapshots.get("B9") is None
     assert await links.unlink("r-crise")
     assert await links.rooms_for("B1") == []
+    await reopened.close()
+
+
+async def test_the_webhook_inbox_keeps_events_in_arrival_order_until_told(
+    store_url: str,
+) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    inbox = BoardInbox(database)
+    moved = BoardEvent(EventKind.MOVED, "B1", "C1", actor_name="Marie Curie", list_id="L2",
+                       old_list_id="L1", key="k-moved")
+    archived = BoardEvent(EventKind.ARCHIVED, "B1", "C1", actor_username="marie", key="k-arch")
+    await inbox.put(moved)
+    await inbox.put(archived)
+    await database.close()
+
+    reopened = Database(store_url)  # what a standby accepted is still there for the leader
+    await reopened.migrate()
+    inbox = BoardInbox(reopened)
+    first, second = await inbox.oldest(10)
+    assert (first.event, second.event) == (moved, archived)
+    assert (first.event.key, second.event.key) == ("k-moved", "k-arch")
+    await inbox.count_failure(first.id)
+    await inbox.remove(second.id)
+    [left] = await inbox.oldest(10)
+    assert (left.event, left.attempts) == (moved, 1)
     await reopened.close()

@@ -17,6 +17,7 @@ from bot.i18n import Catalogs
 from bot.memory_chat import Sent
 from bot.ports.boards import Card, EventKind
 from commands.kanban import BoardWatch
+from commands.kanban.inbox import EventInbox
 from commands.kanban.notices import Notice, render
 from sandbox.wekan.seed import ADMIN_PASSWORD, WEBHOOK_TOKEN
 
@@ -93,6 +94,47 @@ async def test_webhooks_without_the_right_token_are_refused(stack: Stack, hook_u
     assert await post_hook(hook_url, payload, WEBHOOK_TOKEN) == 200
     await asyncio.sleep(0.1)
     assert len(room_messages(stack)) == before + 1
+
+
+def create_payload(stack: Stack, card_id: str) -> dict[str, Any]:
+    return {"description": "act-createCard", "boardId": stack.board["id"], "cardId": card_id,
+            "listId": stack.board["lists"]["À faire"], "user": "Marie Curie"}
+
+
+async def test_a_webhook_a_standby_accepted_is_told_once_by_the_leader(
+    stack: Stack, hook_url: str
+) -> None:
+    card = await ui(stack, "create-card", board_id=stack.board["id"], list="À faire",
+                    title="Relire la note")
+    scheduler = stack.bot.app.runtime.scheduler
+    scheduler.stop()  # this replica stands by: only the leader runs the scheduler
+    before = len(room_messages(stack))
+    assert await post_hook(hook_url, create_payload(stack, card["card_id"]), WEBHOOK_TOKEN) == 200
+    await asyncio.sleep(0.1)
+    assert len(room_messages(stack)) == before  # a standby tells no room
+    scheduler.start()  # it leads now: its next inbox round finds the event in the store
+    await stack.bot.app.runtime.services.get(EventInbox).drain()
+    [told] = room_messages(stack)[before:]
+    assert told.message.text.startswith('Marie Curie a créé "Relire la note"')
+    await stack.bot.app.runtime.services.get(EventInbox).drain()
+    assert len(room_messages(stack)) == before + 1
+
+
+async def test_an_event_wekan_could_not_be_asked_about_is_told_on_a_later_round(
+    stack: Stack, hook_url: str
+) -> None:
+    card = await ui(stack, "create-card", board_id=stack.board["id"], list="À faire",
+                    title="Commander les badges")
+    before = len(room_messages(stack))
+    stack.wekan.store.switches.fault_ratio = 1.0  # the card read fails: Wekan answers 503
+    assert await post_hook(hook_url, create_payload(stack, card["card_id"]), WEBHOOK_TOKEN) == 200
+    inbox = stack.bot.app.runtime.services.get(EventInbox)
+    await inbox.drain()
+    assert len(room_messages(stack)) == before
+    stack.wekan.store.switches.fault_ratio = 0.0
+    await inbox.drain()
+    [told] = room_messages(stack)[before:]
+    assert told.message.text.startswith('Marie Curie a créé "Commander les badges"')
 
 
 async def register_hook(stack: Stack, url: str) -> None:

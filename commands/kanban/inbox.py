@@ -1,0 +1,77 @@
+"""Tells the rooms about accepted webhook events, on the leader only, in arrival order.
+
+Any replica may receive Wekan's call (a load balancer picks one), and Wekan never retries:
+the event is written to the store before the 200, and the leader works through the store.
+An event whose handling fails stays for the next round, up to a few attempts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.ports.boards import BoardEvent
+from bot.store.boards import BoardInbox, InboxEntry
+
+log = logging.getLogger(__name__)
+EventHandler = Callable[[BoardEvent], Awaitable[None]]
+BATCH = 50
+MAX_ATTEMPTS = 5
+
+
+class EventInbox:
+    def __init__(
+        self, inbox: BoardInbox, handle: EventHandler, leading: Callable[[], bool]
+    ) -> None:
+        self._inbox = inbox
+        self.handle = handle
+        self._leading = leading
+        self._lock = asyncio.Lock()
+        self._again = False
+        self._task: asyncio.Task[None] | None = None
+
+    async def accept(self, event: BoardEvent) -> None:
+        await self._inbox.put(event)
+        if self._leading():
+            self._kick()
+
+    def _kick(self) -> None:
+        self._again = True
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self.drain(), name="wekan-inbox")
+
+    async def drain(self) -> None:
+        async with self._lock:
+            self._again = True
+            while self._again:
+                self._again = False
+                if not await self._work_through():
+                    return  # a failure: retried on the next round, order kept
+
+    async def _work_through(self) -> bool:
+        while entries := await self._inbox.oldest(BATCH):
+            for entry in entries:
+                if not await self._tell(entry):
+                    return False
+        return True
+
+    async def _tell(self, entry: InboxEntry) -> bool:
+        try:
+            await self.handle(entry.event)
+        except Exception:  # a background task: the log is the only place left
+            if entry.attempts + 1 < MAX_ATTEMPTS:
+                log.warning("wekan event failed, will retry",
+                            extra={"board": entry.event.board_id, "attempt": entry.attempts + 1},
+                            exc_info=True)
+                await self._inbox.count_failure(entry.id)
+                return False
+            log.exception("wekan event dropped after repeated failures",
+                          extra={"board": entry.event.board_id})
+        await self._inbox.remove(entry.id)
+        return True
+
+    async def close(self) -> None:
+        """Lets a round in progress finish; what is left waits in the store for the leader."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
