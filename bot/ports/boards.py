@@ -99,6 +99,11 @@ class BoardPort(Protocol):
 
     async def board(self, board_id: str) -> Board: ...
 
+    async def visible_to(self, board_id: str, person_id: str | None) -> bool:
+        """What the board server shows that person: a public board, or one they are an active
+        member of. `None` (no account there) sees public boards only."""
+        ...
+
     async def lists(self, board_id: str) -> list[BoardList]: ...
 
     async def cards(self, board_id: str) -> list[Card]:

@@ -198,7 +198,7 @@ async def fait(ctx: Context, carte: str) -> None:
 @router.command(
     "taches",
     aliases=("tasks",),
-    help=N_("Open cards of a person on the linked boards (yours by default)"),
+    help=N_("Open cards of a person on the linked boards you can see (yours by default)"),
     examples=("/taches", "/taches @marie"),
 )
 @argument("qui", required=False, metavar=N_("person"), help=N_("@username"))
@@ -209,6 +209,9 @@ async def taches(ctx: Context, qui: str | None) -> None:
     someone = await resolve.person(ctx, qui or ctx.user.username)
     port, done_names, lines = resolve.board_port(ctx), _done_names(ctx), []
     titles = {link.board_id: link.board_title for link in linked}
+    if not ctx.is_admin:  # only what Wekan itself would show the person asking
+        viewer = await resolve.viewer_id(ctx)
+        titles = {b: t for b, t in titles.items() if await port.visible_to(b, viewer)}
     for board_id, board_title in sorted(titles.items(), key=lambda item: item[1]):
         lists = {x.id: x.title for x in await port.lists(board_id)}
         cards = await port.cards(board_id)

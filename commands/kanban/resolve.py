@@ -24,20 +24,39 @@ async def linked_board(ctx: Context) -> LinkedBoard:
 
 
 async def board_by_name(ctx: Context, wanted: str) -> Board:
-    """A board the bot belongs to, by id or by title (case does not matter)."""
-    boards = await board_port(ctx).bot_boards()
+    """A board the bot belongs to and the person may see in Wekan, by id or title (any case).
+
+    Without the second condition anyone could link their room to, and so read and write, a
+    board of a team they are not part of; administrators may link any board the bot is in.
+    """
+    port = board_port(ctx)
+    boards = await port.bot_boards()
+    if not boards:
+        raise UserFacingError(N_("I am not a member of any Wekan board. Add me to the board "
+                                 "first."))
+    if not ctx.is_admin:
+        viewer = await viewer_id(ctx)
+        boards = [b for b in boards if await port.visible_to(b.id, viewer)]
+        if not boards:
+            raise UserFacingError(N_("None of my Wekan boards is open to you. Add me to a board "
+                                     "you are a member of first."))
     key = wanted.strip().casefold()
     found = [b for b in boards if b.id == wanted.strip() or b.title.casefold() == key]
     if found:
         return found[0]
-    if not boards:
-        raise UserFacingError(N_("I am not a member of any Wekan board. Add me to the board "
-                                 "first."))
     raise UserFacingError(
-        N_("I am not a member of a board called {board}. Add me to it in Wekan, or choose one "
-           "of: {boards}."),
+        N_("No board called {board} that you and I can both see in Wekan. Add me to it, or "
+           "choose one of: {boards}."),
         board=safe(wanted), boards=", ".join(safe(b.title) for b in boards),
     )
+
+
+async def viewer_id(ctx: Context) -> str | None:
+    """The Wekan account of the person typing, None when they have none."""
+    try:
+        return (await board_port(ctx).person(ctx.user.username)).id
+    except NotFound:
+        return None
 
 
 def list_by_name(lists: list[BoardList], wanted: str | None, board_title: str) -> BoardList:

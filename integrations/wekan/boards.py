@@ -99,15 +99,20 @@ class WekanBoards:
             raise WriteNotApplied("membership", f"{person.username} on {board_id}")
 
     async def _is_active_member(self, board_id: str, person_id: str) -> bool:
+        return _has_active_member(await self._board_doc(board_id), person_id)
+
+    async def visible_to(self, board_id: str, person_id: str | None) -> bool:
+        doc = await self._board_doc(board_id)
+        if doc.get("permission") == "public":
+            return True
+        return person_id is not None and _has_active_member(doc, person_id)
+
+    async def _board_doc(self, board_id: str) -> dict[str, Any]:
         try:
-            doc = await self.client.board(board_id)
+            doc: dict[str, Any] = await self.client.board(board_id)
         except WekanNotFound as exc:
             raise NotFound("board", board_id) from exc
-        members = doc.get("members") if isinstance(doc.get("members"), list) else []
-        return any(
-            isinstance(m, dict) and m.get("userId") == person_id and m.get("isActive", True)
-            for m in members or []
-        )
+        return doc
 
     async def create_card(
         self,
@@ -168,3 +173,11 @@ def _verify_created(card: Card, list_id: str, assignees: list[str],
         raise WriteNotApplied("assignees", card.id)
     if due_at is not None and not _same_moment(card.due_at, due_at):
         raise WriteNotApplied("due date", card.id)
+
+
+def _has_active_member(doc: dict[str, Any], person_id: str) -> bool:
+    members = doc.get("members") if isinstance(doc.get("members"), list) else []
+    return any(
+        isinstance(m, dict) and m.get("userId") == person_id and m.get("isActive", True)
+        for m in members or []
+    )

@@ -8,6 +8,7 @@ names are read from the payload, never the translated `text`.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -67,6 +68,9 @@ class WekanWebhook:
         self._token = token.encode() if token else None
         # Must be quick and durable: Wekan waits for the answer and never sends it again.
         self.accept = accept
+        # Wekan sends each activity on its own, without a timestamp: arrival order is all there
+        # is, and asyncio's lock is FIFO, so events are kept in the order their calls came in.
+        self._arrival = asyncio.Lock()
 
     def authentic(self, request: web.Request) -> bool:
         given = request.headers.get(TOKEN_HEADER, "").encode()
@@ -76,15 +80,16 @@ class WekanWebhook:
         if not self.authentic(request):
             log.warning("wekan webhook refused: bad or missing token")
             return web.json_response({"error": "unauthorized"}, status=401)
-        try:
-            payload = await request.json()
-        except ValueError:
-            return web.json_response({"error": "invalid JSON"}, status=400)
-        event = parse_payload(payload)
-        if event is not None:
+        async with self._arrival:
             try:
-                await self.accept(event)
-            except Exception:  # the store is down: say so rather than pretend
-                log.exception("wekan event could not be kept", extra={"board": event.board_id})
-                return web.json_response({"error": "unavailable"}, status=503)
+                payload = await request.json()
+            except ValueError:
+                return web.json_response({"error": "invalid JSON"}, status=400)
+            event = parse_payload(payload)
+            if event is not None:
+                try:
+                    await self.accept(event)
+                except Exception:  # the store is down: say so rather than pretend
+                    log.exception("wekan event not kept", extra={"board": event.board_id})
+                    return web.json_response({"error": "unavailable"}, status=503)
         return web.json_response({"ok": True})

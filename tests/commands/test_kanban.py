@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from bot.config import RateLimitSettings, Settings, WekanSettings
 from bot.memory_chat import Sent
-from bot.testing import AGENT, BotHarness
+from bot.testing import ADMIN, AGENT, CRISIS_LEAD, BotHarness
 from bot.wiring import boards, core
 from sandbox.wekan import WekanSandbox
 
@@ -99,6 +99,24 @@ async def test_linking_needs_a_board_the_bot_belongs_to(stack: Stack) -> None:
     assert "Équipe projet" in texts(sent)  # the boards it could link instead
     by_id = await stack.bot.say(f"/kanban lier {stack.board['id']}")
     assert "lié au tableau **Équipe projet**" in texts(by_id)
+
+
+async def test_only_a_board_the_person_can_see_in_wekan_can_be_linked(stack: Stack) -> None:
+    # sophie has a Wekan account but is not a member of the private board "Équipe projet".
+    refused = texts(await stack.bot.say("/kanban lier Équipe projet", user=CRISIS_LEAD))
+    assert refused == ("Aucun de mes tableaux Wekan ne vous est ouvert. Ajoutez-moi d’abord à "
+                       "un tableau dont vous êtes membre.")
+    assert "/kanban lier" in texts(await stack.bot.say("/kanban"))  # still not linked
+    admin = texts(await stack.bot.say("/kanban lier Équipe projet", user=ADMIN))
+    assert "lié au tableau **Équipe projet**" in admin
+
+
+async def test_taches_never_shows_cards_of_a_board_the_asker_cannot_see(linked: Stack) -> None:
+    await linked.bot.say("/tache Préparer le budget confidentiel @marie")
+    outsider = texts(await linked.bot.say("/taches @marie", user=CRISIS_LEAD))
+    assert outsider == "Marie Curie n’a aucune carte ouverte sur les tableaux liés."
+    member = texts(await linked.bot.say("/taches @marie", user=AGENT))
+    assert "Préparer le budget confidentiel" in member
 
 
 async def test_tache_creates_an_assigned_card_with_a_due_date(linked: Stack) -> None:
