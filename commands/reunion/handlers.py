@@ -131,31 +131,49 @@ async def liste(ctx: Context) -> None:
     await ctx.reply(texts.listing(ctx.translator, meetings, ctx.settings.tz))
 
 
+NO_SUCH_MEETING = N_("There is no meeting #{id}.")
+
+
 async def _meeting(ctx: Context, meeting_id: int) -> Meeting:
     meeting = await ctx.service(MeetingDesk).store.get(meeting_id)
     if meeting is None:
-        raise UserFacingError(N_("There is no meeting #{id}."), id=meeting_id)
+        raise UserFacingError(NO_SUCH_MEETING, id=meeting_id)
     return meeting
+
+
+def _hidden(meeting: Meeting) -> PermissionDenied:
+    """Numbers are global: to whoever is not invited, a meeting answers as if it did not
+    exist (the audit still records a denial)."""
+    return PermissionDenied(NO_SUCH_MEETING, id=meeting.id)
+
+
+def _may_cancel(ctx: Context, meeting: Meeting) -> bool:
+    """Room moderators rule the meetings of the room they moderate, where they type."""
+    if ctx.user.id == meeting.organizer_id or ctx.is_admin:
+        return True
+    return meeting.chat_room_id == ctx.room.id and ctx.moderates_room
 
 
 @router.command(
     "annuler",
     aliases=("cancel",),
     parent="reunion",
-    help=N_("Cancel a meeting (its organizer, a room moderator or an administrator)"),
+    help=N_("Cancel a meeting (its organizer, a moderator of its room or an administrator)"),
 )
 @argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
 async def annuler(ctx: Context, numero: int) -> None:
+    desk = ctx.service(MeetingDesk)
     meeting = await _meeting(ctx, numero)
-    if ctx.user.id != meeting.organizer_id and not ctx.moderates_room:
+    if not _may_cancel(ctx, meeting):
+        if not await desk.may_join(meeting, ctx.user):
+            raise _hidden(meeting)
         raise PermissionDenied(
             N_(
-                "Only the organizer of meeting #{id}, a room moderator "
-                "or an administrator can cancel it."
+                "Only the organizer of meeting #{id}, an administrator or a moderator of its "
+                "room, typing in that room, can cancel it."
             ),
             id=meeting.id,
         )
-    desk = ctx.service(MeetingDesk)
     if not await desk.store.cancel(meeting.id):
         raise UserFacingError(N_("Meeting #{id} is already cancelled."), id=meeting.id)
     ctx.service(Reminders).cancel(meeting.id)
@@ -179,12 +197,11 @@ async def _send_personal_link(ctx: Context, meeting_id: int) -> None:
     desk = ctx.service(MeetingDesk)
     meeting = await _meeting(ctx, meeting_id)
     now = ctx.clock.now()
+    # Only the organizer and the members of the meeting's room, wherever they type.
+    if not await desk.may_join(meeting, ctx.user):
+        raise _hidden(meeting)
     if meeting.cancelled:
         raise UserFacingError(N_("Meeting #{id} was cancelled."), id=meeting.id)
-    if not await desk.may_join(meeting, ctx.user):
-        raise PermissionDenied(
-            N_("Meeting #{id} is for the members of its room only."), id=meeting.id
-        )
     if is_over(meeting, now):
         raise UserFacingError(N_("Meeting #{id} is over."), id=meeting.id)
     if is_too_early(meeting, now):

@@ -1,4 +1,10 @@
-"""When personal links are handed out and how long they last (jitsi spec §6.4)."""
+"""When personal links are handed out and how long they last (jitsi spec §6.4, DESIGN §5).
+
+A meeting with a duration (planned, or typed `/reunion` with the 1-hour default) has links
+until its end + grace (DESIGN §5), never longer than the spec's lifetime of its kind: 12 h ahead
+when planned, 4 h for an immediate one. A call-button meeting has no duration anyone chose,
+so its links last the spec's flat 4 h.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +16,21 @@ from bot.store.meetings import Meeting
 REMINDER_LEAD = timedelta(minutes=15)
 IMMEDIATE_TTL = timedelta(hours=4)
 GUEST_TTL = timedelta(hours=2)
-SCHEDULED_GRACE = timedelta(hours=1)
+END_GRACE = timedelta(hours=1)
 SCHEDULED_CAP = timedelta(hours=12)
 
 
+def has_duration(meeting: Meeting) -> bool:
+    """The call button stores a placeholder end; `/reunion` stores the one it announced."""
+    return meeting.call_id is None
+
+
 def link_expiry(meeting: Meeting, now: datetime, role: MeetingRole) -> datetime:
-    if meeting.scheduled:
-        expiry = min(meeting.ends_at + SCHEDULED_GRACE, now + SCHEDULED_CAP)
-    else:
+    if not has_duration(meeting):
         expiry = now + IMMEDIATE_TTL
+    else:
+        cap = SCHEDULED_CAP if meeting.scheduled else IMMEDIATE_TTL
+        expiry = min(meeting.ends_at + END_GRACE, now + cap)
     # A guest token is still a bearer credential: keep it short.
     return min(expiry, now + GUEST_TTL) if role is MeetingRole.GUEST else expiry
 
@@ -34,5 +46,5 @@ def is_too_early(meeting: Meeting, now: datetime) -> bool:
 
 def is_over(meeting: Meeting, now: datetime) -> bool:
     """After this, a freshly minted link would already be expired."""
-    grace = SCHEDULED_GRACE if meeting.scheduled else IMMEDIATE_TTL
+    grace = END_GRACE if has_duration(meeting) else IMMEDIATE_TTL
     return now >= meeting.ends_at + grace

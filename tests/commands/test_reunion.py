@@ -199,7 +199,7 @@ async def test_immediate_meeting_posts_one_message_and_dms_every_member(
     assert "Maintenant" in attachment.text and "Sécurité" in attachment.text
     received = dms(sent)
     assert set(received) == {u.username for u in MEMBERS}
-    expires = clock.now() + timedelta(hours=4)
+    expires = clock.now() + timedelta(hours=2)  # the 1-hour default, + 1 h of grace
     for user in MEMBERS:
         claims = claims_in(received[user.username])
         assert claims["room"] == room_name and claims["sub"] == "meet.jitsi"
@@ -332,7 +332,7 @@ async def test_call_rooms_can_be_named_by_the_bot(tmp_path: Path, clock: FakeClo
     async with harness(settings, clock) as bot:
         sent = await bot.call(call_id="6502f1c2a7")
         claims = claims_in(dms(sent)["marie"])
-        assert re.fullmatch(r"reunion-appel-video-de-equipe-pr-[a-z0-9]{10}", claims["room"])
+        assert re.fullmatch(r"reunion-appel-video-de-equipe-pr-[a-z0-9]{16}", claims["room"])
 
 
 async def test_liste_and_annuler(bot: BotHarness) -> None:
@@ -363,7 +363,7 @@ async def test_links_only_for_members_of_the_meeting_room(bot: BotHarness) -> No
     number = meeting_id((await bot.say("/reunion budget"))[0].message.text)
     direct = Room("dm-alice", "alice", RoomType.DIRECT)
     refused = await bot.say(f"/reunion lien {number}", user=OUTSIDER, room=direct)
-    assert "réservée aux membres" in refused[0].message.text
+    assert refused[0].message.text == f"Il n’y a pas de réunion n° {number}."
     assert dms(refused) == {}
     again = await bot.say(f"/reunion lien {number}", user=JEAN, room=direct)
     assert_member(claims_in(dms(again)["jean"]), JEAN)
@@ -489,3 +489,72 @@ async def test_help_lists_the_subcommands_but_not_the_button_one(bot: BotHarness
     text = answer.message.text
     assert "/reunion liste" in text and "/reunion annuler" in text and "/reunion lien" in text
     assert "rejoindre" not in text
+
+
+async def test_immediate_links_last_until_the_end_plus_grace_and_at_most_four_hours(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    """DESIGN §5: tokens expire at meeting end + grace; jitsi spec §6.4 caps immediate ones."""
+    start = clock.now()
+    short = await bot.say("/reunion point 30min")
+    number = meeting_id(short[0].message.text)
+    for user in MEMBERS:
+        claims = claims_in(dms(short)[user.username])
+        assert_times(claims, start, start + timedelta(minutes=30 + 60))
+    long = await bot.say("/reunion séminaire 6h", user=JEAN)
+    assert_times(claims_in(dms(long)["jean"]), start, start + timedelta(hours=4))
+
+    clock.moment = start + timedelta(minutes=80)
+    fresh = claims_in(dms(await bot.say(f"/reunion lien {number}", user=LUC))["luc"])
+    assert_times(fresh, clock.now(), start + timedelta(minutes=90))
+    clock.moment = start + timedelta(minutes=90)
+    over = await bot.say(f"/reunion lien {number}", user=LUC)
+    assert over[0].message.text == f"La réunion n° {number} est terminée."
+    assert dms(over) == {}
+    assert_no_token_in_rooms(bot)
+
+
+ALICE_GROUP = Room("r-alice", "groupe-alice", RoomType.PRIVATE)
+MARIE_GROUP = Room("r-marie", "groupe-marie", RoomType.PRIVATE)
+
+
+def own_group(bot: BotHarness, room: Room, owner: User) -> None:
+    bot.chat.add_room(room, ["bot", owner.id])
+    bot.chat.room_role_holders[(room.id, owner.id)] = frozenset({"owner"})
+
+
+async def test_owning_another_room_gives_no_right_over_its_meetings(bot: BotHarness) -> None:
+    """Meeting numbers are global: owning one's own group must not reach #equipe-projet's."""
+    own_group(bot, ALICE_GROUP, OUTSIDER)
+    own_group(bot, MARIE_GROUP, AGENT)
+    bot.chat.room_role_holders[(TEAM_ROOM.id, LUC.id)] = frozenset({"moderator"})
+    created = await bot.say("/reunion budget demain 10h", user=CRISIS_LEAD)
+    number = meeting_id(created[0].message.text)
+
+    unknown = await bot.say("/reunion annuler 999", user=OUTSIDER, room=ALICE_GROUP)
+    hidden = await bot.say(f"/reunion annuler {number}", user=OUTSIDER, room=ALICE_GROUP)
+    assert unknown[0].message.text == "Il n’y a pas de réunion n° 999."
+    assert hidden[0].message.text == f"Il n’y a pas de réunion n° {number}."
+    # Marie is a member of #equipe-projet, so the meeting is no secret to her; still refused.
+    refused = await bot.say(f"/reunion annuler {number}", user=AGENT, room=MARIE_GROUP)
+    assert refused[0].message.text.startswith("Seul l’organisateur")
+    assert not any("est annulée" in sent.message.text for sent in bot.chat.sent)
+    assert reminders(bot).planned(number)
+    assert "budget" in (await bot.say("/reunion liste", user=JEAN))[0].message.text
+
+    by_moderator = await bot.say(f"/reunion annuler {number}", user=LUC)
+    assert "est annulée" in by_moderator[0].message.text
+    assert not reminders(bot).planned(number)
+
+
+async def test_links_and_their_state_stay_hidden_from_other_rooms(bot: BotHarness) -> None:
+    own_group(bot, ALICE_GROUP, OUTSIDER)
+    number = meeting_id((await bot.say("/reunion budget", user=CRISIS_LEAD))[0].message.text)
+    await bot.say("/langue en", user=OUTSIDER, room=ALICE_GROUP)
+    asked = await bot.say(f"/reunion lien {number}", user=OUTSIDER, room=ALICE_GROUP)
+    assert asked[0].message.text == f"There is no meeting #{number}."
+    assert dms(asked) == {}
+    await bot.say(f"/reunion annuler {number}", user=CRISIS_LEAD)
+    after = await bot.say(f"!reunion rejoindre {number}", user=OUTSIDER, room=ALICE_GROUP)
+    assert after[0].message.text == f"There is no meeting #{number}."
+    assert dms(after) == {}
