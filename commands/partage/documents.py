@@ -36,11 +36,11 @@ def parse_document_name(value: str, _ctx: Context) -> str:
 @argument("nom", parse_document_name, greedy=True, metavar=N_("name.docx"))
 async def nouveau(ctx: Context, nom: str) -> None:
     files = files_port(ctx)
-    with nextcloud_errors():
+    with nextcloud_errors(ctx):
         policy = await files.policy()
     name = safe_file_name(nom, policy)
     extension = name.rpartition(".")[2].lower()
-    node = await store(files, room_folder(ctx, dated=False), name, blank_document(extension))
+    node = await store(ctx, files, room_folder(ctx, dated=False), name, blank_document(extension))
     room = Recipient(RecipientKind.ROOM, ctx.room.name)
     resolution = await resolve(ctx, files, (room,))
     if not resolution.targets:
@@ -57,7 +57,7 @@ async def nouveau(ctx: Context, nom: str) -> None:
 
 
 async def _requester(ctx: Context, files: FilesPort) -> Resolution:
-    with nextcloud_errors():
+    with nextcloud_errors(ctx):
         found = await files.find_user(ctx.user.username)
     if found is None:
         return Resolution([], [])

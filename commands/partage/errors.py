@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from bot.context import Context
 from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.ports.files import (
@@ -32,7 +33,6 @@ MESSAGES: dict[type[FilesError], str] = {
     UnknownGroup: N_("Nextcloud has no group named {detail}."),
     PasswordRequired: N_("Nextcloud requires a password on public links."),
     WeakPassword: N_("Nextcloud refused the password: {detail}"),
-    ExpiryTooFar: N_("Nextcloud allows links for {days} days at most."),
     ExpiryInvalid: N_("Nextcloud refused the expiry date: {detail}"),
     QuotaExceeded: N_(
         "The bot's Nextcloud storage is full: ask an administrator to free space or raise "
@@ -52,16 +52,23 @@ MESSAGES: dict[type[FilesError], str] = {
 FALLBACK = N_("Nextcloud refused: {detail}")
 
 
-def explain(error: FilesError) -> UserFacingError:
+def longest_expiry(ctx: Context, days: int) -> str:
+    return ctx.tn("Nextcloud allows links for {count} day at most.",
+                  "Nextcloud allows links for {count} days at most.", days)
+
+
+def explain(error: FilesError, ctx: Context) -> UserFacingError:
+    if isinstance(error, ExpiryTooFar):
+        # A plural, so translated here; a translated text goes through the catalog unchanged.
+        return UserFacingError(longest_expiry(ctx, error.max_days))
     message = next((MESSAGES[k] for k in type(error).__mro__ if k in MESSAGES), FALLBACK)
-    days = error.max_days if isinstance(error, ExpiryTooFar) else 0
-    return UserFacingError(message, detail=error.detail, days=days)
+    return UserFacingError(message, detail=error.detail)
 
 
 @contextmanager
-def nextcloud_errors() -> Iterator[None]:
-    """Lets a FilesError out as the user-facing sentence that explains it."""
+def nextcloud_errors(ctx: Context) -> Iterator[None]:
+    """Lets a FilesError out as the user-facing sentence that explains it, in ctx's language."""
     try:
         yield
     except FilesError as error:
-        raise explain(error) from error
+        raise explain(error, ctx) from error

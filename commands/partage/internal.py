@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.context import Context
-from bot.errors import UserFacingError
+from bot.errors import PermissionDenied, UserFacingError
 from bot.i18n import N_
+from bot.models import Room
 from bot.ports.files import (
     CREATE,
     DELETE,
@@ -61,15 +62,27 @@ async def _group(files: FilesPort, name: str) -> Target:
     return Target(ShareKind.GROUP, found)
 
 
+async def _room_of_caller(ctx: Context, name: str) -> Room:
+    """The room named with #, only if the caller is one of its members (the room where they
+    typed the command is one): sharing with a room, and naming its members, is for its
+    members. A missing room and a room the caller is not in get the same answer, so that
+    private rooms stay invisible."""
+    if name.lower() == ctx.room.name.lower():
+        return ctx.room
+    room = await ctx.chat.room_by_name(name)
+    if room is None or all(m.id != ctx.user.id for m in await ctx.chat.room_members(room.id)):
+        raise PermissionDenied(N_("You are not a member of a room named {room}."),
+                               room=code(f"#{name}"))
+    return room
+
+
 async def _room(ctx: Context, files: FilesPort, name: str, into: Resolution) -> None:
     """The Nextcloud group named after the room, else each member who has an account."""
+    room = await _room_of_caller(ctx, name)
     group = await files.find_group(name)
     if group is not None:
         into.targets.append(Target(ShareKind.GROUP, group))
         return
-    room = ctx.room if name.lower() == ctx.room.name.lower() else await ctx.chat.room_by_name(name)
-    if room is None:
-        raise UserFacingError(N_("There is no room named {room}."), room=code(name))
     for member in await ctx.chat.room_members(room.id):
         if member.username == ctx.chat.bot_username:
             continue
@@ -83,7 +96,7 @@ async def _room(ctx: Context, files: FilesPort, name: str, into: Resolution) -> 
 async def resolve(ctx: Context, files: FilesPort, recipients: tuple[Recipient, ...]) -> Resolution:
     """Every recipient checked before anything is shared, so a typo shares nothing."""
     resolution = Resolution([], [])
-    with nextcloud_errors():
+    with nextcloud_errors(ctx):
         for recipient in recipients:
             if recipient.kind is RecipientKind.USER:
                 resolution.targets.append(await _user(files, recipient.name))
@@ -103,7 +116,7 @@ async def share_internally(
     records = ctx.service(ShareRecords)
     made, known, url = [], [], ""
     for target in resolution.targets:
-        with nextcloud_errors():
+        with nextcloud_errors(ctx):
             share = await files.share_with(
                 node.path, target.kind, target.name, rights(node, edit), label(ctx)
             )

@@ -65,6 +65,7 @@ def plan_link(
     if not policy.links_enabled:
         raise UserFacingError(MESSAGES[LinksDisabled], detail="")
     days, clamped = _days(options, policy, settings.default_expiry_days)
+    # On by default (settings); --mdp asks for one when an administrator turned that off.
     protect = options.password or policy.password_enforced or settings.link_password_by_default
     permissions, public_upload, refused = _rights(node, options.edit, policy)
     request = LinkRequest(
@@ -106,10 +107,10 @@ async def _create(
 async def share_link(
     ctx: Context, files: FilesPort, node: RemoteFile, options: ShareOptions
 ) -> None:
-    with nextcloud_errors():
+    with nextcloud_errors(ctx):
         policy = await files.policy()
     plan = plan_link(ctx, node, options, policy)
-    with nextcloud_errors():
+    with nextcloud_errors(ctx):
         share, plan = await _create(ctx, files, plan)
     record = await ctx.service(ShareRecords).add(
         NewShare(
@@ -149,15 +150,13 @@ def _announce(
         lines.append(ctx.t(N_("It expires on {date}."), date=day(ctx, expires)))
     if plan.clamped_to is not None:
         lines.append(
-            ctx.t(
-                N_("Nextcloud allows links for {days} days at most, so I shortened it."),
-                days=plan.clamped_to,
-            )
+            ctx.tn("Nextcloud allows links for {count} day at most, so I shortened it.",
+                   "Nextcloud allows links for {count} days at most, so I shortened it.",
+                   plan.clamped_to)
         )
     if plan.request.password is not None:
-        lines.append(
-            ctx.t(N_("Password sent to @{user} by direct message."), user=ctx.user.username)
-        )
+        lines.append(ctx.t(N_("The link is protected by a password, sent to @{user} by direct "
+                              "message only."), user=ctx.user.username))
     if plan.request.permissions & UPDATE:
         lines.append(ctx.t(N_("People with the link can edit it.")))
     if plan.edit_refused:

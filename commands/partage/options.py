@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.dates import parse_datetime
 from bot.errors import ArgumentError
 from bot.i18n import N_
-from commands.partage.paths import confine
+from commands.partage.paths import confine, folder_name
 
 MAX_EXPIRY_DAYS = 3650
 MAX_RECIPIENT_LENGTH = 100
@@ -52,7 +52,8 @@ def today(ctx: Context) -> date:
 
 
 def parse_path(value: str, ctx: Context) -> str:
-    return confine(value, ctx.settings.nextcloud.share_root)
+    """A path inside the folder of the room where the command is typed (see `confine`)."""
+    return confine(value, ctx.settings.nextcloud.share_root, folder_name(ctx.room.name))
 
 
 def parse_expiry(value: str, ctx: Context) -> int:

@@ -1,4 +1,4 @@
-"""Paths typed by users, confined to the bot's share folder, and safe file names."""
+"""Paths typed by users, confined to the room's share folder, and safe file names."""
 
 from __future__ import annotations
 
@@ -15,13 +15,17 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
-def confine(raw: str, base: str) -> str:
-    """The path under `base` that `raw` names; refuses anything that could leave it.
+def confine(raw: str, base: str, room: str) -> str:
+    """The path under `base`/`room` that `raw` names; refuses anything that could leave it.
 
-    A leading "/" or a leading "<base>/" both mean the base itself, so that paths copied from
-    the Files app work; "..", NUL and control characters, backslashes and overlong input are
-    refused outright rather than cleaned, so that a refusal never creates anything.
+    A typed path is confined to the folder of the room where the command is typed: members
+    of a room see its folder, and nobody may publish what another room stored (DESIGN §5).
+    A leading "/" or a leading "<base>/<room>/" both mean that folder, so that paths copied
+    from the Files app work; "<base>/<another room>/…" is refused. "..", NUL and control
+    characters, backslashes and overlong input are refused outright rather than cleaned, so
+    that a refusal never creates anything.
     """
+    folder = f"{base}/{room}"
     text = raw.strip()
     if not text or len(text) > MAX_PATH_LENGTH:
         raise ArgumentError(N_("This path is empty or too long."), show_usage=False)
@@ -30,13 +34,18 @@ def confine(raw: str, base: str) -> str:
     parts = [p for p in text.split("/") if p not in ("", ".")]
     if any(p == ".." for p in parts):
         raise ArgumentError(
-            N_("Paths may not go up with “..”: name a file inside {base}."), base=base
+            N_("Paths may not go up with “..”: name a file inside {base}."), base=folder
         )
     if parts and parts[0].lower() == base.lower():
-        parts = parts[1:]
+        if len(parts) > 1 and parts[1].lower() != room.lower():
+            raise ArgumentError(
+                N_("From this room you can only share files of its folder {folder}."),
+                show_usage=False, folder=folder,
+            )
+        parts = parts[2:]
     if not parts or any(len(p) > MAX_NAME_LENGTH for p in parts):
         raise ArgumentError(N_("This path is empty or too long."), show_usage=False)
-    return str(PurePosixPath(base, *parts))
+    return str(PurePosixPath(base, room, *parts))
 
 
 def folder_name(text: str) -> str:

@@ -25,13 +25,13 @@ from commands.partage.router import router
     aliases=("share",),
     help=N_("Share a Nextcloud file by link or with people, instead of an attachment"),
     examples=(
-        "/partage equipe-projet/budget.xlsx --mdp --expire 3j",
+        "/partage budget.xlsx --expire 3j",
         "/partage rapport.pdf --avec @jean #equipe-projet",
     ),
 )
 @argument(
     "chemin", parse_path, required=False, greedy=True, metavar=N_("path"),
-    help=N_("file or folder under the bot's share folder; leave out in a file's thread"),
+    help=N_("file or folder in this room's share folder; leave out in a file's thread"),
 )
 @option("mdp", aliases=("password",), flag=True, help=N_("protect the link with a password"))
 @option("expire", aliases=("expiry",), parser=parse_expiry, metavar=N_("duration"),
@@ -53,7 +53,7 @@ async def partage(  # noqa: PLR0913 - one keyword per declared option
     if chemin is None:
         await share_attachments(ctx, files, options)
         return
-    with nextcloud_errors():
+    with nextcloud_errors(ctx):
         node = await files.stat(chemin)
     if node is None:
         raise UserFacingError(N_("There is no {detail} in Nextcloud."), detail=code(chemin))

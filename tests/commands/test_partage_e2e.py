@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from bot.config import NextcloudSettings, Settings
 from bot.memory_chat import Sent
 from bot.models import ChatEvent, EventKind, FileRef, Room, RoomType, User
-from bot.ports.files import FILES_PORT
+from bot.ports.files import FILES_PORT, ExpiryTooFar
 from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness
 from bot.wiring import core, shares
 from integrations.nextcloud import NextcloudFiles
@@ -27,6 +27,8 @@ PARIS = ZoneInfo("Europe/Paris")
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/index\.php/s/[A-Za-z0-9]{15}")
 PASSWORD = re.compile(r"`([^`]{16,})`$", re.MULTILINE)
 JEAN = User("u-jean", "jean", "Jean Moulin", frozenset({"user"}))
+# Typed paths are read inside the folder of the room where the command is typed.
+PLAN = "Partage/equipe-projet/plan.txt"
 
 
 @pytest.fixture
@@ -50,6 +52,7 @@ async def control(nextcloud: NextcloudSandbox) -> AsyncIterator[Any]:
 
 
 def with_nextcloud(settings: Settings, server: NextcloudSandbox, **extra: Any) -> Settings:
+    extra.setdefault("link_password_by_default", True)  # DESIGN §5, whatever the config says
     configured = NextcloudSettings(
         url=server.url,
         username=BOT,
@@ -103,6 +106,10 @@ def today() -> date:
 async def bot_files(control: Any) -> dict[str, dict[str, Any]]:
     _, listing = await control("GET", f"files/{BOT}", params={"path": ""})
     return {entry["path"]: entry for entry in listing}
+
+
+async def put_file(control: Any, path: str = PLAN) -> None:
+    await control("PUT", f"file/{BOT}", params={"path": path}, json={"text": "x"})
 
 
 async def all_shares(control: Any) -> list[dict[str, Any]]:
@@ -175,20 +182,45 @@ async def test_someone_elses_attachment_is_shared_but_not_removed(
     assert "stays" in room_texts(sent) or "reste" in room_texts(sent)
 
 
-async def test_no_password_unless_asked_or_enforced(bot: BotHarness, control: Any) -> None:
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
-    sent = await bot.say("/partage plan.txt")
-    assert LINK.search(room_texts(sent))
-    assert dm_texts(sent, "marie") == ""
-    [share] = await all_shares(control)
-    assert share["password"] is None
+async def test_a_link_has_a_password_by_default_sent_by_dm_only(
+    bot: BotHarness, control: Any
+) -> None:
+    await put_file(control)
+    for command in ("/partage plan.txt", "/partage plan.txt --mdp"):  # --mdp changes nothing
+        sent = await bot.say(command)
+        room = room_texts(sent)
+        assert LINK.search(room)
+        assert "Le lien est protégé par un mot de passe, envoyé à @marie" in room, room
+        match = PASSWORD.search(dm_texts(sent, "marie"))
+        assert match is not None
+        assert match.group(1) not in "\n".join(bot.chat.texts(TEAM_ROOM.id))
+        share = (await all_shares(control))[-1]
+        _, check = await control("POST", f"shares/{share['id']}/check-password",
+                                 json={"password": match.group(1)})
+        assert check == {"protected": True, "match": True}
+    assert [s.direct_to for s in bot.chat.sent if s.direct_to] == ["marie", "marie"]
+
+
+async def test_with_the_default_turned_off_only_mdp_adds_a_password(
+    settings: Settings, nextcloud: NextcloudSandbox, control: Any
+) -> None:
+    plain = with_nextcloud(settings, nextcloud, link_password_by_default=False)
+    await put_file(control)
+    async with BotHarness(plain, features=[core.install, shares.install]) as harness:
+        bare = await harness.say("/partage plan.txt")
+        protected = await harness.say("/partage plan.txt --mdp")
+    assert LINK.search(room_texts(bare)) and dm_texts(bare, "marie") == ""
+    assert "mot de passe" not in room_texts(bare)
+    assert PASSWORD.search(dm_texts(protected, "marie"))
+    first, second = await all_shares(control)
+    assert first["password"] is None and second["password"] is not None
 
 
 async def test_an_enforced_password_makes_the_bot_generate_one(
     bot: BotHarness, control: Any
 ) -> None:
     await control("POST", "policy", json={"password_enforced": True})
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await put_file(control)
     sent = await bot.say("/partage plan.txt")
     match = PASSWORD.search(dm_texts(sent, "marie"))
     assert match is not None
@@ -204,17 +236,46 @@ async def test_an_enforced_maximum_expiry_clamps_a_longer_request(
 ) -> None:
     await control("POST", "policy", json={
         "expire_date_enabled": True, "expire_date_days": 7, "expire_date_enforced": True})
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await put_file(control)
     sent = await bot.say("/partage plan.txt --expire 30j")
     [share] = await all_shares(control)
     assert share["expiration"] == f"{today() + timedelta(days=7)} 00:00:00"
     assert "7 jours au plus" in room_texts(sent)
 
 
+async def test_a_one_day_maximum_is_said_in_the_singular(
+    bot: BotHarness, control: Any
+) -> None:
+    await control("POST", "policy", json={
+        "expire_date_enabled": True, "expire_date_days": 1, "expire_date_enforced": True})
+    await put_file(control)
+    sent = await bot.say("/partage plan.txt --expire 5j")
+    assert "Nextcloud autorise des liens de 1 jour au plus, je l’ai donc raccourci." in (
+        room_texts(sent))
+    await bot.say("/langue en")
+    english = await bot.say("/share plan.txt --expire 5d")
+    assert "Nextcloud allows links for 1 day at most, so I shortened it." in room_texts(english)
+
+
+async def test_a_maximum_the_server_keeps_refusing_is_explained_with_its_plural(
+    bot: BotHarness, control: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def always_too_far(_request: object) -> None:
+        raise ExpiryTooFar(1, "Cannot set expiration date more than 1 days in the future")
+
+    monkeypatch.setattr(files_of(bot), "create_link", always_too_far)
+    await put_file(control)
+    sent = await bot.say("/partage plan.txt")
+    assert room_texts(sent) == "Nextcloud autorise des liens de 1 jour au plus."
+    await bot.say("/langue en")
+    english = await bot.say("/share plan.txt --expire 2d")
+    assert room_texts(english) == "Nextcloud allows links for 1 day at most."
+
+
 async def test_a_policy_changed_since_the_last_read_is_still_honoured(
     bot: BotHarness, control: Any
 ) -> None:
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await put_file(control)
     await bot.say("/partage plan.txt")  # reads and caches the permissive policy
     await control("POST", "policy", json={
         "password_enforced": True, "expire_date_enabled": True, "expire_date_days": 3,
@@ -238,9 +299,27 @@ async def test_a_path_going_up_is_refused_and_nothing_is_created(
     assert await all_shares(control) == []
 
 
+async def test_another_rooms_files_cannot_be_published_from_here(
+    bot: BotHarness, control: Any
+) -> None:
+    await put_file(control, "Partage/cellule-rh/salaires.pdf")
+    for typed in ("Partage/cellule-rh/salaires.pdf", "/partage/Cellule-RH/salaires.pdf"):
+        refused = room_texts(await bot.say(f"/partage {typed}"))
+        assert "que les fichiers de son dossier Partage/equipe-projet" in refused, refused
+    relative = room_texts(await bot.say("/partage cellule-rh/salaires.pdf"))
+    assert "Partage/equipe-projet/cellule-rh/salaires.pdf" in relative
+    assert "n’existe pas" in relative
+    assert await all_shares(control) == []
+    await put_file(control)
+    copied = await bot.say(f"/partage /{PLAN}")  # as copied from the Files app
+    [share] = await all_shares(control)
+    assert share["path"] == f"/{PLAN}" and share["url"] in room_texts(copied)
+
+
 async def test_a_missing_file_is_named_in_the_answer(bot: BotHarness) -> None:
     sent = await bot.say("/partage absent.pdf")
-    assert "Partage/absent.pdf" in room_texts(sent) and "n’existe pas" in room_texts(sent)
+    assert "Partage/equipe-projet/absent.pdf" in room_texts(sent)
+    assert "n’existe pas" in room_texts(sent)
 
 
 @pytest.mark.parametrize(
@@ -256,9 +335,8 @@ async def test_a_missing_file_is_named_in_the_answer(bot: BotHarness) -> None:
 async def test_policy_switches_get_their_own_message(
     bot: BotHarness, control: Any, policy: dict[str, bool], command: str, expected: str
 ) -> None:
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/dossier/a.txt"},
-                  json={"text": "x"})
+    await put_file(control)
+    await put_file(control, "Partage/equipe-projet/dossier/a.txt")
     await control("POST", "policy", json=policy)
     sent = await bot.say(command)
     assert expected in room_texts(sent), room_texts(sent)
@@ -275,7 +353,7 @@ async def test_a_full_quota_is_reported_and_nothing_is_shared(
 
 
 async def test_an_unknown_user_or_group_shares_nothing(bot: BotHarness, control: Any) -> None:
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await put_file(control)
     sent = await bot.say("/partage plan.txt --avec @jean @fantome")
     assert "pas de compte nommé @fantome" in room_texts(sent)
     group = await bot.say("/partage plan.txt --avec compta")
@@ -292,7 +370,7 @@ async def test_nextcloud_down_names_the_service(bot: BotHarness, control: Any) -
 async def test_internal_shares_reach_users_and_the_rooms_group(
     bot: BotHarness, control: Any
 ) -> None:
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await put_file(control)
     sent = await bot.say("/partage plan.txt --avec @jean #equipe-projet --edition")
     text = room_texts(sent)
     assert "@jean" in text and "equipe-projet" in text and "/index.php/f/" in text
@@ -308,10 +386,35 @@ async def test_a_room_without_a_group_is_shared_with_its_members(
 ) -> None:
     other = Room("r-cellule", "cellule", RoomType.PRIVATE)
     bot.chat.add_room(other, ["bot", AGENT.id, JEAN.id, ADMIN.id])
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await put_file(control)
     await bot.say("/partage plan.txt --avec #cellule")
     made = {(s["share_type"], s["share_with"]) for s in await all_shares(control)}
     assert made == {(0, "marie"), (0, "jean"), (0, "admin")}
+
+
+async def test_a_room_the_caller_is_not_in_is_refused_and_its_members_stay_unnamed(
+    bot: BotHarness, control: Any
+) -> None:
+    sophie = User("u-sophie", "sophie", "Sophie Germain", frozenset({"user"}))
+    nobody = User("u-zoe", "zoe", "Zoé", frozenset({"user"}))  # no Nextcloud account
+    bot.chat.add_user(sophie)
+    bot.chat.add_user(nobody)
+    bot.chat.add_room(Room("r-direction", "direction", RoomType.PRIVATE),
+                      ["bot", JEAN.id, sophie.id, nobody.id])
+    # A Nextcloud group named after a room does not open the room to non-members either.
+    bot.chat.add_room(Room("r-rh", "cellule-rh", RoomType.PRIVATE), ["bot", JEAN.id])
+    await control("POST", "groups", json={"gid": "cellule-rh", "members": ["jean"]})
+    await put_file(control)
+    for typed in ("#Direction", "#cellule-rh", "#fantome"):
+        sent = await bot.say(f"/partage plan.txt --avec @jean {typed}")
+        text = room_texts(sent)
+        assert f"Vous n’êtes membre d’aucun salon nommé `{typed}`." in text, text
+        assert not any(name in text for name in ("jean", "sophie", "zoe"))
+    assert await all_shares(control) == []
+    await bot.say("/langue en", user=ADMIN)
+    english = await bot.say("/share plan.txt --with #direction", user=ADMIN)
+    assert room_texts(english) == "You are not a member of a room named `#direction`."
+    assert await all_shares(control) == []
 
 
 async def test_a_new_document_is_a_valid_file_shared_for_editing_with_the_room(
@@ -343,7 +446,7 @@ async def test_a_new_document_needs_an_office_extension(bot: BotHarness, control
 async def test_my_list_and_revocation_by_creator_or_moderator_only(
     bot: BotHarness, control: Any
 ) -> None:
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await put_file(control)
     await bot.say("/partage plan.txt --expire 3j")
     listing = room_texts(await bot.say("/partage liste"))
     assert "#1" in listing and "plan.txt" in listing and LINK.search(listing)
@@ -364,7 +467,7 @@ async def test_my_list_and_revocation_by_creator_or_moderator_only(
 async def test_an_admin_revokes_a_share_already_gone_from_nextcloud(
     bot: BotHarness, control: Any
 ) -> None:
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await put_file(control)
     await bot.say("/partage plan.txt")
     nextcloud_share = (await all_shares(control))[0]["id"]
     await files_of(bot).delete_share(str(nextcloud_share))
@@ -374,13 +477,13 @@ async def test_an_admin_revokes_a_share_already_gone_from_nextcloud(
 
 async def test_english_speakers_get_english_answers(bot: BotHarness, control: Any) -> None:
     await bot.say("/langue en")
-    await control("PUT", f"file/{BOT}", params={"path": "Partage/plan.txt"}, json={"text": "x"})
+    await put_file(control)
     sent = await bot.say("/share plan.txt --mdp --expire 2d")
     room = room_texts(sent)
     assert room.startswith("Link to `plan.txt`: ") and "It expires on" in room
     assert "Password of the link" in dm_texts(sent, "marie")
     assert "up with “..”" in room_texts(await bot.say("/share ../x"))
-    assert "There is no `Partage/none.pdf` in Nextcloud." in room_texts(
+    assert "There is no `Partage/equipe-projet/none.pdf` in Nextcloud." in room_texts(
         await bot.say("/share none.pdf"))
 
 

@@ -24,23 +24,25 @@ POLICY = SharingPolicy(
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("rapport.pdf", "Partage/rapport.pdf"),
-        ("/equipe/./rapport.pdf", "Partage/equipe/rapport.pdf"),
+        ("rapport.pdf", "Partage/equipe/rapport.pdf"),
+        ("/bilans/./rapport.pdf", "Partage/equipe/bilans/rapport.pdf"),
         ("Partage/equipe/rapport.pdf", "Partage/equipe/rapport.pdf"),
-        ("equipe//compte rendu.docx", "Partage/equipe/compte rendu.docx"),
+        ("/partage/EQUIPE/rapport.pdf", "Partage/equipe/rapport.pdf"),
+        ("equipe//compte rendu.docx", "Partage/equipe/equipe/compte rendu.docx"),
     ],
 )
-def test_paths_land_inside_the_share_folder(typed: str, expected: str) -> None:
-    assert confine(typed, "Partage") == expected
+def test_paths_land_inside_the_rooms_share_folder(typed: str, expected: str) -> None:
+    assert confine(typed, "Partage", "equipe") == expected
 
 
 @pytest.mark.parametrize(
     "typed",
-    ["../secret", "equipe/../../x", "/..", "a\x00b", "a\\..\\b", "x" * 600, "/", "  ", "a\nb"],
+    ["../secret", "equipe/../../x", "/..", "a\x00b", "a\\..\\b", "x" * 600, "/", "  ", "a\nb",
+     "Partage/direction/salaires.pdf", "/Partage/direction", "Partage", "Partage/equipe"],
 )
 def test_escaping_or_malformed_paths_are_refused(typed: str) -> None:
     with pytest.raises(ArgumentError):
-        confine(typed, "Partage")
+        confine(typed, "Partage", "equipe")
 
 
 def test_attachment_names_are_made_storable_or_refused() -> None:
