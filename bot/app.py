@@ -102,8 +102,8 @@ class Application:
             Dedupe(services.get(ProcessedMessages)),
             LocaleSelection(services.get(Preferences), self.runtime.catalogs),
             Identity(self.runtime.chat),
-            Resolve(services.get(CommandTable)),
             Audit(services.get(AuditLog)),
+            Resolve(services.get(CommandTable)),
             PermissionCheck(settings.crisis_roles, settings.admin_roles),
             RateLimit(TokenBucket(settings.rate_limit.burst, per_second)),
         ]

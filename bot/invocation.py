@@ -10,6 +10,10 @@ from bot.i18n import Translator
 from bot.models import ChatEvent, User
 from bot.routing import Command
 
+# The metric and audit name of input that named no declared command: what the user typed may
+# be anything, a password included, and must never become a label or an audit entry.
+UNKNOWN_COMMAND = "unknown"
+
 
 @dataclass
 class Invocation:
@@ -23,6 +27,8 @@ class Invocation:
     is_call: bool = False
     context: Context | None = None
     outcome: str = "ok"
+    # The outside service whose failure ended the command, if one did.
+    failed_service: str | None = None
 
     @property
     def command_path(self) -> str:
@@ -30,7 +36,7 @@ class Invocation:
             return "call"
         if self.command is not None:
             return self.command.path
-        return self.line.split(maxsplit=1)[0].lower() if self.line.strip() else ""
+        return UNKNOWN_COMMAND
 
 
 Next = Callable[[Invocation], Awaitable[None]]

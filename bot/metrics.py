@@ -58,7 +58,9 @@ class MetricsMiddleware:
             await call_next(invocation)
         finally:
             self._metrics.in_flight.dec()
+            if invocation.failed_service is not None:
+                self._metrics.external_errors.labels(invocation.failed_service.lower()).inc()
             if invocation.outcome != "duplicate":
-                name = invocation.command_path or "unknown"
+                name = invocation.command_path
                 self._metrics.commands.labels(name, invocation.outcome).inc()
                 self._metrics.latency.labels(name).observe(time.perf_counter() - started)

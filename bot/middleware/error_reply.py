@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from bot.context import reply_thread
 from bot.errors import ArgumentError, ServiceUnavailable, UserFacingError, outcome_of
@@ -12,6 +13,7 @@ from bot.i18n import N_
 from bot.invocation import Invocation, Next
 from bot.models import Message
 from bot.ports import ChatPort
+from bot.sanitize import escape_markdown, neutralise_mass_mentions
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +34,14 @@ class ErrorReply:
     def _render(self, invocation: Invocation, exc: Exception) -> str:
         t = invocation.translator
         if isinstance(exc, ArgumentError):
-            reason = t.t(exc.message, **exc.params)
+            reason = t.t(exc.message, **_as_typed(exc.params))
             if exc.show_usage and invocation.command is not None:
                 return f"{reason}\n{usage_block(invocation.command, t)}"
             return reason
         if isinstance(exc, UserFacingError):
             return t.t(exc.message, **exc.params)
         if isinstance(exc, ServiceUnavailable):
+            invocation.failed_service = exc.service
             log.warning(
                 "service unavailable",
                 extra={"service": exc.service, "reason": exc.reason},
@@ -58,7 +61,7 @@ class ErrorReply:
         event = invocation.event
         thread_id, also_in_room = reply_thread(event)
         message = Message(
-            text=text,
+            text=neutralise_mass_mentions(text),
             thread_id=thread_id,
             also_in_room=also_in_room,
             idempotency_key=f"{event.message_id}:error",
@@ -67,3 +70,8 @@ class ErrorReply:
             await self._chat.send(event.room.id, message)
         except Exception:  # the chat itself is down: the log is all we have left
             log.exception("could not deliver the error reply")
+
+
+def _as_typed(params: dict[str, Any]) -> dict[str, Any]:
+    """An argument error quotes the user's own words: shown as typed, never as Markdown."""
+    return {k: escape_markdown(v) if isinstance(v, str) else v for k, v in params.items()}

@@ -8,7 +8,7 @@ from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.invocation import Invocation, Next
 from bot.routing import CommandTable
-from bot.sanitize import MAX_COMMAND_LENGTH
+from bot.sanitize import MAX_COMMAND_LENGTH, escape_markdown
 from bot.tokenizer import split_words
 
 
@@ -43,9 +43,10 @@ class Resolve:
         if close:
             return UserFacingError(
                 N_("Unknown command /{command}. Did you mean {suggestions}? Type /aide for help."),
-                command=word,
+                command=escape_markdown(word),
                 suggestions=", ".join(f"/{name}" for name in close),
             )
         return UserFacingError(
-            N_("Unknown command /{command}. Type /aide to see what I can do."), command=word
+            N_("Unknown command /{command}. Type /aide to see what I can do."),
+            command=escape_markdown(word),
         )

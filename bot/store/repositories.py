@@ -3,29 +3,59 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
 
 from bot.store.database import Database
 from bot.store.tables import AuditEntry, ProcessedMessage, UserPreference, utcnow
 
+# Longer than any command takes; a claim left unfinished this long was cut short by a crash.
+CLAIM_LEASE = timedelta(seconds=120)
+
 
 class ProcessedMessages:
-    """Remembers message ids so that every message is handled exactly once."""
+    """Remembers message ids so that every message is handled exactly once.
+
+    A claim is a lease: the handler marks the message done at the end, whatever the outcome.
+    A claim still unfinished after `CLAIM_LEASE` means its process died, and the next claim
+    (a replica's catch-up) takes it over, so a crash loses no command.
+    """
 
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def claim(self, message_id: str) -> bool:
-        """True the first time an id is seen, False ever after (also across replicas)."""
-        try:
-            async with self._db.session() as session:
-                session.add(ProcessedMessage(message_id=message_id, processed_at=utcnow()))
-        except IntegrityError:
-            return False
-        return True
+    async def claim(self, message_id: str, now: datetime | None = None) -> bool:
+        """True when this caller is to handle the message (also across replicas)."""
+        now = (now or utcnow()).astimezone(UTC)
+        fresh = (
+            self._db.insert(ProcessedMessage)
+            .values(message_id=message_id, processed_at=now, claimed_at=now, done=False)
+            .on_conflict_do_nothing(index_elements=[ProcessedMessage.message_id])
+        )
+        # The row is re-checked under its lock, so of two racing take-overs only one matches.
+        takeover = (
+            update(ProcessedMessage)
+            .where(
+                ProcessedMessage.message_id == message_id,
+                ProcessedMessage.done.is_(False),
+                ProcessedMessage.claimed_at < now - CLAIM_LEASE,
+            )
+            .values(claimed_at=now)
+        )
+        async with self._db.session() as session:
+            if _changed(await session.execute(fresh)):
+                return True
+            return _changed(await session.execute(takeover))
+
+    async def mark_done(self, message_id: str) -> None:
+        statement = (
+            update(ProcessedMessage)
+            .where(ProcessedMessage.message_id == message_id)
+            .values(done=True)
+        )
+        async with self._db.session() as session:
+            await session.execute(statement)
 
     async def seen(self, message_id: str) -> bool:
         async with self._db.session() as session:
@@ -36,7 +66,15 @@ class ProcessedMessages:
             result = await session.execute(
                 delete(ProcessedMessage).where(ProcessedMessage.processed_at < utcnow() - age)
             )
-            return int(getattr(result, "rowcount", 0) or 0)
+            return _rowcount(result)
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _changed(result: object) -> bool:
+    return _rowcount(result) == 1
 
 
 class Preferences:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -20,7 +20,11 @@ class ProcessedMessage(Base):
     __tablename__ = "processed_messages"
 
     message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # First seen: what retention goes by.
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # When the current handler took it; an unfinished claim older than the lease is taken over.
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class UserPreference(Base):

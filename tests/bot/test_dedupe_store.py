@@ -1,0 +1,125 @@
+"""Dedupe leases on SQLite and PostgreSQL: one winner, crashed claims taken over, done kept."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, DateTime, MetaData, String, Table, inspect
+from sqlalchemy.engine import Connection
+
+from bot.store import Database
+from bot.store.database import alembic_config
+from bot.store.repositories import CLAIM_LEASE, ProcessedMessages
+
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+NEW_REVISION = "0002_core"
+OLD_PROCESSED = Table(
+    "processed_messages",
+    MetaData(),
+    Column("message_id", String(64), primary_key=True),
+    Column("processed_at", DateTime(timezone=True)),
+)
+
+
+@pytest.fixture
+async def processed(store_url: str) -> AsyncIterator[ProcessedMessages]:
+    database = Database(store_url)
+    await database.migrate()
+    try:
+        yield ProcessedMessages(database)
+    finally:
+        await database.close()
+
+
+async def test_a_fresh_claim_wins_and_a_second_one_loses(processed: ProcessedMessages) -> None:
+    assert await processed.claim("m1", now=T0) is True
+    assert await processed.claim("m1", now=T0 + timedelta(seconds=1)) is False
+    assert await processed.claim("m2", now=T0) is True
+
+
+async def test_an_unfinished_claim_is_taken_over_after_the_lease(
+    processed: ProcessedMessages,
+) -> None:
+    await processed.claim("m1", now=T0)
+    assert await processed.claim("m1", now=T0 + CLAIM_LEASE - timedelta(seconds=1)) is False
+    taken_at = T0 + CLAIM_LEASE + timedelta(seconds=1)
+    assert await processed.claim("m1", now=taken_at) is True
+    # the new holder has a lease of its own
+    assert await processed.claim("m1", now=taken_at + timedelta(seconds=1)) is False
+
+
+async def test_a_done_message_is_never_taken_over(processed: ProcessedMessages) -> None:
+    await processed.claim("m1", now=T0)
+    await processed.mark_done("m1")
+    assert await processed.claim("m1", now=T0 + CLAIM_LEASE * 100) is False
+
+
+async def test_racing_take_overs_have_one_winner(processed: ProcessedMessages) -> None:
+    await processed.claim("m1", now=T0)
+    later = T0 + CLAIM_LEASE * 2
+    results = await asyncio.gather(*(processed.claim("m1", now=later) for _ in range(8)))
+    assert sorted(results) == [False] * 7 + [True]
+
+
+async def test_retention_still_forgets_old_ids(processed: ProcessedMessages) -> None:
+    await processed.claim("old", now=datetime.now(UTC) - timedelta(days=8))
+    await processed.claim("new")
+    assert await processed.forget_older_than(timedelta(days=7)) == 1
+    assert not await processed.seen("old")
+    assert await processed.seen("new")
+
+
+async def test_migration_from_an_empty_database_adds_the_lease(store_url: str) -> None:
+    database = Database(store_url)
+    try:
+        await database.migrate()
+        await database.migrate()
+        async with database.engine.connect() as connection:
+            columns = await connection.run_sync(_columns)
+        assert {"message_id", "processed_at", "claimed_at", "done"} <= columns
+    finally:
+        await database.close()
+
+
+async def test_migration_from_the_previous_revision_keeps_handled_ids_handled(
+    store_url: str,
+) -> None:
+    database = Database(store_url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(_upgrade_to_previous_release)
+            await connection.execute(
+                OLD_PROCESSED.insert().values(
+                    message_id="before-upgrade", processed_at=datetime.now(UTC) - CLAIM_LEASE * 10
+                )
+            )
+        await database.migrate()
+        processed = ProcessedMessages(database)
+        assert await processed.claim("before-upgrade") is False  # never run a second time
+        assert await processed.seen("before-upgrade")
+        assert await processed.claim("after-upgrade") is True
+        assert await processed.forget_older_than(timedelta(0)) == 2
+    finally:
+        await database.close()
+
+
+def _columns(connection: Connection) -> set[str]:
+    return {c["name"] for c in inspect(connection).get_columns("processed_messages")}
+
+
+def _upgrade_to_previous_release(connection: Connection) -> None:
+    """Every branch at its head, except the core branch one revision back."""
+    config = alembic_config(connection)
+    script = ScriptDirectory.from_config(config)
+    heads = set(script.get_heads())
+    assert NEW_REVISION in heads
+    previous = script.get_revision(NEW_REVISION).down_revision
+    assert isinstance(previous, str)
+    for target in sorted(heads - {NEW_REVISION} | {previous}):
+        command.upgrade(config, target)
+    assert "claimed_at" not in _columns(connection)
