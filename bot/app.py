@@ -172,6 +172,7 @@ class Application:
                 await hook()
             except Exception:  # keep stopping the rest
                 log.exception("stop hook failed")
+        await self.runtime.chat.close()  # after the hooks: some still send their last words
         if self._web is not None:
             await self._web.stop()
         await self._leadership.release()

@@ -11,8 +11,10 @@ from importlib import import_module
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+from sqlalchemy.engine import make_url
 
-from bot.config import Settings, env_name, field_description
+from bot.config import InvalidSetting, Settings, env_name, field_description
 from bot.logs import Redactor, configure_logging
 from bot.secret_files import SecretFileError
 
@@ -25,18 +27,32 @@ def load_settings() -> Settings | None:
         return Settings()
     except ValidationError as exc:
         for error in exc.errors():
-            location = tuple(error["loc"])
-            print(
-                f"{env_name(location)}: {error['msg']} ({field_description(location)})",
-                file=sys.stderr,
-            )
+            for line in _explain(error):
+                print(line, file=sys.stderr)
     except SecretFileError as exc:
         print(str(exc), file=sys.stderr)
     return None
 
 
+def _explain(error: ErrorDetails) -> list[str]:
+    """One line per variable to fix: its name, what is wrong, what it is for."""
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, InvalidSetting):
+        problems = [(location, cause.reason) for location in cause.locations]
+    else:
+        reason = error["msg"].removeprefix("Value error, ")
+        problems = [(tuple(str(part) for part in error["loc"]), reason)]
+    return [
+        f"{env_name(location)}: {reason} ({field_description(location)})"
+        for location, reason in problems
+    ]
+
+
 def redacted_view(settings: Settings) -> dict[str, Any]:
+    """The effective settings, secrets masked (SecretStr) and the store URL's password hidden."""
     view: dict[str, Any] = settings.model_dump(mode="json")
+    if settings.store.url is not None:
+        view["store"]["url"] = make_url(settings.store.url).render_as_string(hide_password=True)
     return view
 
 
@@ -60,6 +76,9 @@ def _setup_logging(settings: Settings) -> None:
         )
         if secret is not None
     )
+    store_password = make_url(settings.store.effective_url).password
+    if store_password:
+        redactor.add_secret(str(store_password))
     configure_logging(settings.log.format, settings.log.level, redactor)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,20 @@ ENV_PREFIX = "ENSEMBLE_"
 NESTED_DELIMITER = "__"
 DEFAULT_SQLITE_PATH = Path("data") / "ensemble.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# RFC 7518 §3.2: an HMAC key at least as long as the hash output. Prosody signs with HS256.
+HMAC_MIN_SECRET_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
+# Sent in clear in X-Wekan-Token by anyone who can reach the bot: 24 random hex characters are
+# 96 bits, out of reach of online guessing (`openssl rand -hex 16` gives 32).
+MIN_WEBHOOK_TOKEN_CHARS = 24
+
+
+class InvalidSetting(ValueError):
+    """A check across fields of a section; names every variable to fix, never a value."""
+
+    def __init__(self, locations: Sequence[tuple[str, ...]], reason: str) -> None:
+        self.locations = tuple(locations)
+        self.reason = reason
+        super().__init__(f"{', '.join(env_name(loc) for loc in self.locations)}: {reason}")
 
 
 class LogFormat(StrEnum):
@@ -115,7 +130,9 @@ class NextcloudSettings(BaseModel):
         description="Size of one upload chunk (5 MiB or more uses Nextcloud's chunking v2)",
     )
     link_password_by_default: bool = Field(
-        False, description="Protect every public link with a password, even without --mdp"
+        True,
+        description="Protect every public link with a password (sent to the requester by DM), "
+        "even without --mdp; false leaves it to --mdp and the server's policy",
     )
 
 
@@ -174,6 +191,7 @@ class Settings(BaseSettings):
         env_prefix=ENV_PREFIX,
         env_nested_delimiter=NESTED_DELIMITER,
         env_file=".env",
+        env_ignore_empty=True,  # `NAME=` as copied from .env.example means unset
         extra="ignore",
     )
 
@@ -189,11 +207,21 @@ class Settings(BaseSettings):
     admin_roles: list[str] = Field(
         default_factory=lambda: ["admin"], description="Rocket.Chat roles allowed admin commands"
     )
-    rocketchat: RocketChatSettings = Field(default_factory=RocketChatSettings)
-    store: StoreSettings = Field(default_factory=StoreSettings)
-    jitsi: JitsiSettings = Field(default_factory=JitsiSettings)
-    nextcloud: NextcloudSettings = Field(default_factory=NextcloudSettings)
-    wekan: WekanSettings = Field(default_factory=WekanSettings)
+    rocketchat: RocketChatSettings = Field(
+        default_factory=RocketChatSettings, description="Rocket.Chat, the chat the bot lives in"
+    )
+    store: StoreSettings = Field(default_factory=StoreSettings, description="The bot's database")
+    jitsi: JitsiSettings = Field(
+        default_factory=JitsiSettings,
+        description="Jitsi, for /reunion and the call button; all unset = meetings off",
+    )
+    nextcloud: NextcloudSettings = Field(
+        default_factory=NextcloudSettings,
+        description="Nextcloud, for /partage; all unset = file sharing off",
+    )
+    wekan: WekanSettings = Field(
+        default_factory=WekanSettings, description="Wekan, for /tache and /kanban; all unset = off"
+    )
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
@@ -215,6 +243,40 @@ class Settings(BaseSettings):
             raise ValueError("supported languages are fr and en")
         return value
 
+    @field_validator("jitsi")
+    @classmethod
+    def _jitsi_usable(cls, value: JitsiSettings) -> JitsiSettings:
+        _complete_or_empty(value, "jitsi", ("base_url", "app_secret"), "Jitsi")
+        minimum = HMAC_MIN_SECRET_BYTES.get(value.alg.upper())
+        secret = _secret(value.app_secret)
+        if minimum is not None and secret and len(secret.encode()) < minimum:
+            raise InvalidSetting(
+                [("jitsi", "app_secret")],
+                f"too short: {len(secret.encode())} bytes where {value.alg} needs at least "
+                f"{minimum} (RFC 7518 §3.2); set a longer secret here and in Prosody",
+            )
+        return value
+
+    @field_validator("nextcloud")
+    @classmethod
+    def _nextcloud_usable(cls, value: NextcloudSettings) -> NextcloudSettings:
+        _complete_or_empty(value, "nextcloud", ("url", "username", "app_password"), "Nextcloud")
+        return value
+
+    @field_validator("wekan")
+    @classmethod
+    def _wekan_usable(cls, value: WekanSettings) -> WekanSettings:
+        _complete_or_empty(value, "wekan", ("url", "username", "password"), "Wekan")
+        token = _secret(value.webhook_token)
+        if token and len(token) < MIN_WEBHOOK_TOKEN_CHARS:
+            raise InvalidSetting(
+                [("wekan", "webhook_token")],
+                f"too short: {len(token)} characters where at least {MIN_WEBHOOK_TOKEN_CHARS} "
+                "are needed, since anyone who can reach the bot may guess; use a random one "
+                "(`openssl rand -hex 16`), the same in Wekan's outgoing webhook",
+            )
+        return value
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -233,6 +295,33 @@ class Settings(BaseSettings):
             env_settings,
             SecretFilesSource(settings_cls, ENV_PREFIX, NESTED_DELIMITER),
             dotenv_settings,
+        )
+
+
+def _secret(value: SecretStr | None) -> str:
+    return "" if value is None else value.get_secret_value()
+
+
+def _is_set(value: object) -> bool:
+    text = _secret(value) if isinstance(value, SecretStr) else value
+    return text is not None and text != ""
+
+
+def _complete_or_empty(
+    section: BaseModel, name: str, required: tuple[str, ...], service: str
+) -> None:
+    """A section is off when none of its optional fields is set, usable when all required are;
+    anything between is a mistake the operator must hear about, not a feature silently off."""
+    optional = [f for f, info in type(section).model_fields.items() if info.default is None]
+    given = [f for f in optional if _is_set(getattr(section, f))]
+    missing = [f for f in required if not _is_set(getattr(section, f))]
+    if given and missing:
+        verb = "is" if len(given) == 1 else "are"
+        raise InvalidSetting(
+            [(name, field) for field in missing],
+            f"missing while {', '.join(env_name((name, f)) for f in given)} {verb} set: "
+            f"{service} needs {', '.join(env_name((name, f)) for f in required)}; "
+            f"leave the whole section unset to switch {service} off",
         )
 
 

@@ -16,8 +16,10 @@ from bot.config import LogFormat
 _correlation_id: ContextVar[str] = ContextVar("correlation_id", default="-")
 REDACTED = "[redacted]"
 _TRACEBACKS = logging.Formatter()
-# JWTs, bearer/auth headers and key=value secrets, whatever logged them.
+# JWTs, bearer/auth headers, key=value secrets and URL passwords (scheme://user:secret@host),
+# whatever logged them.
 _PATTERNS = (
+    re.compile(r"(\b[a-zA-Z][\w+.-]*://[^\s:/@]*:)[^\s/]+(?=@)"),
     re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}"),
     re.compile(r"(?i)(bearer\s+)[\w.~+/=-]{8,}"),
     re.compile(

@@ -48,6 +48,9 @@ class MemoryChat:
     async def stop(self) -> None:
         self._ready = False
 
+    async def close(self) -> None:
+        self._ready = False
+
     @property
     def ready(self) -> bool:
         return self._ready

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from bot.errors import ServiceUnavailable
+
+SERVICE = "Rocket.Chat"
+
 
 class RocketChatError(Exception):
     """A refused REST call: HTTP status, Rocket.Chat's errorType and its message."""
@@ -13,5 +17,8 @@ class RocketChatError(Exception):
         self.message = message
 
 
-class RocketChatUnavailable(Exception):
-    """The server could not be reached or kept failing."""
+class RocketChatUnavailable(ServiceUnavailable):
+    """The server could not be reached or kept failing: the user is told Rocket.Chat is down."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(SERVICE, reason)

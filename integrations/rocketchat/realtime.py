@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rocketchat_async import RocketChat
+from websockets.exceptions import WebSocketException
 
 MY_MESSAGES = "__my_messages__"
 RawMessageHandler = Callable[[dict[str, Any]], None]
@@ -38,8 +39,11 @@ class RealtimeSession:
         token: str,
         on_message: RawMessageHandler,
         on_room_change: RoomChangeHandler,
+        *,
+        open_timeout: float,
     ) -> None:
         self._url = websocket_url(http_url)
+        self._open_timeout = open_timeout
         self._username = username
         self._token = token
         self._on_message = on_message
@@ -47,12 +51,29 @@ class RealtimeSession:
         self._client = RocketChat()
 
     async def open(self) -> list[dict[str, Any]]:
-        """Connects, resumes with the token, subscribes once; returns the bot's rooms."""
+        """Connects, resumes with the token, subscribes once; returns the bot's rooms.
+
+        rocketchat-async waits for the server's answers forever: a server that accepts the
+        websocket and then stays silent would hold the supervisor, so the whole opening is
+        bounded and a silent server is a lost session, retried like any other.
+        """
+        try:
+            async with asyncio.timeout(self._open_timeout):
+                return await self._open()
+        except TimeoutError as exc:
+            raise SessionLost(f"no answer within {self._open_timeout:g} s") from exc
+
+    async def _open(self) -> list[dict[str, Any]]:
         try:
             await self._client.resume(self._url, self._username, self._token)
         except KeyError as exc:  # rocketchat-async reads result['id'] even on a login error
             raise TokenRefused("resume token refused") from exc
-        except (OSError, RocketChat.ConnectCallFailed, RocketChat.ConnectionClosed) as exc:
+        except (
+            OSError,
+            WebSocketException,  # e.g. a proxy answering the upgrade with 404 or 502
+            RocketChat.ConnectCallFailed,
+            RocketChat.ConnectionClosed,
+        ) as exc:
             raise SessionLost(str(exc)) from exc
         rooms: list[dict[str, Any]] = await self._client.get_channels_raw()
         # Callbacks run synchronously inside the library's receive loop: keep them tiny.

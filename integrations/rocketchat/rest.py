@@ -35,17 +35,22 @@ class RestClient:
         self._attempts = attempts
         self._on_rate_limited = on_rate_limited
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
         # Rocket.Chat limits per route and method (spec §5.3): a refusal or an exhausted window
         # on one route pauses every caller of that route until its reset, not each on its own.
         self._paused_until: dict[str, float] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession:
+        if self._closed:  # a session opened now would never be closed
+            raise RocketChatUnavailable("the REST client was closed")
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         return self._session
 
     async def close(self) -> None:
+        """For good: later calls raise RocketChatUnavailable at once instead of reopening."""
+        self._closed = True
         if self._session is not None:
             await self._session.close()
 
@@ -77,7 +82,7 @@ class RestClient:
                         raise _refusal(response.status, body)
                     return body
             except (aiohttp.ClientError, TimeoutError, RocketChatUnavailable) as exc:
-                if attempt + 1 >= self._attempts:
+                if self._closed or attempt + 1 >= self._attempts:  # closed: no use retrying
                     raise RocketChatUnavailable(f"{endpoint}: {exc}") from exc
                 await asyncio.sleep(min(8.0, 0.2 * 2**attempt) * random.uniform(0.5, 1.5))  # noqa: S311
         raise RocketChatUnavailable(f"{endpoint}: still rate limited")

@@ -66,6 +66,7 @@ class RocketChatTransport:
         self._last_seen: datetime | None = None
         self._dm_rooms: dict[str, str] = {}
         self._uploads: dict[str, str] = {}
+        self._closed = False
 
     def _report_depth(self, depth: int) -> None:
         # Late-bound: the composition root sets on_queue_depth after construction.
@@ -79,6 +80,8 @@ class RocketChatTransport:
 
     async def start(self, sink: EventSink) -> None:
         # Never fails on an unreachable server: the supervisor keeps trying, /readyz says so.
+        if self._closed:
+            raise RocketChatUnavailable("the transport was closed")
         self._sink = sink
         self._tasks = [
             asyncio.create_task(self._supervise(), name="rocketchat-supervisor"),
@@ -86,13 +89,24 @@ class RocketChatTransport:
         ]
 
     async def stop(self) -> None:
+        """Stops receiving and sends what is queued; sending stays open for commands in flight.
+
+        A replica that steps down may start again later; `close` ends sending for good.
+        """
         self._ready = False
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
         if self._session is not None:
             await self._session.close()
+            self._session = None
         await self._outbound.stop()
+
+    async def close(self) -> None:
+        """After the commands in flight are done: sends the last replies, then closes for good."""
+        await self.stop()
+        self._closed = True  # no await since the queue drained: nothing can slip in
         await self.rest.close()
 
     async def _supervise(self) -> None:
@@ -136,6 +150,7 @@ class RocketChatTransport:
             self._token,
             self._incoming.put_nowait,
             self.rooms.changed,
+            open_timeout=self._settings.request_timeout_seconds,
         )
         self.rooms.replace(await self._session.open())
         self._ready = True
@@ -193,6 +208,8 @@ class RocketChatTransport:
     # acting ---------------------------------------------------------------------------------
 
     async def send(self, room_id: str, message: Message) -> str:
+        if self._closed:  # fail at once: the queue would retry for minutes
+            raise RocketChatUnavailable("the transport was closed")
         post = partial(self._post, room_id, message)
         result: str = await self._outbound.submit(post, lane=room_id)
         return result

@@ -91,3 +91,42 @@ def test_run_without_rocketchat_settings_names_them() -> None:
     result = _run(["run"])
     assert result.returncode == 1
     assert "ENSEMBLE_ROCKETCHAT__URL" in result.stderr
+
+
+def test_check_config_hides_the_password_of_the_store_url() -> None:
+    result = _run(
+        ["check-config"], ENSEMBLE_STORE__URL="postgresql+asyncpg://bot:S3cretPassw0rd@db/ensemble"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["store"]["url"] == "postgresql+asyncpg://bot:***@db/ensemble"
+    assert "S3cretPassw0rd" not in result.stdout + result.stderr
+
+
+def test_check_config_refuses_short_secrets_naming_them_not_showing_them() -> None:
+    result = _run(
+        ["check-config"],
+        ENSEMBLE_JITSI__BASE_URL="https://visio.example.org",
+        ENSEMBLE_JITSI__APP_SECRET="abcde",
+        ENSEMBLE_WEKAN__URL="https://wekan.example.org",
+        ENSEMBLE_WEKAN__USERNAME="ensemble-bot",
+        ENSEMBLE_WEKAN__PASSWORD="wekan-password",
+        ENSEMBLE_WEKAN__WEBHOOK_TOKEN="z",
+    )
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "ENSEMBLE_JITSI__APP_SECRET",
+        "ENSEMBLE_WEKAN__WEBHOOK_TOKEN",
+    ]
+    assert lines[0].endswith("(Shared HS256 secret of Prosody)")
+    assert lines[1].endswith("(Secret expected in X-Wekan-Token on incoming webhooks)")
+    assert "abcde" not in result.stderr and result.stdout == ""
+
+
+def test_check_config_refuses_a_half_configured_nextcloud() -> None:
+    result = _run(["check-config"], ENSEMBLE_NEXTCLOUD__URL="https://cloud.example.org")
+    assert result.returncode == 1
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == [
+        "ENSEMBLE_NEXTCLOUD__USERNAME",
+        "ENSEMBLE_NEXTCLOUD__APP_PASSWORD",
+    ]

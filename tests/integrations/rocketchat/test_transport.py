@@ -10,6 +10,7 @@ import pytest
 from bot.config import RocketChatSettings
 from bot.models import Attachment, Button, Message, RoomType, Upload
 from integrations.rocketchat import RocketChatTransport
+from integrations.rocketchat.errors import RocketChatUnavailable
 from integrations.rocketchat.wire import message_id_for
 from sandbox.rocketchat import RocketChatSandbox
 
@@ -22,23 +23,28 @@ async def sandbox() -> AsyncIterator[RocketChatSandbox]:
     await running.stop()
 
 
-@pytest.fixture
-async def transport(sandbox: RocketChatSandbox) -> AsyncIterator[RocketChatTransport]:
+def transport_for(sandbox: RocketChatSandbox, **options: float) -> RocketChatTransport:
     env = sandbox.env()
-    chat = RocketChatTransport(
+    return RocketChatTransport(
         RocketChatSettings(
             url=env["ENSEMBLE_ROCKETCHAT__URL"],
             user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
             token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
-        )
+        ),
+        **options,
     )
+
+
+@pytest.fixture
+async def transport(sandbox: RocketChatSandbox) -> AsyncIterator[RocketChatTransport]:
+    chat = transport_for(sandbox)
 
     async def ignore(_event: object) -> None:
         return None
 
     await chat.start(ignore)
     yield chat
-    await chat.stop()
+    await chat.close()
 
 
 async def test_a_resent_message_is_posted_once(
@@ -130,15 +136,7 @@ async def test_room_roles_come_from_the_room_not_the_global_roles(
 async def test_a_reconnection_is_counted_once_however_many_attempts_it_took(
     sandbox: RocketChatSandbox,
 ) -> None:
-    env = sandbox.env()
-    chat = RocketChatTransport(
-        RocketChatSettings(
-            url=env["ENSEMBLE_ROCKETCHAT__URL"],
-            user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
-            token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
-        ),
-        backoff_base_seconds=0.02,
-    )
+    chat = transport_for(sandbox, backoff_base_seconds=0.02)
     reconnections: list[None] = []
     chat.on_reconnect = lambda: reconnections.append(None)
 
@@ -158,7 +156,41 @@ async def test_a_reconnection_is_counted_once_however_many_attempts_it_took(
         await _until(lambda: chat.ready)
         assert reconnections == [None]
     finally:
-        await chat.stop()
+        await chat.close()
+
+
+async def test_stopping_lets_commands_in_flight_reply_then_close_ends_sending(
+    transport: RocketChatTransport, sandbox: RocketChatSandbox
+) -> None:
+    room_id = sandbox.state.room_id("equipe-projet")
+    await _until(lambda: transport.ready)
+    await transport.stop()  # shutdown begins: nothing more is received
+    assert not transport.ready
+    await transport.send(room_id, Message(text="réponse d'une commande en cours"))
+    await transport.close()  # once the commands in flight are done
+    with pytest.raises(RocketChatUnavailable) as refused:
+        await transport.send(room_id, Message(text="trop tard"))
+    assert refused.value.service == "Rocket.Chat"
+    with pytest.raises(RocketChatUnavailable):
+        await transport.user_by_username("marie")  # no HTTP session reopened behind our back
+    texts = [m["msg"] for m in sandbox.state.messages("equipe-projet")]
+    assert "réponse d'une commande en cours" in texts and "trop tard" not in texts
+
+
+async def test_a_replica_that_stepped_down_can_lead_again(
+    transport: RocketChatTransport, sandbox: RocketChatSandbox
+) -> None:
+    await _until(lambda: transport.ready)
+    await transport.stop()
+
+    async def ignore(_event: object) -> None:
+        return None
+
+    await transport.start(ignore)
+    await _until(lambda: transport.ready)
+    room_id = sandbox.state.room_id("equipe-projet")
+    await transport.send(room_id, Message(text="de retour"))
+    assert "de retour" in [m["msg"] for m in sandbox.state.messages("equipe-projet")]
 
 
 async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:

@@ -1,0 +1,39 @@
+"""A Rocket.Chat failure reaches the user as "Rocket.Chat is not available", not a bug report."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.config import Settings
+from bot.context import Context
+from bot.i18n import N_
+from bot.routing import Router
+from bot.runtime import Runtime
+from bot.testing import BotHarness
+from bot.wiring import core
+from integrations.rocketchat.errors import RocketChatUnavailable
+
+probe = Router()
+
+
+@probe.command("membres", help=N_("command"))
+async def membres(ctx: Context) -> None:
+    raise RocketChatUnavailable("503 on channels.members")
+
+
+async def install_probe(runtime: Runtime) -> None:
+    runtime.routers.append(probe)
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
+    async with BotHarness(settings, features=[core.install, install_probe]) as running:
+        yield running
+
+
+async def test_the_user_is_told_rocketchat_is_down(bot: BotHarness) -> None:
+    sent = await bot.say("/membres")
+    answer = "\n".join(s.message.text for s in sent)
+    assert answer.startswith("Rocket.Chat ne répond pas pour le moment ; réessayez plus tard")
