@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.ports.boards import BoardEvent, EventKind
-from bot.store.database import Database
+from bot.store.database import Database, rows_changed
 from bot.store.tables import Base, utcnow
 
 
@@ -96,7 +96,7 @@ class BoardLinks:
             result = await session.execute(
                 delete(BoardLinkRow).where(BoardLinkRow.room_id == room_id)
             )
-        return bool(getattr(result, "rowcount", 0))
+        return rows_changed(result) > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,3 +85,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 def _upgrade(connection: Connection) -> None:
     # Each feature adds its own branch off the core revision, so there are several heads.
     command.upgrade(alembic_config(connection), "heads")
+
+
+def rows_changed(result: object) -> int:
+    """How many rows an INSERT, UPDATE or DELETE touched (its CursorResult's rowcount)."""
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ColumnElement, DateTime, Integer, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.database import Database
+from bot.store.database import Database, rows_changed
 from bot.store.tables import Base, utcnow
 
 
@@ -185,4 +185,4 @@ class Meetings:
         )
         async with self._db.session() as session:
             result = await session.execute(statement)
-            return int(getattr(result, "rowcount", 0) or 0) == 1
+            return rows_changed(result) == 1

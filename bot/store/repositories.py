@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from bot.store.database import Database
+from bot.store.database import Database, rows_changed
 from bot.store.tables import AuditEntry, ProcessedMessage, UserPreference, utcnow
 
 # Longer than any command takes; a claim left unfinished this long was cut short by a crash.
@@ -66,15 +66,11 @@ class ProcessedMessages:
             result = await session.execute(
                 delete(ProcessedMessage).where(ProcessedMessage.processed_at < utcnow() - age)
             )
-            return _rowcount(result)
-
-
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
+            return rows_changed(result)
 
 
 def _changed(result: object) -> bool:
-    return _rowcount(result) == 1
+    return rows_changed(result) == 1
 
 
 class Preferences:

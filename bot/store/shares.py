@@ -8,8 +8,16 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Date, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.database import Database
+from bot.store.database import Database, rows_changed
 from bot.store.tables import Base, utcnow
+
+
+class RoomFolderRow(Base):
+    __tablename__ = "room_folders"
+
+    room_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    folder: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ShareRow(Base):
@@ -170,3 +178,43 @@ class ShareRecords:
             row.revoked_at = at or utcnow()
             row.revoked_by = by
             return True
+
+
+MAX_FOLDER_SUFFIX = 1000
+
+
+class RoomFolders:
+    """Each room's share folder, fixed at first use and never given to another room.
+
+    Rooms are renamed and names are reused once a room is deleted: a folder found by name
+    would follow the name, and a new room would see what an old one stored.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def folder_for(self, room_id: str, wanted: str) -> str:
+        """The room's folder; at first use `wanted`, or `wanted-2`, … when that is taken."""
+        known = await self._known(room_id)
+        if known is not None:
+            return known
+        for number in range(1, MAX_FOLDER_SUFFIX + 1):
+            candidate = wanted if number == 1 else f"{wanted}-{number}"
+            # Conflicts on either key do nothing: another room has the name, or another
+            # replica just gave this room its folder (read again below).
+            claim = self._db.insert(RoomFolderRow).values(
+                room_id=room_id, folder=candidate, created_at=utcnow()
+            ).on_conflict_do_nothing()
+            async with self._db.session() as session:
+                inserted = rows_changed(await session.execute(claim)) == 1
+            if inserted:
+                return candidate
+            known = await self._known(room_id)
+            if known is not None:
+                return known
+        raise RuntimeError(f"no free share folder for {wanted!r}")
+
+    async def _known(self, room_id: str) -> str | None:
+        async with self._db.session() as session:
+            row = await session.get(RoomFolderRow, room_id)
+            return None if row is None else row.folder

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.config import NextcloudSettings
 from bot.ports.files import FILES_PORT
 from bot.runtime import Runtime
-from bot.store.shares import ShareRecords
+from bot.store.shares import RoomFolders, ShareRecords
 from commands.partage import router
 from integrations.nextcloud import NextcloudFiles
 
@@ -17,6 +17,7 @@ def configured(settings: NextcloudSettings) -> bool:
 async def install(runtime: Runtime) -> None:
     runtime.routers.append(router)
     runtime.services.register(ShareRecords, ShareRecords(runtime.database))
+    runtime.services.register(RoomFolders, RoomFolders(runtime.database))
     settings = runtime.settings.nextcloud
     if not configured(settings):
         return

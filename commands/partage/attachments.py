@@ -29,7 +29,7 @@ async def share_attachments(ctx: Context, files: FilesPort, options: ShareOption
     parent = await parent_with_files(ctx)
     with nextcloud_errors(ctx):
         policy = await files.policy()
-    folder = room_folder(ctx, dated=True)
+    folder = await room_folder(ctx, dated=True)
     for attachment in parent.files:
         name = safe_file_name(attachment.name, policy)
         node = await store(ctx, files, folder, name, await ctx.chat.download(attachment))

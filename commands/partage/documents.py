@@ -40,7 +40,8 @@ async def nouveau(ctx: Context, nom: str) -> None:
         policy = await files.policy()
     name = safe_file_name(nom, policy)
     extension = name.rpartition(".")[2].lower()
-    node = await store(ctx, files, room_folder(ctx, dated=False), name, blank_document(extension))
+    folder = await room_folder(ctx, dated=False)
+    node = await store(ctx, files, folder, name, blank_document(extension))
     room = Recipient(RecipientKind.ROOM, ctx.room.name)
     resolution = await resolve(ctx, files, (room,))
     if not resolution.targets:

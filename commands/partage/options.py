@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.dates import parse_datetime
 from bot.errors import ArgumentError
 from bot.i18n import N_
-from commands.partage.paths import confine, folder_name
+from commands.partage.paths import TypedPath, read_path
 
 MAX_EXPIRY_DAYS = 3650
 MAX_RECIPIENT_LENGTH = 100
@@ -51,9 +51,9 @@ def today(ctx: Context) -> date:
     return ctx.clock.now().astimezone(ctx.settings.tz).date()
 
 
-def parse_path(value: str, ctx: Context) -> str:
-    """A path inside the folder of the room where the command is typed (see `confine`)."""
-    return confine(value, ctx.settings.nextcloud.share_root, folder_name(ctx.room.name))
+def parse_path(value: str, ctx: Context) -> TypedPath:
+    """A path for the folder of the room where the command is typed (see `read_path`)."""
+    return read_path(value, ctx.settings.nextcloud.share_root)
 
 
 def parse_expiry(value: str, ctx: Context) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from bot.errors import ArgumentError
@@ -15,17 +16,33 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
-def confine(raw: str, base: str, room: str) -> str:
-    """The path under `base`/`room` that `raw` names; refuses anything that could leave it.
+@dataclass(frozen=True, slots=True)
+class TypedPath:
+    """A path as typed, checked for what can be checked before the room's folder is known."""
+
+    parts: tuple[str, ...]
+    named_folder: str | None = None  # the <room> of a typed "<base>/<room>/…"
+
+    def inside(self, base: str, folder: str) -> str:
+        """The path in the room's folder; a path naming another room's folder is refused."""
+        if self.named_folder is not None and self.named_folder.lower() != folder.lower():
+            raise ArgumentError(
+                N_("From this room you can only share files of its folder {folder}."),
+                show_usage=False, folder=f"{base}/{folder}",
+            )
+        return str(PurePosixPath(base, folder, *self.parts))
+
+
+def read_path(raw: str, base: str) -> TypedPath:
+    """What `raw` names under a room's folder; refuses anything that could leave it.
 
     A typed path is confined to the folder of the room where the command is typed: members
     of a room see its folder, and nobody may publish what another room stored (DESIGN §5).
     A leading "/" or a leading "<base>/<room>/" both mean that folder, so that paths copied
-    from the Files app work; "<base>/<another room>/…" is refused. "..", NUL and control
-    characters, backslashes and overlong input are refused outright rather than cleaned, so
-    that a refusal never creates anything.
+    from the Files app work; "<base>/<another room>/…" is refused (`TypedPath.inside`). "..",
+    NUL and control characters, backslashes and overlong input are refused outright rather
+    than cleaned, so that a refusal never creates anything.
     """
-    folder = f"{base}/{room}"
     text = raw.strip()
     if not text or len(text) > MAX_PATH_LENGTH:
         raise ArgumentError(N_("This path is empty or too long."), show_usage=False)
@@ -34,18 +51,19 @@ def confine(raw: str, base: str, room: str) -> str:
     parts = [p for p in text.split("/") if p not in ("", ".")]
     if any(p == ".." for p in parts):
         raise ArgumentError(
-            N_("Paths may not go up with “..”: name a file inside {base}."), base=folder
+            N_("Paths may not go up with “..”: name a file inside {base}."), base=base
         )
+    named = None
     if parts and parts[0].lower() == base.lower():
-        if len(parts) > 1 and parts[1].lower() != room.lower():
-            raise ArgumentError(
-                N_("From this room you can only share files of its folder {folder}."),
-                show_usage=False, folder=folder,
-            )
+        named = parts[1] if len(parts) > 1 else None
         parts = parts[2:]
     if not parts or any(len(p) > MAX_NAME_LENGTH for p in parts):
         raise ArgumentError(N_("This path is empty or too long."), show_usage=False)
-    return str(PurePosixPath(base, room, *parts))
+    return TypedPath(tuple(parts), named)
+
+
+def confine(raw: str, base: str, folder: str) -> str:
+    return read_path(raw, base).inside(base, folder)
 
 
 def folder_name(text: str) -> str:

@@ -17,7 +17,9 @@ from commands.partage.options import (
     parse_path,
     parse_recipient,
 )
+from commands.partage.paths import TypedPath
 from commands.partage.router import router
+from commands.partage.storage import room_path
 
 
 @router.command(
@@ -42,7 +44,7 @@ from commands.partage.router import router
 async def partage(  # noqa: PLR0913 - one keyword per declared option
     ctx: Context,
     *,
-    chemin: str | None,
+    chemin: TypedPath | None,
     mdp: bool,
     expire: int | None,
     edition: bool,
@@ -53,10 +55,11 @@ async def partage(  # noqa: PLR0913 - one keyword per declared option
     if chemin is None:
         await share_attachments(ctx, files, options)
         return
+    path = await room_path(ctx, chemin)
     with nextcloud_errors(ctx):
-        node = await files.stat(chemin)
+        node = await files.stat(path)
     if node is None:
-        raise UserFacingError(N_("There is no {detail} in Nextcloud."), detail=code(chemin))
+        raise UserFacingError(N_("There is no {detail} in Nextcloud."), detail=code(path))
     await deliver(ctx, files, node, options)
 
 

@@ -6,16 +6,27 @@ from bot.context import Context
 from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.ports.files import FilesPort, RemoteFile
+from bot.store.shares import RoomFolders
 from commands.partage.errors import nextcloud_errors
 from commands.partage.options import today
-from commands.partage.paths import folder_name, numbered
+from commands.partage.paths import TypedPath, folder_name, numbered
 
 MAX_COPIES = 100
 
 
-def room_folder(ctx: Context, *, dated: bool) -> str:
-    folder = f"{ctx.settings.nextcloud.share_root}/{folder_name(ctx.room.name)}"
+async def room_folder_name(ctx: Context) -> str:
+    """The room's own folder under the share root, named after the room at its first use."""
+    return await ctx.service(RoomFolders).folder_for(ctx.room.id, folder_name(ctx.room.name))
+
+
+async def room_folder(ctx: Context, *, dated: bool) -> str:
+    folder = f"{ctx.settings.nextcloud.share_root}/{await room_folder_name(ctx)}"
     return f"{folder}/{today(ctx).isoformat()}" if dated else folder
+
+
+async def room_path(ctx: Context, typed: TypedPath) -> str:
+    """Where a typed path points: always inside the room's own folder."""
+    return typed.inside(ctx.settings.nextcloud.share_root, await room_folder_name(ctx))
 
 
 async def free_path(files: FilesPort, folder: str, name: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.store import Database
-from bot.store.shares import NewShare, ShareRecords
+from bot.store.shares import NewShare, RoomFolders, ShareRecords
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -101,3 +101,19 @@ async def test_shares_survive_a_restart_and_a_second_migration(store_url: str) -
         assert [r.id for r in recent] == [share.id]
     finally:
         await reopened.close()
+
+
+async def test_room_folders_are_fixed_at_first_use_and_never_shared(store_url: str) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    folders = RoomFolders(database)
+    assert await folders.folder_for("r-team", "equipe-projet") == "equipe-projet"
+    assert await folders.folder_for("r-team", "projet-2027") == "equipe-projet"  # renamed
+    assert await folders.folder_for("r-new", "equipe-projet") == "equipe-projet-2"
+    assert await folders.folder_for("r-other", "equipe-projet") == "equipe-projet-3"
+    await database.close()
+
+    reopened = Database(store_url)
+    await reopened.migrate()
+    assert await RoomFolders(reopened).folder_for("r-new", "anything") == "equipe-projet-2"
+    await reopened.close()

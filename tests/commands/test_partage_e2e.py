@@ -316,6 +316,25 @@ async def test_another_rooms_files_cannot_be_published_from_here(
     assert share["path"] == f"/{PLAN}" and share["url"] in room_texts(copied)
 
 
+async def test_a_room_keeps_its_folder_when_renamed_and_a_new_room_never_inherits_it(
+    bot: BotHarness, control: Any
+) -> None:
+    await put_file(control)
+    assert LINK.search(room_texts(await bot.say("/partage plan.txt")))  # first use: its folder
+    renamed = Room(TEAM_ROOM.id, "projet-2027", TEAM_ROOM.type)
+    bot.chat.add_room(renamed, [AGENT.id])
+    again = room_texts(await bot.say("/partage plan.txt", room=renamed))
+    assert LINK.search(again), again  # same room, same folder, whatever its name now
+    # A new room that took the old name (the old one was deleted or renamed) starts afresh.
+    newcomer = Room("r-newcomer", "equipe-projet", RoomType.PRIVATE)
+    bot.chat.add_room(newcomer, [AGENT.id])
+    fresh = room_texts(await bot.say("/partage plan.txt", room=newcomer))
+    assert "Partage/equipe-projet-2/plan.txt" in fresh and "n’existe pas" in fresh
+    refused = room_texts(await bot.say(f"/partage {PLAN}", room=newcomer))
+    assert "que les fichiers de son dossier Partage/equipe-projet-2" in refused
+    assert len(await all_shares(control)) == 2  # only the two made by the folder's own room
+
+
 async def test_a_missing_file_is_named_in_the_answer(bot: BotHarness) -> None:
     sent = await bot.say("/partage absent.pdf")
     assert "Partage/equipe-projet/absent.pdf" in room_texts(sent)
