@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import Plural
+
 
 class UserFacingError(Exception):
-    """A failure the user can understand: a catalog message id and its named parameters."""
+    """A failure the user can understand: a catalog message id (or a `Plural`, with `count`
+    among the parameters) and its named parameters."""
 
-    def __init__(self, message: str, /, **params: Any) -> None:
+    def __init__(self, message: str | Plural, /, **params: Any) -> None:
         super().__init__(message)
         self.message = message
         self.params = params
@@ -17,7 +20,9 @@ class UserFacingError(Exception):
 class ArgumentError(UserFacingError):
     """Bad input: the reason is shown, followed by the usage of the command."""
 
-    def __init__(self, message: str, /, show_usage: bool = True, **params: Any) -> None:
+    def __init__(
+        self, message: str | Plural, /, show_usage: bool = True, **params: Any
+    ) -> None:
         super().__init__(message, **params)
         self.show_usage = show_usage
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,19 @@ log = logging.getLogger(__name__)
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention that extractors know
     """Marks a string for extraction; it is translated later, where it is shown."""
     return message
+
+
+@dataclass(frozen=True, slots=True)
+class Plural:
+    """A message with a singular and a plural form, chosen by the `count` parameter."""
+
+    singular: str
+    plural: str
+
+
+def Nn_(singular: str, plural: str) -> Plural:  # noqa: N802 - extracted like ngettext
+    """Marks a plural message for extraction; the form is chosen where it is shown."""
+    return Plural(singular, plural)
 
 
 def load_catalogs(locales_dir: Path, language: str) -> list[Catalog]:
@@ -55,7 +69,10 @@ class Translator:
         self.locale = Locale.parse(language)
         self._translations = translations
 
-    def t(self, message: str, /, **params: Any) -> str:
+    def t(self, message: str | Plural, /, **params: Any) -> str:
+        if isinstance(message, Plural):
+            count = params.pop("count")
+            return self.tn(message.singular, message.plural, count, **params)
         text = self._translations.gettext(message)
         return text.format(**params) if params else text
 

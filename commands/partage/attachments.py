@@ -27,12 +27,12 @@ async def parent_with_files(ctx: Context) -> ChatEvent:
 
 async def share_attachments(ctx: Context, files: FilesPort, options: ShareOptions) -> None:
     parent = await parent_with_files(ctx)
-    with nextcloud_errors(ctx):
+    with nextcloud_errors():
         policy = await files.policy()
     folder = await room_folder(ctx, dated=True)
     for attachment in parent.files:
         name = safe_file_name(attachment.name, policy)
-        node = await store(ctx, files, folder, name, await ctx.chat.download(attachment))
+        node = await store(files, folder, name, await ctx.chat.download(attachment))
         await deliver(ctx, files, node, options)
     await ctx.reply(await _remove_original(ctx, parent))
 

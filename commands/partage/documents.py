@@ -36,12 +36,12 @@ def parse_document_name(value: str, _ctx: Context) -> str:
 @argument("nom", parse_document_name, greedy=True, metavar=N_("name.docx"))
 async def nouveau(ctx: Context, nom: str) -> None:
     files = files_port(ctx)
-    with nextcloud_errors(ctx):
+    with nextcloud_errors():
         policy = await files.policy()
     name = safe_file_name(nom, policy)
     extension = name.rpartition(".")[2].lower()
     folder = await room_folder(ctx, dated=False)
-    node = await store(ctx, files, folder, name, blank_document(extension))
+    node = await store(files, folder, name, blank_document(extension))
     room = Recipient(RecipientKind.ROOM, ctx.room.name)
     resolution = await resolve(ctx, files, (room,))
     if not resolution.targets:
@@ -58,7 +58,7 @@ async def nouveau(ctx: Context, nom: str) -> None:
 
 
 async def _requester(ctx: Context, files: FilesPort) -> Resolution:
-    with nextcloud_errors(ctx):
+    with nextcloud_errors():
         found = await files.find_user(ctx.user.username)
     if found is None:
         return Resolution([], [])

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bot.context import Context
 from bot.errors import UserFacingError
-from bot.i18n import N_
+from bot.i18n import N_, Nn_
 from bot.ports.files import (
     AlreadyExists,
     ExpiryInvalid,
@@ -52,23 +51,21 @@ MESSAGES: dict[type[FilesError], str] = {
 FALLBACK = N_("Nextcloud refused: {detail}")
 
 
-def longest_expiry(ctx: Context, days: int) -> str:
-    return ctx.tn("Nextcloud allows links for {count} day at most.",
-                  "Nextcloud allows links for {count} days at most.", days)
+LONGEST_EXPIRY = Nn_("Nextcloud allows links for {count} day at most.",
+                     "Nextcloud allows links for {count} days at most.")
 
 
-def explain(error: FilesError, ctx: Context) -> UserFacingError:
+def explain(error: FilesError) -> UserFacingError:
     if isinstance(error, ExpiryTooFar):
-        # A plural, so translated here; a translated text goes through the catalog unchanged.
-        return UserFacingError(longest_expiry(ctx, error.max_days))
+        return UserFacingError(LONGEST_EXPIRY, count=error.max_days)
     message = next((MESSAGES[k] for k in type(error).__mro__ if k in MESSAGES), FALLBACK)
     return UserFacingError(message, detail=error.detail)
 
 
 @contextmanager
-def nextcloud_errors(ctx: Context) -> Iterator[None]:
-    """Lets a FilesError out as the user-facing sentence that explains it, in ctx's language."""
+def nextcloud_errors() -> Iterator[None]:
+    """Lets a FilesError out as the user-facing sentence that explains it."""
     try:
         yield
     except FilesError as error:
-        raise explain(error, ctx) from error
+        raise explain(error) from error

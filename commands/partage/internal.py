@@ -96,7 +96,7 @@ async def _room(ctx: Context, files: FilesPort, name: str, into: Resolution) -> 
 async def resolve(ctx: Context, files: FilesPort, recipients: tuple[Recipient, ...]) -> Resolution:
     """Every recipient checked before anything is shared, so a typo shares nothing."""
     resolution = Resolution([], [])
-    with nextcloud_errors(ctx):
+    with nextcloud_errors():
         for recipient in recipients:
             if recipient.kind is RecipientKind.USER:
                 resolution.targets.append(await _user(files, recipient.name))
@@ -116,7 +116,7 @@ async def share_internally(
     records = ctx.service(ShareRecords)
     made, known, url = [], [], ""
     for target in resolution.targets:
-        with nextcloud_errors(ctx):
+        with nextcloud_errors():
             share = await files.share_with(
                 node.path, target.kind, target.name, rights(node, edit), label(ctx)
             )

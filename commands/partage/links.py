@@ -107,10 +107,10 @@ async def _create(
 async def share_link(
     ctx: Context, files: FilesPort, node: RemoteFile, options: ShareOptions
 ) -> None:
-    with nextcloud_errors(ctx):
+    with nextcloud_errors():
         policy = await files.policy()
     plan = plan_link(ctx, node, options, policy)
-    with nextcloud_errors(ctx):
+    with nextcloud_errors():
         share, plan = await _create(ctx, files, plan)
     record = await ctx.service(ShareRecords).add(
         NewShare(

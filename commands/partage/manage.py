@@ -78,7 +78,7 @@ async def revoquer(ctx: Context, numero: int) -> None:
     files = files_port(ctx)
     gone = False
     try:
-        with nextcloud_errors(ctx):
+        with nextcloud_errors():
             await files.delete_share(share.remote_id)
     except UserFacingError as error:
         if not isinstance(error.__cause__, ShareNotFound):

@@ -56,7 +56,7 @@ async def partage(  # noqa: PLR0913 - one keyword per declared option
         await share_attachments(ctx, files, options)
         return
     path = await room_path(ctx, chemin)
-    with nextcloud_errors(ctx):
+    with nextcloud_errors():
         node = await files.stat(path)
     if node is None:
         raise UserFacingError(N_("There is no {detail} in Nextcloud."), detail=code(path))

@@ -38,10 +38,8 @@ async def free_path(files: FilesPort, folder: str, name: str) -> str:
     raise UserFacingError(N_("Too many files named {name} here already."), name=name)
 
 
-async def store(
-    ctx: Context, files: FilesPort, folder: str, name: str, content: bytes
-) -> RemoteFile:
-    with nextcloud_errors(ctx):
+async def store(files: FilesPort, folder: str, name: str, content: bytes) -> RemoteFile:
+    with nextcloud_errors():
         await files.ensure_folder(folder)
         path = await free_path(files, folder, name)
         return await files.upload(path, content)

@@ -13,7 +13,7 @@ from babel.messages.extract import extract_from_dir
 from bot.config import PROJECT_ROOT
 from bot.i18n import SUPPORTED_LOCALES, Catalogs, load_catalogs
 
-KEYWORDS = {"N_": None, "t": None, "tn": (1, 2)}
+KEYWORDS = {"N_": None, "Nn_": (1, 2), "t": None, "tn": (1, 2)}
 SOURCE_DIRS = ("bot", "commands", "integrations")
 LOCALES = PROJECT_ROOT / "locales"
 
