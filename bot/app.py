@@ -133,8 +133,9 @@ class Application:
         log.error("leadership lost: stopping the chat and the scheduler")
         self._leading = False
         self.metrics.leader.set(0)
-        await self.runtime.chat.stop()
+        # Scheduled jobs first: stopping the chat may take long, and the new leader runs them.
         self.runtime.scheduler.stop()
+        await self.runtime.chat.stop()
 
     async def _keep_leadership(self) -> None:
         while True:

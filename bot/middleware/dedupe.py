@@ -1,17 +1,21 @@
 """Drops a message that was already handled (replays after a reconnection, other replicas).
 
 The claim is marked done once the chain has run, whatever its outcome; only a crash leaves it
-unfinished, and then the replica that replays the message takes it over after the lease.
+unfinished. A replay of a message another process claimed and has not finished (the crashed
+leader, seen by the replica that took over seconds later) waits for the end of that lease and
+claims again: if the holder died, the command runs now rather than never.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.invocation import Invocation, Next
 from bot.store.repositories import ProcessedMessages
 
 log = logging.getLogger(__name__)
+LEASE_MARGIN_SECONDS = 0.5
 
 
 class Dedupe:
@@ -22,7 +26,7 @@ class Dedupe:
 
     async def __call__(self, invocation: Invocation, call_next: Next) -> None:
         message_id = invocation.event.message_id
-        if message_id in self._in_flight or not await self._processed.claim(message_id):
+        if message_id in self._in_flight or not await self._claim(message_id):
             log.info("duplicate ignored", extra={"message_id": message_id})
             invocation.outcome = "duplicate"
             return
@@ -36,6 +40,17 @@ class Dedupe:
             await self._finish(message_id)
         finally:
             self._in_flight.discard(message_id)
+
+    async def _claim(self, message_id: str) -> bool:
+        if await self._processed.claim(message_id):
+            return True
+        left = await self._processed.lease_left(message_id)
+        if left is None:
+            return False  # handled for good
+        log.info("message claimed elsewhere, waiting for its lease",
+                 extra={"message_id": message_id, "seconds": round(left.total_seconds(), 1)})
+        await asyncio.sleep(left.total_seconds() + LEASE_MARGIN_SECONDS)
+        return message_id not in self._in_flight and await self._processed.claim(message_id)
 
     async def _finish(self, message_id: str) -> None:
         try:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import logging
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, Integer, String, Text, delete, select
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.ports.boards import BoardEvent, EventKind
 from bot.store.database import Database, rows_changed
 from bot.store.tables import Base, utcnow
+
+log = logging.getLogger(__name__)
 
 
 class BoardLinkRow(Base):
@@ -212,10 +215,18 @@ class BoardInbox:
             session.add(BoardInboxRow(event=_event_json(event), received_at=utcnow(), attempts=0))
 
     async def oldest(self, limit: int) -> list[InboxEntry]:
+        """The oldest events; one that no longer reads (an older release wrote it) is dropped
+        rather than left to block every event behind it."""
         query = select(BoardInboxRow).order_by(BoardInboxRow.id).limit(limit)
+        entries: list[InboxEntry] = []
         async with self._db.session() as session:
-            rows = (await session.scalars(query)).all()
-            return [InboxEntry(row.id, _event_from(row.event), row.attempts) for row in rows]
+            for row in (await session.scalars(query)).all():
+                try:
+                    entries.append(InboxEntry(row.id, _event_from(row.event), row.attempts))
+                except (ValueError, TypeError, KeyError):
+                    log.exception("unreadable wekan event dropped", extra={"entry": row.id})
+                    await session.delete(row)
+        return entries
 
     async def remove(self, entry_id: int) -> None:
         async with self._db.session() as session:
@@ -229,12 +240,7 @@ class BoardInbox:
 
 
 def _event_json(event: BoardEvent) -> str:
-    fields = {
-        "kind": event.kind.value, "board_id": event.board_id, "card_id": event.card_id,
-        "actor_username": event.actor_username, "actor_name": event.actor_name,
-        "list_id": event.list_id, "old_list_id": event.old_list_id, "comment": event.comment,
-        "key": event.key,
-    }
+    fields = asdict(event) | {"kind": event.kind.value}
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
 

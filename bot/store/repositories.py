@@ -10,7 +10,9 @@ from sqlalchemy import delete, select, update
 from bot.store.database import Database, rows_changed
 from bot.store.tables import AuditEntry, ProcessedMessage, UserPreference, utcnow
 
-# Longer than any command takes; a claim left unfinished this long was cut short by a crash.
+# Longer than nearly every command takes (one send may retry for about 110 s): a claim left
+# unfinished this long was cut short by a crash. A slower command on a replica that lost its
+# leadership may run twice; its replies do not, their ids being derived from the command's.
 CLAIM_LEASE = timedelta(seconds=120)
 
 
@@ -47,6 +49,18 @@ class ProcessedMessages:
             if _changed(await session.execute(fresh)):
                 return True
             return _changed(await session.execute(takeover))
+
+    async def lease_left(self, message_id: str, now: datetime | None = None) -> timedelta | None:
+        """How long another holder's unfinished claim still runs; None when it is done."""
+        now = (now or utcnow()).astimezone(UTC)
+        async with self._db.session() as session:
+            row = await session.get(ProcessedMessage, message_id)
+            if row is None or row.done:
+                return None
+            claimed_at = row.claimed_at if row.claimed_at.tzinfo else row.claimed_at.replace(
+                tzinfo=UTC
+            )  # SQLite hands timestamps back without their zone; they were written in UTC
+            return max(timedelta(0), claimed_at + CLAIM_LEASE - now)
 
     async def mark_done(self, message_id: str) -> None:
         statement = (

@@ -38,10 +38,11 @@ def read_path(raw: str, base: str) -> TypedPath:
 
     A typed path is confined to the folder of the room where the command is typed: members
     of a room see its folder, and nobody may publish what another room stored (DESIGN §5).
-    A leading "/" or a leading "<base>/<room>/" both mean that folder, so that paths copied
-    from the Files app work; "<base>/<another room>/…" is refused (`TypedPath.inside`). "..",
-    NUL and control characters, backslashes and overlong input are refused outright rather
-    than cleaned, so that a refusal never creates anything.
+    "/", "<base>" and "<base>/<room>" name that folder itself, and a leading "/" or
+    "<base>/<room>/" means it too, so that paths copied from the Files app work;
+    "<base>/<another room>/…" is refused (`TypedPath.inside`). "..", NUL and control
+    characters, backslashes and overlong input are refused outright rather than cleaned, so
+    that a refusal never creates anything.
     """
     text = raw.strip()
     if not text or len(text) > MAX_PATH_LENGTH:
@@ -57,9 +58,9 @@ def read_path(raw: str, base: str) -> TypedPath:
     if parts and parts[0].lower() == base.lower():
         named = parts[1] if len(parts) > 1 else None
         parts = parts[2:]
-    if not parts or any(len(p) > MAX_NAME_LENGTH for p in parts):
+    if any(len(p) > MAX_NAME_LENGTH for p in parts):
         raise ArgumentError(N_("This path is empty or too long."), show_usage=False)
-    return TypedPath(tuple(parts), named)
+    return TypedPath(tuple(parts), named)  # no parts: the room's folder itself
 
 
 def confine(raw: str, base: str, folder: str) -> str:

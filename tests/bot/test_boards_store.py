@@ -9,6 +9,7 @@ from bot.store import Database
 from bot.store.boards import (
     BoardEventLog,
     BoardInbox,
+    BoardInboxRow,
     BoardLinks,
     BoardSnapshots,
     CardState,
@@ -75,3 +76,22 @@ async def test_the_webhook_inbox_keeps_events_in_arrival_order_until_told(
     [left] = await inbox.oldest(10)
     assert (left.event, left.attempts) == (moved, 1)
     await reopened.close()
+
+
+async def test_an_unreadable_inbox_event_is_dropped_instead_of_blocking_the_rest(
+    store_url: str,
+) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    try:
+        async with database.session() as session:  # written by a release with other kinds
+            session.add(BoardInboxRow(event='{"kind": "renamed"}', received_at=datetime.now(UTC),
+                                      attempts=0))
+        inbox = BoardInbox(database)
+        moved = BoardEvent(EventKind.MOVED, "B1", "C1", key="k-moved")
+        await inbox.put(moved)
+        [entry] = await inbox.oldest(10)
+        assert entry.event == moved
+        assert [e.event for e in await inbox.oldest(10)] == [moved]  # the bad one is gone
+    finally:
+        await database.close()

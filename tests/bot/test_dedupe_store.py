@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from bot.store import Database
 from bot.store.database import alembic_config
 from bot.store.repositories import CLAIM_LEASE, ProcessedMessages
+from bot.store.tables import utcnow
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 NEW_REVISION = "0002_core"
@@ -104,6 +105,24 @@ async def test_migration_from_the_previous_revision_keeps_handled_ids_handled(
         assert await processed.seen("before-upgrade")
         assert await processed.claim("after-upgrade") is True
         assert await processed.forget_older_than(timedelta(0)) == 2
+    finally:
+        await database.close()
+
+
+async def test_a_replica_still_on_the_old_release_keeps_working_after_the_upgrade(
+    store_url: str,
+) -> None:
+    """Rolling upgrade: the new replica migrates while the old one still leads and inserts
+    (message_id, processed_at) only; its claims must still succeed and count as done."""
+    database = Database(store_url)
+    try:
+        await database.migrate()
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                OLD_PROCESSED.insert().values(message_id="old-leader", processed_at=utcnow())
+            )
+        processed = ProcessedMessages(database)
+        assert await processed.claim("old-leader", now=utcnow() + CLAIM_LEASE * 2) is False
     finally:
         await database.close()
 

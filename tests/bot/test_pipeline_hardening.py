@@ -131,3 +131,17 @@ async def test_a_command_interrupted_by_a_crash_is_taken_over_later(bot: BotHarn
     processed = bot.app.runtime.services.get(ProcessedMessages)
     assert await processed.claim(event.message_id) is False  # still within its lease
     assert await processed.claim(event.message_id, now=utcnow() + LATER) is True
+
+
+async def test_a_command_a_crashed_leader_left_unfinished_is_answered_by_the_next_one(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The replica that takes over replays the message seconds after the crash, well within
+    the dead leader's lease: it waits for the lease to end, then runs the command."""
+    monkeypatch.setattr("bot.store.repositories.CLAIM_LEASE", timedelta(seconds=0.5))
+    event = bot.chat.event(bot.chat.users["u-marie"], TEAM_ROOM, "/langue en")
+    processed = bot.app.runtime.services.get(ProcessedMessages)
+    assert await processed.claim(event.message_id)  # the dead leader's claim, never finished
+    sent = await bot.feed(event)
+    assert "English" in texts(sent), texts(sent)
+    assert await bot.feed(event) == []  # and from now on it is handled for good

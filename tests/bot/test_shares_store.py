@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import inspect
 
 from bot.store import Database
+from bot.store.database import alembic_config
 from bot.store.shares import NewShare, RoomFolders, ShareRecords
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -117,3 +120,25 @@ async def test_room_folders_are_fixed_at_first_use_and_never_shared(store_url: s
     await reopened.migrate()
     assert await RoomFolders(reopened).folder_for("r-new", "anything") == "equipe-projet-2"
     await reopened.close()
+
+
+async def test_the_upgrade_keeps_each_room_on_the_folder_its_shares_were_made_in(
+    store_url: str,
+) -> None:
+    database = Database(store_url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(
+                lambda sync: command.upgrade(alembic_config(sync), "shares_0001")
+            )
+        records = ShareRecords(database)
+        await records.add(_share("att", room="r-team"))  # Partage/equipe-projet/att.pdf
+        # A share made from another room of a path in that folder does not make it its own.
+        await records.add(replace(_share("x", room="r-autre"), room_name="autre"))
+        await database.migrate()
+        folders = RoomFolders(database)
+        assert await folders.folder_for("r-team", "projet-2027") == "equipe-projet"  # renamed
+        assert await folders.folder_for("r-autre", "autre") == "autre"
+        assert await folders.folder_for("r-newcomer", "equipe-projet") == "equipe-projet-2"
+    finally:
+        await database.close()

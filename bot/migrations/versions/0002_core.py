@@ -17,7 +17,9 @@ def upgrade() -> None:
     op.add_column("processed_messages", sa.Column("claimed_at", sa.DateTime(timezone=True)))
     op.add_column(
         "processed_messages",
-        sa.Column("done", sa.Boolean, nullable=False, server_default=sa.false()),
+        # Defaults for writers that do not know these columns (a replica still on 0001_core
+        # during a rolling upgrade): what they insert they handle at once, so it counts as done.
+        sa.Column("done", sa.Boolean, nullable=False, server_default=sa.true()),
     )
     # Ids seen before this revision were claimed once for good: they stay handled.
     processed = sa.table(
@@ -28,7 +30,12 @@ def upgrade() -> None:
     )
     op.execute(processed.update().values(claimed_at=processed.c.processed_at, done=True))
     with op.batch_alter_table("processed_messages") as batch:
-        batch.alter_column("claimed_at", existing_type=sa.DateTime(timezone=True), nullable=False)
+        batch.alter_column(
+            "claimed_at",
+            existing_type=sa.DateTime(timezone=True),
+            nullable=False,
+            server_default=sa.func.current_timestamp(),
+        )
 
 
 def downgrade() -> None:
