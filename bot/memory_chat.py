@@ -122,6 +122,9 @@ class MemoryChat:
     async def room_members(self, room_id: str) -> list[User]:
         return [self.users[i] for i in self.members.get(room_id, []) if i in self.users]
 
+    async def is_member(self, room_id: str, user: User) -> bool:
+        return user.id in self.members.get(room_id, [])
+
     async def room_roles(self, room_id: str, user_id: str) -> frozenset[str]:
         return self.room_role_holders.get((room_id, user_id), frozenset())
 

@@ -34,6 +34,10 @@ class ChatPort(Protocol):
 
     async def room_members(self, room_id: str) -> list[User]: ...
 
+    async def is_member(self, room_id: str, user: User) -> bool:
+        """Whether the user is in the room, without listing a big room's members."""
+        ...
+
     async def room_roles(self, room_id: str, user_id: str) -> frozenset[str]:
         """Roles a user holds in one room (owner, moderator, leader), not the global ones."""
         ...

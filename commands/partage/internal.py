@@ -70,7 +70,7 @@ async def _room_of_caller(ctx: Context, name: str) -> Room:
     if name.lower() == ctx.room.name.lower():
         return ctx.room
     room = await ctx.chat.room_by_name(name)
-    if room is None or all(m.id != ctx.user.id for m in await ctx.chat.room_members(room.id)):
+    if room is None or not await ctx.chat.is_member(room.id, ctx.user):
         raise PermissionDenied(N_("You are not a member of a room named {room}."),
                                room=code(f"#{name}"))
     return room

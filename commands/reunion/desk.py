@@ -55,9 +55,7 @@ class MeetingDesk:
     async def may_join(self, meeting: Meeting, user: User) -> bool:
         if user.id == meeting.organizer_id:
             return True
-        return any(
-            member.id == user.id for member in await self.chat.room_members(meeting.chat_room_id)
-        )
+        return await self.chat.is_member(meeting.chat_room_id, user)
 
     def proactive(self, member_count: int) -> bool:
         return member_count <= self.settings.jitsi.proactive_dm_max_members

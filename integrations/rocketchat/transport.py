@@ -316,6 +316,15 @@ class RocketChatTransport:
         return room_from_raw(body["room"]) if body.get("room") else None
 
     async def room_members(self, room_id: str) -> list[User]:
+        return await self._members(room_id)
+
+    async def is_member(self, room_id: str, user: User) -> bool:
+        # `filter` narrows the listing server side (a case-insensitive match on username or
+        # name, RC server/lib/findUsersOfRoom.ts): one call instead of paging a big room.
+        found = await self._members(room_id, filter=user.username)
+        return any(member.id == user.id for member in found)
+
+    async def _members(self, room_id: str, **narrowing: str) -> list[User]:
         room = await self.room(room_id)
         endpoint = {
             RoomType.PRIVATE: "groups.members",
@@ -324,7 +333,7 @@ class RocketChatTransport:
         members: list[User] = []
         while True:
             body = await self.rest.get(
-                endpoint, roomId=room_id, offset=len(members), count=MEMBERS_PAGE
+                endpoint, roomId=room_id, offset=len(members), count=MEMBERS_PAGE, **narrowing
             )
             page = body.get("members", [])
             members += [user_from_raw(raw) for raw in page]

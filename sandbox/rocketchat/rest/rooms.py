@@ -109,6 +109,12 @@ def _members(kind: str) -> Any:
         room = room_by_id_or_name(ctx, kind)
         offset, count = int(ctx.query.get("offset", "0")), int(ctx.query.get("count", "50"))
         found = [ctx.store.users[uid].public() for uid in room.members]
+        # `filter`: case-insensitive substring of username or name, the term regex-escaped
+        # (RC server/lib/findUsersOfRoom.ts, `new RegExp(escapeRegExp(filter), 'i')`).
+        term = ctx.query.get("filter", "").casefold()
+        if term:
+            found = [u for u in found if term in str(u.get("username", "")).casefold()
+                     or term in str(u.get("name", "")).casefold()]
         page = found[offset:offset + count]
         return {"members": page, "count": len(page), "offset": offset, "total": len(found)}
 

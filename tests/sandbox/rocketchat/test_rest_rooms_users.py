@@ -103,6 +103,22 @@ async def test_members_listing(sandbox: RocketChatSandbox,
     assert body["total"] == 6 and body["count"] == 3 and len(body["members"]) == 3
 
 
+async def test_members_filter_matches_username_or_name_in_any_case(
+    sandbox: RocketChatSandbox, http: aiohttp.ClientSession
+) -> None:
+    """findUsersOfRoom: `filter` is an escaped, case-insensitive regex on username or name."""
+    _, by_username = await _call(sandbox, http, "GET", "groups.members",
+                                 params={"roomName": "equipe-projet", "filter": "MARIE"})
+    assert [m["username"] for m in by_username["members"]] == ["marie"]
+    assert by_username["total"] == 1
+    _, by_name = await _call(sandbox, http, "GET", "groups.members",
+                             params={"roomName": "equipe-projet", "filter": "curie"})
+    assert [m["username"] for m in by_name["members"]] == ["marie"]
+    _, nobody = await _call(sandbox, http, "GET", "groups.members",
+                            params={"roomName": "equipe-projet", "filter": "ma.ie"})
+    assert nobody["members"] == [] and nobody["total"] == 0  # a dot is a dot, not any char
+
+
 async def test_users_info_hides_roles_of_others_without_permission(
     sandbox: RocketChatSandbox, http: aiohttp.ClientSession
 ) -> None:
