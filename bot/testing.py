@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.app import Application
@@ -17,6 +18,15 @@ AGENT = User("u-marie", "marie", "Marie Curie", frozenset({"user"}))
 CRISIS_LEAD = User("u-sophie", "sophie", "Sophie Germain", frozenset({"user", "crise"}))
 ADMIN = User("u-admin", "admin", "Admin", frozenset({"admin", "user"}))
 TEAM_ROOM = Room("r-team", "equipe-projet", RoomType.PRIVATE)
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Returns once `condition()` holds; fails the test if it still does not after `timeout`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.02)
 
 
 def make_settings(store_url: str, **overrides: object) -> Settings:

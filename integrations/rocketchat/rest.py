@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
@@ -15,7 +16,8 @@ from integrations.rocketchat.errors import RocketChatError, RocketChatUnavailabl
 
 log = logging.getLogger(__name__)
 RETRYABLE_STATUSES = {500, 502, 503, 504}
-MAX_RATE_LIMIT_WAIT_SECONDS = 120.0
+MAX_RATE_LIMIT_WAIT_SECONDS = 120.0  # one pause, whatever X-RateLimit-Reset says
+RATE_LIMIT_DEADLINE_SECONDS = 300.0  # all the pauses of one call
 
 
 class RestClient:
@@ -37,8 +39,10 @@ class RestClient:
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
         # Rocket.Chat limits per route and method (spec §5.3): a refusal or an exhausted window
-        # on one route pauses every caller of that route until its reset, not each on its own.
+        # on one route pauses every caller of that route until its reset, not each on its own;
+        # then, while the route is limited, its callers go one at a time (the gate).
         self._paused_until: dict[str, float] = {}
+        self._limited: dict[str, asyncio.Lock] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -61,31 +65,28 @@ class RestClient:
         return await self.call("POST", endpoint, json=payload)
 
     async def call(self, method: str, endpoint: str, **request: Any) -> dict[str, Any]:
-        """One API call, retried on 429, 5xx and network errors; raises RocketChatError on 4xx."""
-        url = f"{self.base_url}/api/v1/{endpoint}"
-        route = f"{method} {endpoint}"
-        for attempt in range(self._attempts):
+        """One API call, raising RocketChatError on 4xx.
+
+        A 429 waits for the route's reset and costs no attempt (waiting is bounded by
+        RATE_LIMIT_DEADLINE_SECONDS); 5xx and network errors use up the attempts.
+        """
+        route = _route_of(method, endpoint)
+        deadline = asyncio.get_running_loop().time() + RATE_LIMIT_DEADLINE_SECONDS
+        failures = 0
+        while True:
             try:
-                await self._respect_pause(route)
-                async with self.session.request(
-                    method, url, headers=self._headers, **request
-                ) as response:
-                    body = await _json_body(response)
-                    if response.status == 429:
-                        self._pause(route, response, refused=True)
-                        continue
-                    if response.headers.get("X-RateLimit-Remaining") == "0":
-                        self._pause(route, response, refused=False)
-                    if response.status in RETRYABLE_STATUSES:
-                        raise RocketChatUnavailable(f"{response.status} on {endpoint}")
-                    if response.status >= 400 or body.get("success") is False:
-                        raise _refusal(response.status, body)
+                async with self._turn(route, deadline):
+                    body = await self._send(route, method, endpoint, request)
+                if body is not None:
                     return body
+            except _StillLimited:
+                raise RocketChatUnavailable(f"{endpoint}: still rate limited") from None
             except (aiohttp.ClientError, TimeoutError, RocketChatUnavailable) as exc:
-                if self._closed or attempt + 1 >= self._attempts:  # closed: no use retrying
+                failures += 1
+                log.info("Rocket.Chat call failed", extra={"route": route, "reason": str(exc)})
+                if self._closed or failures >= self._attempts:  # closed: no use retrying
                     raise RocketChatUnavailable(f"{endpoint}: {exc}") from exc
-                await asyncio.sleep(min(8.0, 0.2 * 2**attempt) * random.uniform(0.5, 1.5))  # noqa: S311
-        raise RocketChatUnavailable(f"{endpoint}: still rate limited")
+                await asyncio.sleep(_backoff(failures))
 
     async def download(self, url: str) -> bytes:
         absolute = url if url.startswith("http") else f"{self.base_url}{url}"
@@ -106,22 +107,83 @@ class RestClient:
             form.add_field(name, value)
         return await self.call("POST", endpoint, data=form)
 
+    @contextlib.asynccontextmanager
+    async def _turn(self, route: str, deadline: float) -> AsyncIterator[None]:
+        """After the route's pause; one caller at a time while the route is limited."""
+        await self._wait_out_pause(route, deadline)
+        gate = self._limited.get(route)
+        if gate is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout_at(deadline):
+                await gate.acquire()
+        except TimeoutError:
+            raise _StillLimited from None
+        try:
+            await self._wait_out_pause(route, deadline)  # set by the caller just before us
+            yield
+        finally:
+            gate.release()
+
+    async def _send(
+        self, route: str, method: str, endpoint: str, request: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The answer's body, or None when the rate limiter refused the call."""
+        url = f"{self.base_url}/api/v1/{endpoint}"
+        async with self.session.request(method, url, headers=self._headers, **request) as response:
+            body = await _json_body(response)
+            self._heed_limiter(route, response)
+            if response.status == 429:
+                return None
+            if response.status in RETRYABLE_STATUSES:
+                raise RocketChatUnavailable(f"{response.status} on {endpoint}")
+            if response.status >= 400 or body.get("success") is False:
+                raise _refusal(response.status, body)
+            return body
+
+    def _heed_limiter(self, route: str, response: aiohttp.ClientResponse) -> None:
+        remaining = response.headers.get("X-RateLimit-Remaining")
+        if response.status == 429 or remaining == "0":
+            self._pause(route, response, refused=response.status == 429)
+        elif remaining is not None or response.status not in RETRYABLE_STATUSES:
+            self._limited.pop(route, None)  # room in the window, or no limiter on this route
+
     def _pause(self, route: str, response: aiohttp.ClientResponse, *, refused: bool) -> None:
         wait = _seconds_until_reset(response.headers.get("X-RateLimit-Reset"))
         self._paused_until[route] = max(self._paused_until.get(route, 0.0), time.time() + wait)
+        self._limited.setdefault(route, asyncio.Lock())
         if refused:
             extra = {"route": route, "wait_seconds": round(wait, 3)}
             log.warning("rate limited by Rocket.Chat", extra=extra)
             if self._on_rate_limited is not None:
                 self._on_rate_limited(wait)
 
-    async def _respect_pause(self, route: str) -> None:
+    async def _wait_out_pause(self, route: str, deadline: float) -> None:
+        loop = asyncio.get_running_loop()
         while (until := self._paused_until.get(route)) is not None:
             wait = until - time.time()
             if wait <= 0:
                 self._paused_until.pop(route, None)
                 return
+            if loop.time() + wait > deadline:
+                raise _StillLimited
             await asyncio.sleep(wait)  # the pause may have been extended meanwhile: look again
+
+
+class _StillLimited(Exception):
+    """The route stays limited past the call's deadline."""
+
+
+def _route_of(method: str, endpoint: str) -> str:
+    # Rocket.Chat limits per route template and method (spec §5.3): `rooms.media/<rid>` is one
+    # route whatever the room, named by the endpoint's first path segment.
+    return f"{method} {endpoint.split('/', 1)[0]}"
+
+
+def _backoff(failures: int) -> float:
+    # S311: jitter to spread retries, not a secret
+    return float(min(8.0, 0.2 * 2 ** (failures - 1)) * random.uniform(0.5, 1.5))  # noqa: S311
 
 
 def _seconds_until_reset(header: str | None) -> float:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from bot.app import Application
 from bot.config import HaSettings
 from bot.memory_chat import MemoryChat
 from bot.runtime import Runtime
-from bot.testing import make_settings, sqlite_url
+from bot.testing import eventually, make_settings, sqlite_url
 from bot.wiring import core
 
 
@@ -25,14 +26,6 @@ def replica(store_url: str, ticks: list[str], name: str) -> tuple[Application, M
         runtime.scheduler.every("tick", 0.05, tick)
 
     return Application(settings, chat, features=[core.install, ticking], serve_http=False), chat
-
-
-async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 async def test_one_leader_then_the_standby_takes_over(postgres_url: str) -> None:
@@ -64,4 +57,52 @@ async def test_sqlite_store_always_leads(tmp_path: Path) -> None:
     try:
         assert app.role == "leader" and chat.ready
     finally:
+        await app.stop()
+
+
+class SlowToStopChat(MemoryChat):
+    """A chat whose stop hangs, like a transport draining while Rocket.Chat is down."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+        self.stopping = False
+
+    async def stop(self) -> None:
+        self.stopping = True
+        await self.release.wait()
+        await super().stop()
+
+
+async def test_a_leader_that_loses_its_lock_stops_scheduling_before_its_chat_has_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticks: list[str] = []
+    settings = make_settings(sqlite_url(tmp_path)).model_copy(
+        update={"ha": HaSettings(poll_seconds=0.05)}
+    )
+    chat = SlowToStopChat()
+
+    async def ticking(runtime: Runtime) -> None:
+        async def tick() -> None:
+            ticks.append("old leader")
+
+        runtime.scheduler.every("tick", 0.02, tick)
+
+    app = Application(settings, chat, features=[core.install, ticking], serve_http=False)
+    await app.start()
+    try:
+        await eventually(lambda: len(ticks) >= 2)
+
+        async def lost() -> bool:
+            return False
+
+        monkeypatch.setattr(app._leadership, "still_held", lost)  # its lock is gone
+        await eventually(lambda: chat.stopping)
+        scheduled_so_far = len(ticks)
+        await asyncio.sleep(0.2)  # ten tick periods while the chat is still stopping
+        assert len(ticks) == scheduled_so_far  # the new leader runs the jobs, not this one
+        assert app.role == "standby"
+    finally:
+        chat.release.set()
         await app.stop()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
 
 from bot.config import RocketChatSettings
+from bot.testing import eventually
 from integrations.rocketchat import RocketChatTransport
 
 
@@ -72,15 +72,8 @@ async def test_a_server_that_does_not_open_the_session_is_retried(
     await chat.start(ignore)
     try:
         with caplog.at_level(logging.WARNING, "integrations.rocketchat.transport"):
-            await _until(lambda: server.websocket_attempts >= 2)
+            await eventually(lambda: server.websocket_attempts >= 2)
         assert not chat.ready
         assert "Rocket.Chat connection lost" in caplog.messages
     finally:
         await chat.close()
-
-
-async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.02)

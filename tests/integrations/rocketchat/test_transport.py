@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+import logging
+from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.config import RocketChatSettings
 from bot.models import Attachment, Button, Message, RoomType, Upload
+from bot.testing import eventually
 from integrations.rocketchat import RocketChatTransport
 from integrations.rocketchat.errors import RocketChatUnavailable
 from integrations.rocketchat.wire import message_id_for
@@ -134,7 +135,7 @@ async def test_room_roles_come_from_the_room_not_the_global_roles(
 
 
 async def test_a_reconnection_is_counted_once_however_many_attempts_it_took(
-    sandbox: RocketChatSandbox,
+    sandbox: RocketChatSandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     chat = transport_for(sandbox, backoff_base_seconds=0.02)
     reconnections: list[None] = []
@@ -143,17 +144,22 @@ async def test_a_reconnection_is_counted_once_however_many_attempts_it_took(
     async def ignore(_event: object) -> None:
         return None
 
+    def refused_me() -> int:
+        failed = (r for r in caplog.records if r.getMessage() == "Rocket.Chat call failed")
+        return sum(1 for r in failed if getattr(r, "route", None) == "GET me")
+
+    caplog.set_level(logging.INFO, "integrations.rocketchat.rest")
     await chat.start(ignore)
     try:
-        await _until(lambda: chat.ready)
+        await eventually(lambda: chat.ready)
         assert reconnections == []  # the first session is a connection, not a reconnection
         failing_calls = sandbox.runtime.faults
         failing_calls.error_ratio = 1.0
         await sandbox.runtime.restart()
-        await _until(lambda: not chat.ready)
-        await asyncio.sleep(0.3)  # several refused attempts (5xx on /me) meanwhile
+        await eventually(lambda: refused_me() >= 2)  # the server answered /me with 500, twice
+        assert not chat.ready
         failing_calls.error_ratio = 0.0
-        await _until(lambda: chat.ready)
+        await eventually(lambda: chat.ready)
         assert reconnections == [None]
     finally:
         await chat.close()
@@ -163,7 +169,7 @@ async def test_stopping_lets_commands_in_flight_reply_then_close_ends_sending(
     transport: RocketChatTransport, sandbox: RocketChatSandbox
 ) -> None:
     room_id = sandbox.state.room_id("equipe-projet")
-    await _until(lambda: transport.ready)
+    await eventually(lambda: transport.ready)
     await transport.stop()  # shutdown begins: nothing more is received
     assert not transport.ready
     await transport.send(room_id, Message(text="réponse d'une commande en cours"))
@@ -180,21 +186,14 @@ async def test_stopping_lets_commands_in_flight_reply_then_close_ends_sending(
 async def test_a_replica_that_stepped_down_can_lead_again(
     transport: RocketChatTransport, sandbox: RocketChatSandbox
 ) -> None:
-    await _until(lambda: transport.ready)
+    await eventually(lambda: transport.ready)
     await transport.stop()
 
     async def ignore(_event: object) -> None:
         return None
 
     await transport.start(ignore)
-    await _until(lambda: transport.ready)
+    await eventually(lambda: transport.ready)
     room_id = sandbox.state.room_id("equipe-projet")
     await transport.send(room_id, Message(text="de retour"))
     assert "de retour" in [m["msg"] for m in sandbox.state.messages("equipe-projet")]
-
-
-async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.02)
