@@ -11,7 +11,8 @@ from bot.config import Settings, StoreSettings
 from bot.memory_chat import MemoryChat, Sent
 from bot.models import ChatEvent, EventKind, Room, RoomType, User
 from bot.ports import Clock
-from bot.runtime import Feature
+from bot.routing import Router
+from bot.runtime import Feature, Runtime
 from bot.wiring import FEATURES
 
 AGENT = User("u-marie", "marie", "Marie Curie", frozenset({"user"}))
@@ -92,3 +93,12 @@ class BotHarness:
 
 def sqlite_url(folder: Path) -> str:
     return f"sqlite+aiosqlite:///{folder / 'bot.db'}"
+
+
+def feature_of(*routers: Router) -> Feature:
+    """A feature that only adds commands: what a test declares to probe the pipeline."""
+
+    async def install(runtime: Runtime) -> None:
+        runtime.routers.extend(routers)
+
+    return install

@@ -14,9 +14,8 @@ from bot.i18n import N_
 from bot.logs import Redactor
 from bot.models import ChatEvent, EventKind, Room, RoomType
 from bot.routing import Permission, Router, argument, option
-from bot.runtime import Runtime
 from bot.store.repositories import AuditLog
-from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness
+from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness, feature_of
 from bot.wiring import core
 
 probe = Router()
@@ -65,14 +64,10 @@ async def bogue(ctx: Context) -> None:
     raise RuntimeError("token=abcdef123456 leaked in a bug")
 
 
-async def install_probe(runtime: Runtime) -> None:
-    runtime.routers.append(probe)
-
-
 @pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
     received.clear()
-    async with BotHarness(settings, features=[core.install, install_probe]) as running:
+    async with BotHarness(settings, features=[core.install, feature_of(probe)]) as running:
         yield running
 
 
@@ -138,7 +133,7 @@ async def test_a_replayed_message_is_handled_once(bot: BotHarness) -> None:
 
 async def test_rate_limit_answers_with_the_wait(tmp_path: object, settings: Settings) -> None:
     limited = settings.model_copy(update={"rate_limit": RateLimitSettings(burst=2, per_minute=1)})
-    async with BotHarness(limited, features=[core.install, install_probe]) as bot:
+    async with BotHarness(limited, features=[core.install, feature_of(probe)]) as bot:
         received.clear()
         for _ in range(3):
             answers = await bot.say("/sonde 1")

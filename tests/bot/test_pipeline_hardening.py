@@ -15,10 +15,9 @@ from bot.errors import ArgumentError, ServiceUnavailable
 from bot.i18n import N_
 from bot.models import Room, RoomType
 from bot.routing import Router, argument
-from bot.runtime import Runtime
 from bot.store.repositories import AuditLog, ProcessedMessages
 from bot.store.tables import utcnow
-from bot.testing import TEAM_ROOM, BotHarness
+from bot.testing import TEAM_ROOM, BotHarness, feature_of
 from bot.wiring import core
 
 probe = Router()
@@ -47,13 +46,9 @@ async def coupure(ctx: Context) -> None:
     raise asyncio.CancelledError  # what the handler sees when the process is stopped under it
 
 
-async def install_probe(runtime: Runtime) -> None:
-    runtime.routers.append(probe)
-
-
 @pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
-    async with BotHarness(settings, features=[core.install, install_probe]) as running:
+    async with BotHarness(settings, features=[core.install, feature_of(probe)]) as running:
         yield running
 
 

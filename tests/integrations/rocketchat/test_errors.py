@@ -10,8 +10,7 @@ from bot.config import Settings
 from bot.context import Context
 from bot.i18n import N_
 from bot.routing import Router
-from bot.runtime import Runtime
-from bot.testing import BotHarness
+from bot.testing import BotHarness, feature_of
 from bot.wiring import core
 from integrations.rocketchat.errors import RocketChatUnavailable
 
@@ -23,13 +22,9 @@ async def membres(ctx: Context) -> None:
     raise RocketChatUnavailable("503 on channels.members")
 
 
-async def install_probe(runtime: Runtime) -> None:
-    runtime.routers.append(probe)
-
-
 @pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
-    async with BotHarness(settings, features=[core.install, install_probe]) as running:
+    async with BotHarness(settings, features=[core.install, feature_of(probe)]) as running:
         yield running
 
 
