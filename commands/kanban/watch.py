@@ -121,7 +121,9 @@ class BoardWatch:
         lists = await self.boards.lists(board_id)
         before = await self.snapshots.get(board_id)
         marks = _marks(lists)
-        if before is not None and before.lists == marks:
+        # Lists carry their change times from Wekan 10.72 on; before that, read the cards.
+        dated = all(x.modified_at is not None for x in lists)
+        if before is not None and dated and before.lists == marks:
             return []  # no list and no card in it changed: no card read at all
         cards = {c.id: c for c in await self.boards.cards(board_id)}
         await self.snapshots.save(Snapshot(

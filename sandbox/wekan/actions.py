@@ -72,8 +72,9 @@ def set_due(store: WekanStore, card: Card, due: datetime | None, user_id: str, *
 
 def add_comment(store: WekanStore, card: Card, user_id: str, text: str, *,
                 from_ui: bool) -> Comment:
+    # W server/models/cardComments.js inserts with CardComments.direct.insertAsync and
+    # commentCreation only inserts the activity: the card (so cardsModifiedAt) is untouched.
     comment = store.new_comment(card, user_id, text)
-    card.date_last_activity = store.clock()
     store.record("addComment", user_id, card.board_id, from_ui=from_ui, card_id=card.id,
                  list_id=card.list_id, swimlane_id=card.swimlane_id, comment_id=comment.id)
     return comment

@@ -16,10 +16,10 @@ from .auth import (
     read_body,
 )
 from .documents import board_doc, user_doc
-from .errors import MeteorError, WekanCrash, json_result, meteor_200, status_error
+from .errors import MeteorError, json_result, meteor_200, status_error
 from .ids import meteor_id
 from .models import ROLE_FLAGS, Board, Member
-from .store import WekanStore
+from .store import WekanStore, slugify
 
 # boardMemberRoleToFlags (W server/lib/utils.js): role name -> the flag it sets.
 _ROLE_TO_FLAG = {
@@ -116,6 +116,9 @@ def copy_board_tree(store: WekanStore, source: Board, title: str) -> Board:
     """`Board.copy()`: swimlanes, lists, cards, labels, members and webhooks come along."""
     board = copying.deepcopy(source)
     board.id, board.title, board.created_at = meteor_id(), title, store.clock()
+    # W models/boards.js copy() does `delete this.slug`, so the slug autoValue rebuilds it
+    # from the new title on insert.
+    board.slug = slugify(title)
     store.boards[board.id] = board
     lane_map: dict[str, str] = {}
     list_map: dict[str, str] = {}
@@ -151,9 +154,10 @@ async def _add_member(request: web.Request) -> web.Response:  # noqa: PLR0911 (W
     if caller is None:
         return json_result({"error": "Unauthorized"}, 401)
     board = store.boards.get(request.match_info["boardId"])
-    if board is None:
-        raise WekanCrash("Cannot read properties of undefined (reading 'members')")
-    entry = board.member(caller.id)
+    # W server/models/users.js: `allowIsBoardAdmin(req.userId, authBoard)` is falsy for an
+    # unknown board, so only a site admin gets past it; then `getBoards({_id})` is empty
+    # and the answer is `200 []`.
+    entry = board.member(caller.id) if board else None
     if not ((entry and entry.is_active and entry.is_admin) or caller.is_admin):
         return json_result({"error": "Only a board admin can add board members"}, 403)
     flags = _requested_flags(body)
@@ -167,6 +171,8 @@ async def _add_member(request: web.Request) -> web.Response:  # noqa: PLR0911 (W
         return json_result(user_doc(target, []))
     if target.login_disabled:
         return json_result({"error": "User is disabled"}, 400)
+    if board is None:
+        return json_result([])
     existing = board.member(target.id)
     if existing is None or not existing.is_active:
         is_admin = flags.pop("isAdmin", False)

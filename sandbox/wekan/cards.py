@@ -113,7 +113,7 @@ async def update_card(request: web.Request) -> web.Response:
     if isinstance(refusal, web.Response):
         return refusal
     updated = refusal or updated
-    updated = _archive_flags(store, request, body, user.id) or updated
+    updated = _archive_flags(store, request, body) or updated
     if not updated:
         return json_result({"message": "Error"}, 404)
     return json_result({"_id": request.match_info["cardId"]})
@@ -225,15 +225,17 @@ def _board_move(store: WekanStore, request: web.Request, body: dict[str, Any],
     return True
 
 
-def _archive_flags(store: WekanStore, request: web.Request, body: dict[str, Any],
-                   user_id: str) -> bool:
+def _archive_flags(store: WekanStore, request: web.Request, body: dict[str, Any]) -> bool:
     card = store.cards.get(request.match_info["cardId"])
     on_board = card is not None and card.board_id == request.match_info["boardId"]
     if "archive" in body:
         wanted = str(body["archive"]).lower() == "true"
-        # This selector does not pin listId (matched without the list id).
+        # W server/models/cards.js: `Cards.direct.updateAsync({_id, boardId, archived:
+        # !archive}, {$set: {archived: archive}})`: no listId pin, no hooks (so no
+        # archivedAt, no activity); only collection2's modifiedAt autoValue runs.
         if card and on_board and card.archived != wanted:
-            actions.set_archived(store, card, wanted, user_id, from_ui=False)
+            card.archived = wanted
+            card.modified_at = store.clock()
     if "dueComplete" in body and card and on_board \
             and card.list_id == request.match_info["listId"]:
         card.due_complete = str(body["dueComplete"]).lower() == "true"

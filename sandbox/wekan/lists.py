@@ -29,11 +29,14 @@ def cards_modified_at(store: WekanStore, board_id: str) -> dict[str, str]:
 async def get_lists(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     _, board = check_board(request, request.match_info["boardId"], "read")
-    newest = cards_modified_at(store, board.id)
+    lists = store.board_lists(board.id)
+    if store.legacy:  # W@v7.90 models/lists.js maps each list to {_id, title} only
+        return json_result([{"_id": x.id, "title": x.title} for x in lists])
+    newest = cards_modified_at(store, board.id)  # #5251, W >= v10.72
     return json_result([
         {"_id": x.id, "title": x.title, "modifiedAt": iso(x.modified_at),
          "cardsModifiedAt": newest.get(x.id)}
-        for x in store.board_lists(board.id)
+        for x in lists
     ])
 
 
@@ -53,7 +56,11 @@ async def create_list(request: web.Request) -> web.Response:
     _, board = check_board(request, request.match_info["boardId"], "write")
     default = store.default_swimlane(board.id)
     lane_id = str(body.get("swimlaneId") or (default.id if default else ""))
-    created = store.add_list(board.id, str(body.get("title", "")), lane_id)
+    # W server/models/lists.js: `sort: board.lists().length`, but board.lists() is
+    # ReactiveCache.getLists(), a Promise on Meteor 3, so `.length` is undefined and the
+    # list is stored without `sort` (Audit §3). W@v7.90 models/lists.js got a real count.
+    created = store.add_list(board.id, str(body.get("title", "")), lane_id,
+                             sort_unset=not store.legacy)
     return json_result({"_id": created.id})
 
 

@@ -17,6 +17,29 @@ ROLE_FLAGS = (
     "isReadAssignedOnly",
 )
 
+# BOARD_ROLES order and ROLE_FLAGS of W models/lib/boardRoleCapabilities.js (minus board-admin).
+_ROLE_FLAG = {
+    "normal-assigned-only": "isNormalAssignedOnly",
+    "no-comments": "isNoComments",
+    "comment-only": "isCommentOnly",
+    "comment-assigned-only": "isCommentAssignedOnly",
+    "worker": "isWorker",
+    "read-only": "isReadOnly",
+    "read-assigned-only": "isReadAssignedOnly",
+}
+# ROLE_CAPABILITIES of the same file: the capabilities each role has (the `true` cells).
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    "board-admin": frozenset({"seesAllCards", "comment", "write", "manageBoard", "moveCard"}),
+    "normal": frozenset({"seesAllCards", "comment", "write", "moveCard"}),
+    "normal-assigned-only": frozenset({"comment", "write", "moveCard"}),
+    "no-comments": frozenset({"seesAllCards", "write", "moveCard"}),
+    "comment-only": frozenset({"seesAllCards", "comment"}),
+    "comment-assigned-only": frozenset({"comment"}),
+    "worker": frozenset({"seesAllCards", "comment", "moveCard"}),
+    "read-only": frozenset({"seesAllCards"}),
+    "read-assigned-only": frozenset(),
+}
+
 
 @dataclass
 class User:
@@ -45,23 +68,33 @@ class Member:
     flags: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(ROLE_FLAGS, False))
 
     @property
+    def role(self) -> str | None:
+        """`memberRoleOf` (W models/lib/boardRoleCapabilities.js): isAdmin wins over every
+        other flag, then the first flag in BOARD_ROLES order, else "normal"."""
+        if not self.is_active:
+            return None
+        if self.is_admin:
+            return "board-admin"
+        return next((role for role, flag in _ROLE_FLAG.items() if self.flags.get(flag)),
+                    "normal")
+
+    @property
     def can_read(self) -> bool:
-        """checkBoardAccess: active and not NoComments/CommentOnly/Worker."""
+        """checkBoardAccess (W server/authentication.js) still reads the raw flags:
+        active and not NoComments/CommentOnly/Worker."""
         return self.is_active and not any(
             self.flags.get(name, False) for name in ("isNoComments", "isCommentOnly", "isWorker")
         )
 
     @property
     def can_write(self) -> bool:
-        """allowIsBoardMemberWithWriteAccess: active, not read-only nor comment-only roles."""
-        blocked = ("isNoComments", "isCommentOnly", "isWorker", "isReadOnly", "isReadAssignedOnly")
-        return self.is_active and not any(self.flags.get(name, False) for name in blocked)
+        """allowIsBoardMemberWithWriteAccess: `memberCan(members, userId, 'write')`."""
+        return "write" in ROLE_CAPABILITIES.get(self.role or "", ())
 
     @property
     def can_comment(self) -> bool:
-        """allowIsBoardMemberCommentOnly: any active member that is not NoComments/read-only."""
-        blocked = ("isNoComments", "isReadOnly", "isReadAssignedOnly")
-        return self.is_active and not any(self.flags.get(name, False) for name in blocked)
+        """allowIsBoardMemberCommentOnly: `memberCan(members, userId, 'comment')`."""
+        return "comment" in ROLE_CAPABILITIES.get(self.role or "", ())
 
 
 @dataclass

@@ -21,6 +21,7 @@ from .models import (
     Swimlane,
     User,
 )
+from .ssrf import Resolver, make_resolver
 
 Clock = Callable[[], datetime]
 ActivityListener = Callable[[Activity], None]
@@ -37,6 +38,8 @@ class Switches:
     """Operator/test switches the control API can flip at run time."""
 
     allow_private_webhooks: bool = False  # fake-only: W has no such switch
+    # fake-only: host name -> addresses, read before a real getaddrinfo ([] = no answer)
+    dns_overrides: dict[str, list[str]] = field(default_factory=dict)
     profile: str = "current"  # "current" (W v11) or "legacy" (v7.x-v8.x differences)
     api_enabled: bool = True  # WITH_API
     fault_ratio: float = 0.0  # share of /api requests answered 503
@@ -61,6 +64,9 @@ class WekanStore:
     @property
     def legacy(self) -> bool:
         return self.switches.profile == "legacy"
+
+    def resolver(self) -> Resolver:
+        return make_resolver(self.switches.dns_overrides)
 
     # -- users ---------------------------------------------------------------------------
     def add_user(
@@ -109,12 +115,15 @@ class WekanStore:
         self.swimlanes[lane.id] = lane
         return lane
 
-    def add_list(self, board_id: str, title: str, swimlane_id: str) -> BoardList:
+    def add_list(
+        self, board_id: str, title: str, swimlane_id: str, *, sort_unset: bool = False
+    ) -> BoardList:
+        """`sort` = the board's list count, or unset (`sort_unset`, the Meteor 3 REST bug)."""
         now = self.clock()
         count = len(self.board_lists(board_id))
         blist = BoardList(
             id=meteor_id(), board_id=board_id, swimlane_id=swimlane_id, title=title,
-            sort=float(count), created_at=now, modified_at=now,
+            sort=None if sort_unset else float(count), created_at=now, modified_at=now,
         )
         self.lists[blist.id] = blist
         return blist

@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from yarl import URL
 
 from .auth import STORE_KEY, check_board, read_body
 from .documents import integration_doc
@@ -20,7 +21,7 @@ from .errors import json_result, meteor_200
 from .i18n import translate
 from .ids import iso, meteor_id
 from .models import Activity, Integration
-from .ssrf import refusal
+from .ssrf import GuardError, pinned_address, refusal
 from .store import GLOBAL_WEBHOOK_ID, WekanStore
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ class Dispatcher:
         if not activity.from_ui:
             return  # REST handlers run without a DDP user: W sends nothing
         for hook in self._hooks_for(activity):
-            self._deliver(hook, one_way_payload(self.store, activity, self.root_url))
+            if self._caller_may_deliver(hook, activity.user_id):
+                self._deliver(hook, one_way_payload(self.store, activity, self.root_url))
 
     def _hooks_for(self, activity: Activity) -> list[Integration]:
         wanted = {f"act-{activity.activity_type}", "all"}
@@ -114,28 +116,54 @@ class Dispatcher:
             and wanted & set(h.activities)
         ]
 
+    def _caller_may_deliver(self, hook: Integration, user_id: str) -> bool:
+        """W >= v9.35 (357de728, W server/notifications/outgoing.js): `integrationBoard =
+        getBoard(storedIntegration.boardId); if (!integrationBoard ||
+        !integrationBoard.hasMember(this.userId)) return;` so the acting user must be an
+        active member of the hook's board, and a `_global` hook (no such board) never
+        delivers. W@v7.90 only checked that an integration with that url exists."""
+        if self.store.legacy:
+            return True
+        board = self.store.boards.get(hook.board_id)
+        return board is not None and user_id in self.store.active_member_ids(board)
+
     def _deliver(self, hook: Integration, payload: dict[str, Any]) -> None:
         headers = {"Content-Type": "application/json"}
         if hook.token:
             headers["X-Wekan-Token"] = hook.token
         delivery = Delivery(url=hook.url, headers=headers, payload=payload)
         self.deliveries.append(delivery)
-        reason = None if self.store.switches.allow_private_webhooks else refusal(hook.url)
-        if reason or self.session is None:
-            delivery.error = reason or "sandbox not started"
+        if self.session is None:
+            delivery.error = "sandbox not started"
             log.warning("webhook to %s skipped: %s", hook.url, delivery.error)
             return
         task = asyncio.get_running_loop().create_task(self._post(delivery))
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
+    async def _target(self, delivery: Delivery) -> tuple[str, str | None]:
+        """(url to dial, TLS server name): `fetchSafe` resolves once and dials that address
+        with the original Host header (W server/lib/ssrfGuard.js `requestOnce`)."""
+        if self.store.switches.allow_private_webhooks:
+            return delivery.url, None  # fake-only switch: no guard, aiohttp resolves
+        address = await pinned_address(delivery.url, self.store.resolver())
+        parts = URL(delivery.url)
+        delivery.headers["Host"] = parts.host_port_subcomponent or ""
+        return str(parts.with_host(address)), parts.host
+
     async def _post(self, delivery: Delivery) -> None:
         assert self.session is not None
         try:
-            async with self.session.post(delivery.url, json=delivery.payload,
-                                         headers=delivery.headers,
+            url, server_name = await self._target(delivery)
+            async with self.session.post(url, json=delivery.payload, headers=delivery.headers,
+                                         server_hostname=server_name,
                                          allow_redirects=False) as response:
                 delivery.status = response.status
+        except GuardError as error:
+            # outgoing.js: `throw new Meteor.Error('invalid-webhook-url',
+            # 'Webhook request failed: ' + err.message)`; nothing is sent.
+            delivery.error = f"Webhook request failed: {error}"
+            log.warning("webhook to %s refused: %s", delivery.url, delivery.error)
         except (aiohttp.ClientError, TimeoutError) as error:
             delivery.error = repr(error)  # safeDeliver: logged, never retried
             log.warning("webhook to %s failed: %r", delivery.url, error)
@@ -151,8 +179,10 @@ def _hook(store: WekanStore, board_id: str, hook_id: str) -> Integration | None:
     return hook if hook and hook.board_id == board_id else None
 
 
-def _url_refused(store: WekanStore, url: str) -> web.Response | None:
-    reason = None if store.switches.allow_private_webhooks else refusal(url)
+async def _url_refused(store: WekanStore, url: str) -> web.Response | None:
+    if store.switches.allow_private_webhooks:
+        return None
+    reason = await refusal(url, store.resolver())
     if reason is None:
         return None
     return json_result({"error": "invalid-webhook-url", "reason": reason}, 400)
@@ -179,7 +209,7 @@ async def create_hook(request: web.Request) -> web.Response:
     store, body = request.app[STORE_KEY], await read_body(request)
     user, board = check_board(request, request.match_info["boardId"], "admin")
     url = str(body.get("url") or "")
-    refused = _url_refused(store, url)
+    refused = await _url_refused(store, url)
     if refused:
         return refused
     now = store.clock()
@@ -195,7 +225,7 @@ async def update_hook(request: web.Request) -> web.Response:
     _, board = check_board(request, request.match_info["boardId"], "admin")
     hook = _hook(store, board.id, request.match_info["intId"])
     if "url" in body:
-        refused = _url_refused(store, str(body["url"]))
+        refused = await _url_refused(store, str(body["url"]))
         if refused:
             return refused
     if hook:

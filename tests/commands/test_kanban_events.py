@@ -200,6 +200,23 @@ async def test_polling_tells_what_people_did_but_not_what_the_bot_did(stack: Sta
     assert await watch(stack).poll(board) == []
 
 
+async def test_polling_sees_changes_on_a_wekan_older_than_10_72(stack: Stack) -> None:
+    """Before 10.72 lists carry no modifiedAt/cardsModifiedAt: the poller reads the cards."""
+    stack.wekan.store.switches.profile = "legacy"
+    board = stack.board["id"]
+    await watch(stack).poll(board)  # the first look takes the board as it is
+    created = await ui(stack, "create-card", board_id=board, list="À faire", title="Imprimer")
+    before = len(room_messages(stack))
+    await watch(stack).poll(board)
+    await ui(stack, "move-card", card_id=created["card_id"], list="En cours")
+    await watch(stack).poll(board)
+    label = f'"Imprimer" ({created["card_id"][:6]})'
+    assert [s.message.text for s in room_messages(stack)[before:]] == [
+        f"Nouvelle carte {label} dans À faire.",
+        f"{label} déplacée de À faire vers En cours.",
+    ]
+
+
 async def test_polling_skips_card_reads_when_no_list_changed(stack: Stack) -> None:
     requests: list[str] = []
 

@@ -14,6 +14,8 @@ import pytest
 from sandbox.wekan import WekanSandbox
 from sandbox.wekan.seed import ADMIN_PASSWORD, AGENT_PASSWORD, BOT_PASSWORD
 
+PUBLIC_ADDRESS = "93.184.215.14"  # a public address: what a reachable bot resolves to
+
 
 @dataclass
 class FakeClock:
@@ -99,6 +101,8 @@ async def wekan() -> AsyncIterator[Wekan]:
     sandbox = WekanSandbox()
     clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     sandbox.store.clock = clock
+    # Webhook URLs are resolved (spec wekan.md §4); answer for the test host, stay offline.
+    sandbox.store.switches.dns_overrides = {"bot.example.org": [PUBLIC_ADDRESS]}
     await sandbox.start()
     async with aiohttp.ClientSession() as http:
         yield Wekan(sandbox, http, clock)

@@ -174,7 +174,10 @@ async def test_delivery_to_a_private_url_is_skipped_once_the_switch_is_off(
     await asyncio.sleep(0.05)
     assert hook.received == []
     deliveries = await (await wekan.http.get(f"{wekan.url}/_sandbox/deliveries")).json()
-    assert deliveries[0]["error"] == "IP address is not allowed"
+    # outgoing.js wraps fetchSafe's refusal (W server/lib/ssrfGuard.js).
+    assert deliveries[0]["error"] == (
+        "Webhook request failed: SSRF_GUARD: Blocked IP in URL: 127.0.0.1"
+    )
 
 
 async def test_integration_get_never_shows_the_token(wekan: Wekan) -> None:
