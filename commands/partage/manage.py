@@ -11,6 +11,7 @@ from bot.routing import argument
 from bot.store.shares import ShareRecord, ShareRecords
 from commands.partage.display import code, day, files_port
 from commands.partage.errors import nextcloud_errors
+from commands.partage.options import today
 from commands.partage.permissions import is_admin, moderates
 from commands.partage.share import router  # /partage is declared there, before its subcommands
 
@@ -85,6 +86,12 @@ async def revoquer(ctx: Context, numero: int) -> None:
             raise
         gone = True
     await records.mark_revoked(numero, ctx.user.username)
+    name = code(share.path.rpartition("/")[2])
+    if gone and share.expires_on is not None and share.expires_on <= today(ctx):
+        # Nextcloud deletes an expired share when it is next read (Share20\Manager::checkShare)
+        await ctx.reply(ctx.t(N_("Share #{id} ({name}) had expired on {date}; it is now closed "
+                                 "here."), id=numero, name=name, date=day(ctx, share.expires_on)))
+        return
     message = (N_("Share #{id} ({name}) was already gone from Nextcloud; it is now closed here.")
                if gone else N_("Share #{id} ({name}) is revoked: the link no longer works."))
-    await ctx.reply(ctx.t(message, id=numero, name=code(share.path.rpartition("/")[2])))
+    await ctx.reply(ctx.t(message, id=numero, name=name))

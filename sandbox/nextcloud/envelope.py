@@ -81,7 +81,20 @@ def ocs_failure(request: web.Request, statuscode: int, message: str,
                                 "message": message, "totalitems": "", "itemsperpage": ""}
         return _render(request, meta, payload, 200)
     meta = {"status": "failure", "statuscode": statuscode, "message": message}
-    return _render(request, meta, payload, statuscode if 100 <= statuscode < 600 else 400)
+    return _render(request, meta, payload, v2_http_status(statuscode))
+
+
+# OCSController::RESPOND_* codes that V2Response::getStatus turns into HTTP statuses.
+_V2_OCS_CODES = {997: 401, 998: 404, 996: 500, 999: 500}
+
+
+def v2_http_status(statuscode: int) -> int:
+    """V2Response::getStatus: 997→401, 998→404, 996/999→500, other codes outside
+    200..600 → 400, the rest passed through (nextcloud/server
+    lib/private/AppFramework/OCS/V2Response.php getStatus)."""
+    if statuscode in _V2_OCS_CODES:
+        return _V2_OCS_CODES[statuscode]
+    return 400 if statuscode < 200 or statuscode > 600 else statuscode
 
 
 def unauthorised() -> web.Response:

@@ -79,17 +79,45 @@ async def create_from_template(request: web.Request) -> web.Response:
     return ocs_ok(request, _file_json(node))
 
 
+# The Text app, shipped and enabled in every Nextcloud 30, always registers this editor and
+# its one creator (nextcloud/text lib/DirectEditing/TextDirectEditor.php getId/getName/
+# getMimetypes/getMimetypesOptional/isSecure, TextDocumentCreator.php: id "textdocument",
+# name "text document", extension "md", mimetype text/markdown).
+TEXT_MIMETYPES = [
+    "text/markdown", "text/plain", "application/cmd", "application/x-empty",
+    "application/x-msdos-program", "application/javascript", "application/json",
+    "application/x-perl", "application/x-php", "application/x-tex", "application/xml",
+    "application/yaml", "text/css", "text/csv", "text/html", "text/org", "text/x-c",
+    "text/x-c++src", "text/x-h", "text/x-java-source", "text/x-ldif", "text/x-python",
+    "text/x-shellscript",
+]
+TEXT_EDITOR = {"id": "text", "name": "Nextcloud Text", "mimetypes": TEXT_MIMETYPES,
+               "optionalMimetypes": [], "secure": False}
+TEXT_CREATOR = {"id": "textdocument", "editor": "text", "name": "text document",
+                "extension": "md", "templates": False, "mimetype": "text/markdown"}
+
+
+def _editing_registry(state: NextcloudState) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Editors and creators as DirectEditing\\Manager::getEditors lists them: Text always,
+    ONLYOFFICE only with the connector installed."""
+    editors: dict[str, Any] = {"text": TEXT_EDITOR}
+    creators: dict[str, Any] = {"textdocument": TEXT_CREATOR}
+    if state.policy.onlyoffice_installed:
+        mimes = [guess_mime(f"x.{ext}") for ext in LABELS]
+        editors["onlyoffice"] = {"id": "onlyoffice", "name": "ONLYOFFICE", "mimetypes": mimes,
+                                 "optionalMimetypes": [], "secure": False}
+        creators.update({
+            f"onlyoffice_{ext}": {"id": f"onlyoffice_{ext}", "editor": "onlyoffice",
+                                  "name": LABELS[ext], "extension": ext, "templates": False,
+                                  "mimetype": guess_mime(f"x.{ext}")}
+            for ext in LABELS
+        })
+    return editors, creators
+
+
 @routes.get(f"{BASE}/directEditing")
 async def direct_editing_info(request: web.Request) -> web.Response:
-    if not state_of(request).policy.onlyoffice_installed:
-        return ocs_ok(request, {"editors": [], "creators": []})
-    mimes = [guess_mime(f"x.{ext}") for ext in LABELS]
-    editors = {"onlyoffice": {"id": "onlyoffice", "name": "ONLYOFFICE", "mimetypes": mimes,
-                              "optionalMimetypes": [], "secure": False}}
-    creators = {f"onlyoffice_{ext}": {"id": f"onlyoffice_{ext}", "editor": "onlyoffice",
-                                      "name": LABELS[ext], "extension": ext,
-                                      "templates": False, "mimetype": guess_mime(f"x.{ext}")}
-                for ext in LABELS}
+    editors, creators = _editing_registry(state_of(request))
     return ocs_ok(request, {"editors": editors, "creators": creators})
 
 
@@ -108,8 +136,16 @@ async def direct_create(request: web.Request) -> web.Response:
     params = await read_params(request)
     state = state_of(request)
     _new_file(state, account_of(request).uid, params.get("path", ""))
-    if not state.policy.onlyoffice_installed:
+    # DirectEditing\\Manager::create makes the file before looking the editor up, so a
+    # refused call still leaves it behind [run].
+    editors, creators = _editing_registry(state)
+    editor_id = params.get("editorId", "")
+    if editor_id not in editors:
         return _no_editor(request, "create")
+    creator = creators.get(params.get("creatorId", ""))
+    if creator is None or creator["editor"] != editor_id:
+        return ocs_failure(request, 403, "",
+                           {"message": "Failed to create file: No creator found"})
     return ocs_ok(request, {"url": _editing_url(request)})
 
 
@@ -117,8 +153,15 @@ async def direct_create(request: web.Request) -> web.Response:
 async def direct_open(request: web.Request) -> web.Response:
     params = await read_params(request)
     state = state_of(request)
-    if state.tree.get(account_of(request).uid, params.get("path", "")) is None:
+    node = state.tree.get(account_of(request).uid, params.get("path", ""))
+    if node is None:
         raise OcsError(404, "File not found")
-    if not state.policy.onlyoffice_installed:
+    editors, _ = _editing_registry(state)
+    editor_id = params.get("editorId")
+    if editor_id:
+        usable = editor_id in editors
+    else:
+        usable = any(node.mime in editor["mimetypes"] for editor in editors.values())
+    if not usable:
         return _no_editor(request, "open")
     return ocs_ok(request, {"url": _editing_url(request)})

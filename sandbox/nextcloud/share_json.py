@@ -69,13 +69,15 @@ def render_share(share: Share, directory: Directory, tree: FileTree, base_url: s
         data["share_with_displayname_unique"] = (account.email if account else "") or (
             share.share_with
         )
-        if not fresh and not share.label:
-            data["label"] = None  # user shares read back from the database [run]
     else:
         data["share_with_displayname"] = share.share_with
-        if not fresh and not share.label:
-            data["label"] = None
+    if share.share_type not in (rules.LINK, rules.EMAIL):
+        # No label on user/group shares: "" from the fresh IShare of createShare, null once
+        # read back from the database [run] (ShareAPIController::createShare sets it only for
+        # link/email shares).
+        data["label"] = "" if fresh else None
     return data
+
 
 def _storage_number(tree: FileTree, uid: str) -> int:
     """Numeric storage id: one home storage per account, in creation-independent order."""

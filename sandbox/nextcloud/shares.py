@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -65,7 +65,21 @@ class ShareStore:
 
     # ---- queries -------------------------------------------------------------------------
 
+    def drop_expired(self) -> None:
+        """Share20\\Manager::checkShare: an expired share is deleted when it is read.
+
+        getShareById, getShareByToken, getSharesBy and getSharedWith all run checkShare, which
+        calls deleteShare and throws ShareNotFound when Share::isExpired() (expiration, set to
+        00:00 of its day, <= now) — for every share type (nextcloud/server
+        lib/private/Share20/Manager.php checkShare, lib/private/Share20/Share.php isExpired).
+        """
+        now = rules.today()
+        for share_id in [i for i, s in self.shares.items()
+                         if s.expiration is not None and s.expiration <= now]:
+            del self.shares[share_id]
+
     def get(self, share_id: str | int) -> Share:
+        self.drop_expired()
         try:
             share = self.shares.get(int(share_id))
         except ValueError:
@@ -75,12 +89,15 @@ class ShareStore:
         return share
 
     def by_token(self, token: str) -> Share | None:
+        self.drop_expired()
         return next((s for s in self.shares.values() if s.token == token), None)
 
     def owned_by(self, uid: str) -> list[Share]:
+        self.drop_expired()
         return [s for s in self.shares.values() if s.owner == uid]
 
     def shared_with(self, uid: str) -> list[Share]:
+        self.drop_expired()
         groups = set(self.directory.groups_of(uid))
         return [
             s for s in self.shares.values()
@@ -92,7 +109,7 @@ class ShareStore:
         return sorted({s.share_type for s in self.shares.values() if s.node is node})
 
     def list_for(self, account: Account, params: dict[str, str]) -> list[Share]:
-        """GET /shares with shared_with_me / subfiles / path filters."""
+        """GET /shares with shared_with_me / subfiles / path filters; expired ones are gone."""
         if params.get("shared_with_me") == "true":
             found = self.shared_with(account.uid)
         else:
@@ -143,8 +160,12 @@ class ShareStore:
         raw_expire = params.get("expireDate")
         expire = rules.parse_expire(raw_expire) if raw_expire else None
         share = Share(id=0, share_type=share_type, owner=account.uid, node=node,
-                      permissions=permissions, note=params.get("note", ""),
-                      label=params.get("label", ""))
+                      permissions=permissions, note=params.get("note", ""))
+        if share_type in (rules.LINK, rules.EMAIL):
+            # ShareAPIController::createShare calls setLabel only in its TYPE_LINK/TYPE_EMAIL
+            # branch; user and group shares drop it (nextcloud/server
+            # apps/files_sharing/lib/Controller/ShareAPIController.php createShare).
+            share.label = params.get("label", "")
         if share_type == rules.USER:
             return self._create_user(account, share, params.get("shareWith", ""), expire)
         if share_type == rules.GROUP:
@@ -238,19 +259,37 @@ class ShareStore:
         if not any(k in params for k in keys):
             raise OcsError(400, "Wrong or no update parameter given")
         self._require_api()
+        # Checks run on a copy: a refused update leaves the stored share as it was, as the
+        # provider's update() is only reached once every Manager check has passed.
+        draft = replace(share)
         permissions = rules.parse_permissions(params.get("permissions"))
-        if share.share_type == rules.LINK:
-            self._update_link(share, permissions, params)
+        if draft.share_type == rules.LINK:
+            self._update_link(draft, permissions, params)
         elif permissions is not None:
-            rules.check_increase(permissions, share.node)
-            share.permissions = permissions
+            rules.check_increase(permissions, draft.node)
+            draft.permissions = permissions
         if "note" in params:
-            share.note = params["note"]
-        if "label" in params:
-            share.label = params["label"]
+            draft.note = params["note"]
+        if "label" in params and draft.share_type in (rules.LINK, rules.EMAIL):
+            # ShareAPIController::updateShare sets the label only for link/email shares.
+            draft.label = params["label"]
         if "expireDate" in params:
-            self._update_expiry(share, params["expireDate"])
+            self._update_expiry(draft, params["expireDate"])
+        if draft.share_type == rules.LINK:
+            self._link_update_checks(draft)
+        share.__dict__.update(draft.__dict__)
         return share
+
+    def _link_update_checks(self, share: Share) -> None:
+        """Manager::updateShare runs linkCreateChecks on every link update: a folder link
+        with create/update/delete while public upload is off throws InvalidArgumentException
+        "Public upload is not allowed", which ShareAPIController::updateShare turns into
+        OCSBadRequestException (400) (nextcloud/server lib/private/Share20/Manager.php
+        updateShare, linkCreateChecks)."""
+        if share.node.is_dir and not self.policy.public_upload and share.permissions & (
+            rules.CREATE | rules.UPDATE | rules.DELETE
+        ):
+            raise OcsError(400, "Public upload is not allowed")
 
     def _update_link(self, share: Share, permissions: int | None, params: dict[str, str]) -> None:
         if params.get("publicUpload") == "true":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import secrets
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,8 +44,15 @@ def guess_mime(name: str) -> str:
 
 
 def split_path(path: str) -> list[str]:
-    """Normalise a user path ('/a//b/' → ['a', 'b']); '..' cannot climb out of the home."""
-    parts = [p for p in path.split("/") if p not in ("", ".")]
+    """Normalise a user path ('/a//b/' → ['a', 'b']); '..' cannot climb out of the home.
+
+    Names are stored and looked up in Unicode NFC: Filesystem::normalizePath runs
+    OC_Util::normalizeUnicode (Normalizer::FORM_C) on every path (nextcloud/server
+    lib/private/Files/Filesystem.php normalizePath), so an NFD "é" from macOS names the same
+    file as an NFC one.
+    """
+    nfc = unicodedata.normalize("NFC", path)
+    parts = [p for p in nfc.split("/") if p not in ("", ".")]
     if ".." in parts:
         raise TreeError(400, "Path contains '..'")
     return parts
@@ -179,7 +187,7 @@ class FileTree:
         existing = parent.children.get(name)
         if existing is not None and existing.is_dir:
             raise TreeError(409, "A folder with this name already exists")
-        self._check_quota(user, len(data) - (existing.size if existing else 0))
+        self._check_quota(user, len(data))
         node = existing or self._attach(parent, self._new_node(name, user, is_dir=False))
         node.data = data
         node.touch()
@@ -240,7 +248,15 @@ class FileTree:
         home = self.homes.get(user)
         return home.size if home else 0
 
-    def _check_quota(self, user: str, extra: int) -> None:
+    def _check_quota(self, user: str, length: int) -> None:
+        """QuotaPlugin::checkQuota: the whole upload length against the free space, even
+        when it replaces a file (the old copy still counts as used until it is overwritten),
+        for a PUT as for the assembled chunks of a final MOVE (nextcloud/server
+        apps/dav/lib/Connector/Sabre/QuotaPlugin.php checkQuota, beforeWriteContent,
+        beforeMove)."""
         quota = self.quotas.get(user)
-        if quota is not None and extra > 0 and self.used(user) + extra > quota:
+        if quota is None or not length:
+            return
+        free = max(0, quota - self.used(user))
+        if length > free:
             raise TreeError(507, "Insufficient space")

@@ -53,6 +53,13 @@ async def _assemble(request: web.Request, state: NextcloudState, user: str,
     if not parts:
         raise TreeError(403, "Cannot overwrite the home folder")
     check_name(parts[-1])
+    parent = state.tree.get(user, "/".join(parts[:-1]))
+    if parent is None or not parent.is_dir:
+        # The final MOVE is a Sabre MOVE: CorePlugin::httpMove calls
+        # Server::getCopyAndMoveInfo first, which throws Conflict (409) "The destination node
+        # is not found" for a missing parent, before any plugin sees the upload (sabre-io/dav
+        # lib/DAV/CorePlugin.php httpMove, lib/DAV/Server.php getCopyAndMoveInfo).
+        raise TreeError(409, "The destination node is not found")
     data = b"".join(session.chunks[k] for k in sorted(session.chunks, key=_chunk_order))
     node, created = state.tree.write(user, target, data)
     emit_written(state, user, node, created)

@@ -494,6 +494,36 @@ async def test_an_admin_revokes_a_share_already_gone_from_nextcloud(
     assert "déjà disparu" in room_texts(sent)
 
 
+class LaterClock:
+    """The bot's clock, moved forward by a test."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+
+async def test_revoking_a_share_nextcloud_let_expire_closes_it_without_an_error(
+    settings: Settings, nextcloud: NextcloudSandbox, control: Any
+) -> None:
+    clock = LaterClock()
+    harness = BotHarness(with_nextcloud(settings, nextcloud),
+                         features=[core.install, shares.install], clock=clock)
+    async with harness as bot:
+        await put_file(control)
+        await bot.say("/partage plan.txt --expire 1j")
+        [share] = await all_shares(control)
+        # Two days later Nextcloud deletes the expired share as soon as it is read.
+        clock.ahead = timedelta(days=2)
+        yesterday = datetime.now(UTC).date() - timedelta(days=1)
+        nextcloud.state.shares.shares[int(share["id"])].expiration = yesterday
+        sent = room_texts(await bot.say("/partage revoquer 1"))
+        assert "avait expiré le" in sent and "plan.txt" in sent
+        assert "déjà révoqué" in room_texts(await bot.say("/partage revoquer 1"))
+        assert "aucun partage" in room_texts(await bot.say("/partage liste"))
+
+
 async def test_english_speakers_get_english_answers(bot: BotHarness, control: Any) -> None:
     await bot.say("/langue en")
     await put_file(control)
