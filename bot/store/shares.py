@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, String, select
+from sqlalchemy import Date, DateTime, Integer, String, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.database import Database, rows_changed
@@ -148,12 +148,22 @@ class ShareRecords:
             return None if row is None else _record(row)
 
     async def by_creator(
-        self, creator_id: str, *, room_id: str | None = None, limit: int = 20
+        self,
+        creator_id: str,
+        *,
+        room_id: str | None = None,
+        today: date | None = None,
+        limit: int = 20,
     ) -> list[ShareRecord]:
-        """Shares still in force that a user made, newest first (in one room if given)."""
+        """Shares still in force that a user made, newest first (in one room if given).
+
+        With `today`, a share whose expiry day has come is left out: Nextcloud has deleted it.
+        """
         query = select(ShareRow).where(
             ShareRow.creator_id == creator_id, ShareRow.revoked_at.is_(None)
         )
+        if today is not None:
+            query = query.where(or_(ShareRow.expires_on.is_(None), ShareRow.expires_on > today))
         if room_id is not None:
             query = query.where(ShareRow.room_id == room_id)
         query = query.order_by(ShareRow.created_at.desc(), ShareRow.id.desc()).limit(limit)

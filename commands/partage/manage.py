@@ -32,7 +32,9 @@ def parse_share_number(value: str, _ctx: Context) -> int:
 )
 async def liste(ctx: Context) -> None:
     room_id = None if ctx.room.type is RoomType.DIRECT else ctx.room.id
-    shares = await ctx.service(ShareRecords).by_creator(ctx.user.id, room_id=room_id)
+    shares = await ctx.service(ShareRecords).by_creator(
+        ctx.user.id, room_id=room_id, today=today(ctx)
+    )
     if not shares:
         await ctx.reply(ctx.t(N_("You have no share in force here.")))
         return

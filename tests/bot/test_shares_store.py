@@ -142,3 +142,15 @@ async def test_the_upgrade_keeps_each_room_on_the_folder_its_shares_were_made_in
         assert await folders.folder_for("r-newcomer", "equipe-projet") == "equipe-projet-2"
     finally:
         await database.close()
+
+
+async def test_shares_whose_expiry_day_has_come_are_no_longer_in_force(
+    database: Database,
+) -> None:
+    records = ShareRecords(database)
+    await records.add(_share("a"))  # expires 2026-03-09
+    await records.add(replace(_share("b"), expires_on=None))
+    in_force = await records.by_creator("u-marie", today=date(2026, 3, 8))
+    assert {r.remote_id for r in in_force} == {"a", "b"}
+    on_the_day = await records.by_creator("u-marie", today=date(2026, 3, 9))
+    assert [r.remote_id for r in on_the_day] == ["b"]  # Nextcloud deleted it that morning
