@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from rocketchat_async import RocketChat
+from rocketchat_async.methods import RealtimeRequest
 from websockets.exceptions import WebSocketException
 
 MY_MESSAGES = "__my_messages__"
 RawMessageHandler = Callable[[dict[str, Any]], None]
 RoomChangeHandler = Callable[[str, dict[str, Any]], None]
+FieldsHandler = Callable[[dict[str, Any]], None]
 
 
 class SessionLost(Exception):
@@ -31,6 +33,24 @@ def websocket_url(http_url: str) -> str:
     return "ws://" + base.removeprefix("http://") + "/websocket"
 
 
+class _Subscribe(RealtimeRequest):  # type: ignore[misc]  # the library is untyped
+    """A `sub` whose callback gets the frame's whole `fields` ({eventName, args}).
+
+    The library's own wrappers keep only `args[0]` of a message frame (losing
+    `roomParticipant`) and drop the event name of user events (so rooms-changed and
+    subscriptions-changed, which share one callback per stream, could not be told apart).
+    """
+
+    @classmethod
+    async def call(
+        cls, dispatcher: Any, stream: str, params: list[Any], callback: FieldsHandler
+    ) -> str:
+        sub_id: str = cls._get_new_id()
+        frame = {"msg": "sub", "id": sub_id, "name": stream, "params": params}
+        await dispatcher.create_subscription(frame, sub_id, lambda f: callback(f["fields"]))
+        return sub_id
+
+
 class RealtimeSession:
     def __init__(
         self,
@@ -38,8 +58,9 @@ class RealtimeSession:
         username: str,
         token: str,
         on_message: RawMessageHandler,
-        on_room_change: RoomChangeHandler,
         *,
+        on_room_change: RoomChangeHandler,
+        on_subscription_change: RoomChangeHandler,
         open_timeout: float,
     ) -> None:
         self._url = websocket_url(http_url)
@@ -48,6 +69,7 @@ class RealtimeSession:
         self._token = token
         self._on_message = on_message
         self._on_room_change = on_room_change
+        self._on_subscription_change = on_subscription_change
         self._client = RocketChat()
 
     async def open(self) -> list[dict[str, Any]]:
@@ -77,12 +99,39 @@ class RealtimeSession:
             raise SessionLost(str(exc)) from exc
         rooms: list[dict[str, Any]] = await self._client.get_channels_raw()
         # Callbacks run synchronously inside the library's receive loop: keep them tiny.
-        await self._client.subscribe_to_channel_messages_raw(MY_MESSAGES, self._on_message)
-        await self._client.subscribe_to_channel_changes_raw(self._room_changed)
+        dispatcher = self._client._dispatcher
+        options = {"useCollection": False, "args": []}
+        await _Subscribe.call(
+            dispatcher, "stream-room-messages", [MY_MESSAGES, options], self._my_message
+        )
+        # Being removed from a room only shows on subscriptions-changed: rooms-changed
+        # silently stops following that room (RC notifications.module.ts, streamUser).
+        for event in ("rooms-changed", "subscriptions-changed"):
+            params = [f"{self._client.user_id}/{event}", False]
+            await _Subscribe.call(dispatcher, "stream-notify-user", params, self._user_event)
         return rooms
 
-    def _room_changed(self, args: list[Any]) -> None:
-        if len(args) >= 2 and isinstance(args[1], dict):
+    def _my_message(self, fields: dict[str, Any]) -> None:
+        """`args = [message, {roomParticipant, roomType, roomName}]` (spec §1.7).
+
+        Every public channel's traffic reaches `__my_messages__`, flagged
+        `roomParticipant: false` where the bot is not a member (or no longer is).
+        """
+        args = fields.get("args") or []
+        if not args or not isinstance(args[0], dict):
+            return
+        extra = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+        if extra.get("roomParticipant") is False:
+            return
+        self._on_message(args[0])
+
+    def _user_event(self, fields: dict[str, Any]) -> None:
+        args = fields.get("args") or []
+        if len(args) < 2 or not isinstance(args[1], dict):
+            return
+        if str(fields.get("eventName", "")).endswith("/subscriptions-changed"):
+            self._on_subscription_change(str(args[0]), args[1])
+        else:
             self._on_room_change(str(args[0]), args[1])
 
     async def run(self) -> None:

@@ -1,4 +1,5 @@
-"""The rooms the bot belongs to, from rooms/get and rooms-changed, refreshed on a miss."""
+"""The rooms the bot belongs to, from rooms/get, rooms-changed and subscriptions-changed,
+refreshed on a miss."""
 
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ class RoomCache:
             self.remove(str(raw.get("_id")))
         else:
             self.upsert(raw)
+
+    def subscription_changed(self, action: str, raw: dict[str, Any]) -> None:
+        """A removed subscription is the only sign of being kicked or leaving (spec §1.8)."""
+        if action == "removed" and raw.get("rid"):
+            self.remove(str(raw["rid"]))
 
     def get(self, room_id: str) -> Room | None:
         return self._rooms.get(room_id)

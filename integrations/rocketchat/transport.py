@@ -149,7 +149,8 @@ class RocketChatTransport:
             self.bot_username,
             self._token,
             self._incoming.put_nowait,
-            self.rooms.changed,
+            on_room_change=self.rooms.changed,
+            on_subscription_change=self.rooms.subscription_changed,
             open_timeout=self._settings.request_timeout_seconds,
         )
         self.rooms.replace(await self._session.open())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from bot.models import (
     Attachment,
@@ -21,6 +22,8 @@ ROOM_TYPES = {"c": RoomType.CHANNEL, "p": RoomType.PRIVATE, "d": RoomType.DIRECT
 # Meteor's id alphabet; a fixed mapping of a hash keeps ids valid and deterministic.
 _ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
 ID_LENGTH = 17
+# Characters JavaScript's encodeURI leaves as they are (besides letters, digits and "-_.~").
+ENCODE_URI_SAFE = ";,/?:@&=+$!*'()#"
 
 
 def message_id_for(key: str) -> str:
@@ -96,22 +99,31 @@ def user_from_raw(raw: dict[str, Any]) -> User:
 
 
 def _files(raw: dict[str, Any]) -> tuple[FileRef, ...]:
-    files = raw.get("files") or ([raw["file"]] if raw.get("file") else [])
-    links = {
-        a.get("title"): a.get("title_link")
-        for a in raw.get("attachments") or []
-        if a.get("title_link")
-    }
+    # An image upload also lists its thumbnail (`typeGroup: "thumb"`, named `thumb-<name>`;
+    # RC file-upload/server/methods/sendFileMessage.ts): that is not a file anyone posted.
+    listed = raw.get("files") or ([raw["file"]] if raw.get("file") else [])
     return tuple(
         FileRef(
             id=str(f["_id"]),
             name=str(f.get("name", "")),
             mime_type=str(f.get("type", "application/octet-stream")),
             size=int(f.get("size", 0) or 0),
-            url=str(links.get(f.get("name")) or f"/file-upload/{f['_id']}/{f.get('name', '')}"),
+            url=_file_url(f, raw.get("attachments") or []),
         )
-        for f in files
+        for f in listed
+        if f.get("typeGroup") != "thumb"
     )
+
+
+def _file_url(file: dict[str, Any], attachments: list[dict[str, Any]]) -> str:
+    """The attachment's link (matched by `fileId`, or by title before 6.x), else the path
+    Rocket.Chat builds: `/file-upload/<id>/<encodeURI(name)>`."""
+    for attachment in attachments:
+        named = attachment.get("title") == file.get("name")
+        same = attachment.get("fileId") == file["_id"] or named
+        if same and attachment.get("title_link"):
+            return str(attachment["title_link"])
+    return f"/file-upload/{file['_id']}/{quote(str(file.get('name', '')), safe=ENCODE_URI_SAFE)}"
 
 
 def call_id_of(raw: dict[str, Any]) -> str | None:

@@ -92,6 +92,23 @@ async def test_a_public_room_without_the_bot_is_ignored(live_bot: RunningBot) ->
     assert live_bot.bot_messages("sans-bot") == []
 
 
+async def test_a_public_channel_the_bot_was_kicked_from_gets_no_answer(
+    live_bot: RunningBot,
+) -> None:
+    state = live_bot.sandbox.state
+    state.post("marie", "general", "!aide")
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages("general")) == 1, what="a reply")
+    # A real server tells the kicked bot only through subscriptions-changed, and keeps
+    # sending it the channel's traffic on __my_messages__ with roomParticipant false.
+    state.kick("admin", "general", "ensemble-bot")
+    await asyncio.sleep(0.5)
+    state.post("marie", "general", "!aide")
+    state.post("marie", ROOM, "!aide")  # a marker that the bot is listening
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 1, what="the marker")
+    await asyncio.sleep(0.5)
+    assert len(live_bot.bot_messages("general")) == 1
+
+
 async def test_commands_typed_while_the_bot_was_down_are_answered_once(
     live_bot: RunningBot, tmp_path: Path
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sandbox.rocketchat.clock import parse_iso, to_ms
@@ -18,11 +19,18 @@ POST_MESSAGE_FIELDS: dict[str, str | tuple[str, ...]] = {
 }
 POST_MESSAGE = Schema(POST_MESSAGE_FIELDS, one_of_required=(("roomId",), ("channel",)))
 SEND_MESSAGE = Schema({"message": "object", "previewUrls": "array"}, required=("message",))
+# rest-typings chatSendMessageSchema: only the outer object is strict; the inner `message`
+# has no additionalProperties:false and every field but `rid` is `nullable: true`
+# (RC packages/rest-typings/src/v1/chat.ts). `rid` is required here; upstream only fails
+# later, in executeSendMessage ("The 'rid' property on the message object is missing.").
 MESSAGE_FIELDS = Schema(
     {"_id": "string", "rid": "string", "tmid": "string", "msg": "string", "alias": "string",
      "emoji": "string", "avatar": "string", "attachments": "array", "blocks": "array",
      "customFields": "object", "tshow": "boolean"},
     required=("rid",),
+    additional=True,
+    nullable=frozenset({"_id", "tmid", "msg", "alias", "emoji", "avatar", "attachments",
+                        "blocks", "customFields", "tshow"}),
 )
 UPDATE = Schema({"roomId": "string", "msgId": "string", "text": "string",
                  "previewUrls": "array", "customFields": "object"},
@@ -78,7 +86,8 @@ async def post_message(ctx: RestContext) -> dict[str, Any]:
 async def send_message(ctx: RestContext) -> dict[str, Any]:
     fields = validate(MESSAGE_FIELDS, ctx.body["message"])
     room = ctx.room_by_id(fields["rid"])
-    message = messages.send_message(ctx.store, ctx.user, room, dict(fields))
+    given = {key: value for key, value in fields.items() if value is not None}
+    message = messages.send_message(ctx.store, ctx.user, room, given)
     if message is None:
         # sendMessage() returns undefined for an existing _id and normalizeMessagesForUser
         # then throws on it (chat.ts@026bdc0); the exact TypeError text is unverified.
@@ -147,19 +156,34 @@ async def pin(ctx: RestContext) -> dict[str, Any]:
 async def sync_messages(ctx: RestContext) -> dict[str, Any]:
     """lastUpdate mode (6.x/7.x) and the 7.x cursor mode (`type`, `next`, `count`)."""
     query, store = ctx.query, ctx.store
+    # Parameter checks come before the room lookup (RC apps/meteor/app/api/server/v1/chat.ts,
+    # chat.syncMessages): an empty `lastUpdate` counts as absent, an unparsable one is a 400.
+    last_update = query.get("lastUpdate")
+    if not last_update and not query.get("type"):
+        raise MeteorError("error-param-required",
+                          'The "type" or "lastUpdate" parameters must be provided')
+    since = _js_date(last_update) if last_update else None
     room = store.rooms.get(query["roomId"])
     if room is None or not store.can_access(room, ctx.user):
         raise MeteorError("error-not-allowed", "Not allowed")
-    if "lastUpdate" in query:
-        since = parse_iso(query["lastUpdate"])
+    if since is not None:
         updated = [m for m in store.room_messages(room.id) if m["_updatedAt"] > since]
         deleted = [{"_id": d.id, "_deletedAt": d.deleted_at} for d in store.deleted
                    if d.rid == room.id and d.deleted_at > since]
         return {"result": {"updated": list(reversed(updated)), "deleted": deleted}}
-    if "type" not in query:
-        raise MeteorError("error-param-required",
-                          'The "type" or "lastUpdate" parameters must be provided')
     return {"result": _cursor_page(ctx, room)}
+
+
+def _js_date(text: str) -> datetime:
+    """`isNaN(Date.parse(lastUpdate))` refused as error-lastUpdate-param-invalid (chat.ts).
+
+    Only ISO 8601, what Rocket.Chat's clients send; Date.parse also takes RFC 2822 dates.
+    """
+    try:
+        return parse_iso(text)
+    except ValueError:
+        raise MeteorError("error-lastUpdate-param-invalid",
+                          'The "lastUpdate" query parameter must be a valid date') from None
 
 
 def _cursor_page(ctx: RestContext, room: Room) -> dict[str, Any]:

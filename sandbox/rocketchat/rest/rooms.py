@@ -21,6 +21,8 @@ KICK = Schema({**ROOM_REF, "userId": "string"}, required=("userId",))
 ROOM_ONLY = Schema(ROOM_REF)
 TOPIC = Schema({**ROOM_REF, "topic": "string"}, required=("topic",))
 ANNOUNCEMENT = Schema({**ROOM_REF, "announcement": "string"}, required=("announcement",))
+# dmMembersAction's projection (federated and freeSwitchExtension are absent here)
+DM_MEMBER_FIELDS = ("_id", "username", "name", "status", "statusText", "utcOffset")
 IM_CREATE = Schema({"username": "string", "usernames": "string", "excludeSelf": "boolean"})
 
 
@@ -104,25 +106,71 @@ async def channels_info(ctx: RestContext) -> dict[str, Any]:
     return {"channel": room_by_id_or_name(ctx, "c").to_wire()}
 
 
+def _filtered(ctx: RestContext, members: list[str]) -> list[dict[str, Any]]:
+    found = [ctx.store.users[uid].public() for uid in members]
+    # `filter`: case-insensitive substring of username or name, the term regex-escaped
+    # (RC server/lib/findUsersOfRoom.ts, `new RegExp(escapeRegExp(filter), 'i')`).
+    term = ctx.query.get("filter", "").casefold()
+    if term:
+        found = [u for u in found if term in str(u.get("username", "")).casefold()
+                 or term in str(u.get("name", "")).casefold()]
+    return found
+
+
+def _page(ctx: RestContext, found: list[dict[str, Any]]) -> dict[str, Any]:
+    offset, count = int(ctx.query.get("offset", "0")), int(ctx.query.get("count", "50"))
+    page = found[offset:offset + count]
+    return {"members": page, "count": len(page), "offset": offset, "total": len(found)}
+
+
 def _members(kind: str) -> Any:
     async def members(ctx: RestContext) -> dict[str, Any]:
         room = room_by_id_or_name(ctx, kind)
-        offset, count = int(ctx.query.get("offset", "0")), int(ctx.query.get("count", "50"))
-        found = [ctx.store.users[uid].public() for uid in room.members]
-        # `filter`: case-insensitive substring of username or name, the term regex-escaped
-        # (RC server/lib/findUsersOfRoom.ts, `new RegExp(escapeRegExp(filter), 'i')`).
-        term = ctx.query.get("filter", "").casefold()
-        if term:
-            found = [u for u in found if term in str(u.get("username", "")).casefold()
-                     or term in str(u.get("name", "")).casefold()]
-        page = found[offset:offset + count]
-        return {"members": page, "count": len(page), "offset": offset, "total": len(found)}
+        return _page(ctx, _filtered(ctx, room.members))
 
     return members
 
 
 route("GET", "groups.members")(_members("p"))
 route("GET", "channels.members")(_members("c"))
+
+
+def _direct_room(ctx: RestContext) -> Room:
+    """findDirectMessageRoom (RC apps/meteor/app/api/server/v1/im.ts): `roomId`, else the DM
+    with `username` (getRoomByNameOrIdWithOptionToJoin, type 'd')."""
+    key = ctx.query.get("roomId") if "roomId" in ctx.query else ctx.query.get("username")
+    if key is None:
+        raise MeteorError("error-room-param-not-provided",
+                          'Query param "roomId" or "username" is required')
+    peer = ctx.store.find_user(key)
+    rid = "".join(sorted({ctx.user.id, peer.id})) if peer is not None else key
+    room = ctx.store.rooms.get(rid)
+    if room is None or room.t != "d":
+        raise MeteorError("error-room-not-found",
+                          'The required "roomId" param provided does not match any direct message')
+    return room
+
+
+async def _dm_members(ctx: RestContext) -> dict[str, Any]:
+    """GET im.members / dm.members (RC apps/meteor/app/api/server/v1/im.ts dmMembersAction):
+    active users of `room.uids` matching `filter`, each with its `subscription`, paginated
+    `{members, count, offset, total}`; 403 without access. Sorted by username here (upstream
+    sorts by `_updatedAt` first, which the sandbox's users do not carry)."""
+    room = _direct_room(ctx)
+    if not ctx.store.can_access(room, ctx.user):
+        raise Unauthorized()
+    active = [uid for uid in room.members if ctx.store.users[uid].active]
+    found = sorted(_filtered(ctx, active), key=lambda user: str(user["username"]))
+    projected = [{key: user[key] for key in DM_MEMBER_FIELDS if key in user} for user in found]
+    for member in projected:
+        subscription = ctx.store.subscription(room.id, member["_id"])
+        member["subscription"] = (
+            {"_id": subscription.id, "ts": subscription.created_at} if subscription else {})
+    return _page(ctx, projected)
+
+
+route("GET", "im.members")(_dm_members)
+route("GET", "dm.members")(_dm_members)
 
 
 def _roles(kind: str) -> Any:

@@ -27,6 +27,7 @@ class Schema:
     required: tuple[str, ...] = ()
     additional: bool = False
     one_of_required: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+    nullable: frozenset[str] = frozenset()  # Ajv `nullable: true`: null is accepted
 
 
 def _type_ok(value: Any, expected: str | tuple[str, ...]) -> bool:
@@ -56,6 +57,8 @@ def validate(schema: Schema, data: Any) -> dict[str, Any]:
         raise invalid("must NOT have additional properties")
     for key, value in data.items():
         expected = schema.properties.get(key)
+        if value is None and key in schema.nullable:
+            continue
         if expected is not None and not _type_ok(value, expected):
             names = (expected,) if isinstance(expected, str) else expected
             raise invalid(f"must be {','.join(names)}")

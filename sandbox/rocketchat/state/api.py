@@ -104,6 +104,11 @@ class SandboxState:
     def pin(self, username: str, message_id: str) -> dict[str, Any]:
         return messages.pin_message(self.store, self.store.user(username), message_id)
 
+    def kick(self, username: str, room: str, member: str) -> None:
+        """channels.kick / groups.kick: `username` removes `member` from `room`."""
+        store = self.store
+        rooms.remove_member(store, store.room(room), store.user(member), store.user(username))
+
     def click(
         self, username: str, message_id: str, button: str | int, client: ClientKind = "web"
     ) -> PostResult:

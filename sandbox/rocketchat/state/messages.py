@@ -52,8 +52,10 @@ def apply_text(store: Store, message: dict[str, Any], text: str) -> None:
 
 
 def check_can_send(store: Store, user: User, room: Room) -> None:
-    """canSendMessageAsync: a subscription is required, archived rooms refuse."""
-    if user.id not in room.members:
+    """canSendMessageAsync: room access is enough, no subscription needed (so a public
+    channel takes messages from non-members holding view-c-room); archived rooms refuse.
+    RC apps/meteor/app/authorization/server/functions/canSendMessage.ts."""
+    if not store.can_access(room, user):
         raise ServerError("error-not-allowed")
     if room.archived:
         raise MeteorError("error-room-archived", "This room is archived")

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
+
+# What JavaScript's encodeURI leaves as is, besides letters, digits and "-_.~"
+ENCODE_URI_SAFE = ";,/?:@&=+$!*'()#"
 
 
 @dataclass
@@ -142,10 +146,17 @@ class Upload:
     content: bytes
     uploaded_at: datetime
     confirmed: bool = False
+    # Uploads model fillTypeGroup: the MIME type's first part; "thumb" for a thumbnail
+    type_group: str = ""
 
     @property
     def url(self) -> str:
-        return f"/file-upload/{self.id}/{self.name}"
+        return file_path(self.id, self.name)
+
+
+def file_path(file_id: str, name: str) -> str:
+    """FileUpload.getPath(`${_id}/${encodeURI(name)}`) (file-upload/server/lib/FileUpload.ts)."""
+    return f"/file-upload/{file_id}/{quote(name, safe=ENCODE_URI_SAFE)}"
 
 
 @dataclass

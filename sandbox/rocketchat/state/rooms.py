@@ -76,8 +76,11 @@ def remove_member(store: Store, room: Room, user: User, by: User) -> None:
     room.members.remove(user.id)
     room.owners.discard(user.id)
     subscription = store.subscriptions.pop((room.id, user.id))
+    # Only `<uid>/subscriptions-changed ["removed", sub]` reaches the removed user: the
+    # rooms-changed publication just stops listening to that room and sends no frame
+    # (RC apps/meteor/server/modules/notifications/notifications.module.ts, streamUser
+    # `_afterPublish` userEvent `case 'removed': streamer.removeListener(rid, roomEvent)`).
     store.bus.emit(SubscriptionChanged("removed", user.id, subscription.to_wire()))
-    store.bus.emit(RoomChanged("removed", room.to_wire(), (user.id,)))
     _room_updated(store, room)
 
 

@@ -27,6 +27,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "VideoConf_Default_Provider": "jitsi",
     "Site_Url": "http://127.0.0.1",
     "UTF8_Channel_Names_Validation": "[0-9a-zA-Z-_.]+",
+    # server/settings/message.ts: thumbnails for images larger than 480×360
+    "Message_Attachments_Thumbnails_Enabled": True,
+    "Message_Attachments_Thumbnails_Width": 480,
+    "Message_Attachments_Thumbnails_Height": 360,
 }
 
 

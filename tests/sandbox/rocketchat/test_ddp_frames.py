@@ -167,11 +167,12 @@ async def test_send_message_with_existing_id_returns_nothing(
     assert sandbox.state.store.messages["fixed-id-1"]["msg"] == "un"
 
 
-async def test_send_message_to_a_room_without_subscription_is_not_allowed(
+async def test_send_message_to_a_room_without_access_is_not_allowed(
     bot_ddp: RawDdp, sandbox: RocketChatSandbox
 ) -> None:
-    reply = await bot_ddp.call("sendMessage", {"rid": sandbox.state.room_id("sans-bot"),
-                                               "msg": "x"})
+    # canSendMessage needs room access, not a subscription (a public channel would do)
+    secret = sandbox.state.create_room("secret", "p", ["marie"], owner="marie")
+    reply = await bot_ddp.call("sendMessage", {"rid": secret.id, "msg": "x"})
     assert reply["error"]["error"] == "error-not-allowed"
 
 

@@ -203,9 +203,9 @@ async def test_history_is_newest_first(sandbox: RocketChatSandbox,
 async def test_post_to_hash_channel_joins_it_but_room_id_does_not(
     sandbox: RocketChatSandbox, http: aiohttp.ClientSession
 ) -> None:
-    rid = sandbox.state.room_id("sans-bot")
+    secret = sandbox.state.create_room("secret", "p", ["marie"], owner="marie")
     status, body = await _post(sandbox, http, "chat.postMessage",
-                               {"roomId": rid, "text": "x"})
+                               {"roomId": secret.id, "text": "x"})
     assert (status, body["error"]) == (400, "error-not-allowed")
     status, body = await _post(sandbox, http, "chat.postMessage",
                                {"roomId": "unknown-room", "text": "x"})

@@ -1,0 +1,86 @@
+"""The bot against the faithful sandbox: kicked rooms, image thumbnails, DM membership."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from bot.config import RocketChatSettings
+from bot.models import ChatEvent, Room, RoomType, User
+from integrations.rocketchat import RocketChatTransport
+from integrations.rocketchat.wire import event_from_raw
+from sandbox.rocketchat import RocketChatSandbox
+from sandbox.rocketchat.state import seed
+from tests.sandbox.rocketchat.png import png
+
+Chat = tuple[RocketChatTransport, RocketChatSandbox]
+
+
+@pytest.fixture
+async def chat() -> AsyncIterator[Chat]:
+    sandbox = RocketChatSandbox()
+    await sandbox.start()
+    env = sandbox.env()
+    transport = RocketChatTransport(RocketChatSettings(
+        url=env["ENSEMBLE_ROCKETCHAT__URL"], user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
+        token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
+    ))
+    yield transport, sandbox
+    await transport.close()
+    await sandbox.stop()
+
+
+async def _eventually(condition: Callable[[], bool], what: str) -> None:
+    try:
+        async with asyncio.timeout(5):
+            while not condition():
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise AssertionError(f"timed out waiting for {what}") from None
+
+
+async def test_a_public_channel_the_bot_was_kicked_from_is_no_longer_heard(chat: Chat) -> None:
+    transport, sandbox = chat
+    heard: list[ChatEvent] = []
+
+    async def sink(event: ChatEvent) -> None:
+        heard.append(event)
+
+    await transport.start(sink)
+    await _eventually(lambda: transport.ready, "ready")
+    assert transport.rooms.get("GENERAL") is not None
+    sandbox.state.kick("admin", "general", seed.BOT_USERNAME)
+    await _eventually(lambda: transport.rooms.get("GENERAL") is None, "GENERAL dropped")
+    sandbox.state.post("marie", "general", "!aide")
+    sandbox.state.post("marie", "equipe-projet", "!aide")  # a marker that the bot listens
+    await _eventually(lambda: any(e.room.name == "equipe-projet" for e in heard), "marker")
+    await asyncio.sleep(0.2)
+    assert [e.room.name for e in heard] == ["equipe-projet"]
+
+
+def test_an_uploaded_image_is_one_file_not_two(chat: Chat) -> None:
+    _, sandbox = chat
+    content = base64.b64encode(png(1200, 900)).decode()
+    file = {"name": "photo.png", "type": "image/png", "content_base64": content}
+    raw = sandbox.state.post("marie", "general", "", file=file).message
+    assert raw is not None and len(raw["files"]) == 2  # the original and its thumbnail
+    event = event_from_raw(raw, Room("GENERAL", "general", RoomType.CHANNEL))
+    (only,) = event.files
+    assert (only.name, only.mime_type) == ("photo.png", "image/png")
+    assert only.url == f"/file-upload/{raw['files'][0]['_id']}/photo.png"
+
+
+async def test_membership_of_a_direct_room(chat: Chat) -> None:
+    transport, sandbox = chat
+    sent = sandbox.state.direct_post("marie", seed.BOT_USERNAME, "bonjour").message
+    assert sent is not None
+    dm = sent["rid"]
+    marie = User(sandbox.state.user_id("marie"), "marie", "Marie", frozenset({"user"}))
+    jean = User(sandbox.state.user_id("jean"), "jean", "Jean", frozenset({"user"}))
+    assert await transport.is_member(dm, marie)
+    assert not await transport.is_member(dm, jean)
+    members = await transport.room_members(dm)
+    assert sorted(m.username for m in members) == [seed.BOT_USERNAME, "marie"]
