@@ -61,10 +61,14 @@ class RestClient:
     async def get(self, endpoint: str, **params: str | int) -> dict[str, Any]:
         return await self.call("GET", endpoint, params={k: str(v) for k, v in params.items()})
 
-    async def post(self, endpoint: str, payload: dict[str, Any]) -> dict[str, Any]:
-        return await self.call("POST", endpoint, json=payload)
+    async def post(
+        self, endpoint: str, payload: dict[str, Any], *, retry: bool = True
+    ) -> dict[str, Any]:
+        return await self.call("POST", endpoint, retry=retry, json=payload)
 
-    async def call(self, method: str, endpoint: str, **request: Any) -> dict[str, Any]:
+    async def call(
+        self, method: str, endpoint: str, *, retry: bool = True, **request: Any
+    ) -> dict[str, Any]:
         """One API call, raising RocketChatError on 4xx.
 
         A 429 waits for the route's reset and costs no attempt (waiting is bounded by
@@ -84,7 +88,9 @@ class RestClient:
             except (aiohttp.ClientError, TimeoutError, RocketChatUnavailable) as exc:
                 failures += 1
                 log.info("Rocket.Chat call failed", extra={"route": route, "reason": str(exc)})
-                if self._closed or failures >= self._attempts:  # closed: no use retrying
+                # Without retry the caller finds out whether a call whose answer was lost
+                # landed (one that posts each time it is made); closed: no use retrying.
+                if not retry or self._closed or failures >= self._attempts:
                     raise RocketChatUnavailable(f"{endpoint}: {exc}") from exc
                 await asyncio.sleep(_backoff(failures))
 

@@ -31,6 +31,8 @@ from integrations.rocketchat.wire import (
 
 log = logging.getLogger(__name__)
 MEMBERS_PAGE = 100
+CONFIRM_RETRY_SECONDS = (0.5, 2.0)
+CONFIRM_LOOKBACK = timedelta(seconds=30)
 STABLE_SESSION_SECONDS = 30.0
 _ROOM_NAME_FORBIDDEN = re.compile(r"[^0-9a-zA-Z_.-]+")
 
@@ -66,6 +68,7 @@ class RocketChatTransport:
         self._last_seen: datetime | None = None
         self._dm_rooms: dict[str, str] = {}
         self._uploads: dict[str, str] = {}
+        self._staged: dict[str, str] = {}  # idempotency key → file uploaded, maybe unconfirmed
         self._closed = False
 
     def _report_depth(self, depth: int) -> None:
@@ -248,11 +251,15 @@ class RocketChatTransport:
         upload = message.upload
         fields = {"msg": message.text} | ({"tmid": message.thread_id} if message.thread_id else {})
         try:
-            media = await self.rest.upload(
-                f"rooms.media/{room_id}", upload.filename, upload.content, upload.mime_type, {}
-            )
-            file_id = media["file"]["_id"]
-            body = await self.rest.post(f"rooms.mediaConfirm/{room_id}/{file_id}", fields)
+            file_id = self._staged.get(key) if key is not None else None
+            if file_id is None:  # a retried send reuses the file it already uploaded
+                media = await self.rest.upload(
+                    f"rooms.media/{room_id}", upload.filename, upload.content, upload.mime_type, {}
+                )
+                file_id = str(media["file"]["_id"])
+                if key is not None:
+                    self._staged[key] = file_id
+            body = await self._confirm(room_id, file_id, fields)
         except RocketChatError as exc:
             if exc.status != 404:
                 raise
@@ -278,6 +285,36 @@ class RocketChatTransport:
                 ),
             )
         return message_id
+
+    async def _confirm(self, room_id: str, file_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """rooms.mediaConfirm posts the file message each time it is called (7.x v1/rooms.ts
+        runs sendFileMessage on every call): a confirm whose answer was lost is looked for in
+        the room before it is sent again, so the file is never posted twice."""
+        endpoint = f"rooms.mediaConfirm/{room_id}/{file_id}"
+        since = datetime.now(UTC) - CONFIRM_LOOKBACK
+        for delay in (*CONFIRM_RETRY_SECONDS, None):
+            try:
+                return await self.rest.post(endpoint, fields, retry=False)
+            except RocketChatUnavailable:
+                landed = await self._file_message(room_id, file_id, since)
+                if landed is not None:
+                    return {"message": landed}
+                if delay is None:
+                    raise
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _file_message(
+        self, room_id: str, file_id: str, since: datetime
+    ) -> dict[str, Any] | None:
+        try:
+            body = await self.rest.get("chat.syncMessages", roomId=room_id, lastUpdate=_iso(since))
+        except RocketChatUnavailable:
+            return None  # cannot tell: sending again is the lesser evil than losing the file
+        for raw in body.get("result", {}).get("updated", []):
+            if (raw.get("file") or {}).get("_id") == file_id:
+                return dict(raw)
+        return None
 
     async def _direct_room(self, username: str) -> str:
         if username not in self._dm_rooms:

@@ -110,9 +110,12 @@ def _attachment(store: Store, upload: Upload, description: str | None,
 def confirm(
     store: Store, user: User, room: Room, upload_id: str, fields: dict[str, Any]
 ) -> dict[str, Any]:
+    # rooms.mediaConfirm (apps/meteor/app/api/server/v1/rooms.ts, 7.x): the upload is found
+    # by id only ('invalid-file' when missing) and sendFileMessage runs every time, so a
+    # second confirm of the same file posts a second message; nothing checks who uploaded it.
     upload = store.uploads.get(upload_id)
-    if upload is None or upload.user_id != user.id or upload.confirmed:
-        raise MeteorError("error-file-not-found", "File not found")
+    if upload is None:
+        raise MeteorError("invalid-file")
     files = [_file_entry(upload)]
     attachment = _attachment(store, upload, fields.get("description"), files)
     message_fields: dict[str, Any] = {
