@@ -1,4 +1,4 @@
-"""A file posted through rooms.media + rooms.mediaConfirm lands once, even when an answer is lost."""
+"""A file posted through rooms.media + rooms.mediaConfirm lands once, answers lost or not."""
 
 from __future__ import annotations
 
