@@ -80,8 +80,11 @@ async def test_own_messages_edits_and_reemitted_ids_never_trigger_twice(
     state.react("jean", command, ":thumbsup:")
     state.post("jean", ROOM, "merci", tmid=command)
     state.pin("admin", command)
+    # A command with a link comes back once more when its preview is filled in (spec §2.4).
+    state.post("marie", ROOM, "!aide https://cloud.example.org/s/abc")
+    await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 2, what="2nd reply")
     await asyncio.sleep(1.5)
-    assert len(live_bot.bot_messages(ROOM)) == 1
+    assert len(live_bot.bot_messages(ROOM)) == 2
 
 
 async def test_a_public_room_without_the_bot_is_ignored(live_bot: RunningBot) -> None:

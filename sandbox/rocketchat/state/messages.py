@@ -7,8 +7,10 @@ notifyOnRoomChangedById (spec §1.7, §2.4).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from sandbox.rocketchat.errors import MeteorError, ServerError
 from sandbox.rocketchat.state import text as parse
@@ -108,9 +110,43 @@ def send_message(
     return message
 
 
+PREVIEW_DELAY_SECONDS = 0.05
+
+
+def _schedule_previews(store: Store, message_id: str) -> None:
+    """URL previews are filled in after the save and the message is sent again, same `_id`
+    (spec §2.4; RC app/oembed/server/server.ts rocketUrlParser → Messages.setUrlsById, then
+    notifyOnMessageChange). The sandbox fetches nothing: every link gets its parsed form."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return  # the state used without a server: nobody would see the second emission
+    loop.call_later(PREVIEW_DELAY_SECONDS, _fill_previews, store, message_id)
+
+
+def _fill_previews(store: Store, message_id: str) -> None:
+    message = store.messages.get(message_id)
+    if message is None or not message.get("urls"):
+        return  # deleted, or edited to no link, meanwhile
+    for entry in message["urls"]:
+        parts = urlsplit(entry["url"])
+        entry["meta"] = {}
+        entry["parsedUrl"] = {
+            "host": parts.netloc, "hash": f"#{parts.fragment}" if parts.fragment else None,
+            "pathname": parts.path or "/", "protocol": f"{parts.scheme}:",
+            "port": str(parts.port) if parts.port else None,
+            "query": parts.query or None, "search": f"?{parts.query}" if parts.query else None,
+            "hostname": parts.hostname,
+        }
+    message["_updatedAt"] = store.now()
+    store.bus.emit(MessageChanged(message))
+
+
 def _after_save(store: Store, user: User, room: Room, message: dict[str, Any]) -> None:
     if "tmid" in message and (parent := store.messages.get(message["tmid"])) is not None:
         _add_thread_reply(store, parent, message)
+    if message.get("urls") and store.settings["API_Embed"]:
+        _schedule_previews(store, message["_id"])
     room.msgs += 1
     room.last_message = message
     room.updated_at = message["ts"]

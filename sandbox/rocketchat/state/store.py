@@ -20,6 +20,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "Message_ShowDeletedStatus": False,
     "Message_KeepHistory": False,
     "Message_MaxAllowedSize": 5000,
+    "API_Embed": True,  # URL previews (Admin > Message > "Embed Link Previews")
     "Threads_enabled": True,
     "API_Enable_Rate_Limiter": True,
     "API_Enable_Rate_Limiter_Limit_Calls_Default": 10,

@@ -154,6 +154,22 @@ async def test_edit_reaction_thread_reply_and_pin_re_emit_the_same_id(
     assert "message_pinned" in kinds
 
 
+async def test_a_link_preview_fill_in_re_emits_the_same_id_without_editing_it(
+    bot_ddp: RawDdp, sandbox: RocketChatSandbox
+) -> None:
+    await _subscribed(bot_ddp, ROOM, "GENERAL", False)
+    posted = sandbox.state.post("marie", "general", "!partage https://cloud.example.org/s/x")
+    assert posted.message is not None
+    mid = posted.message["_id"]
+    await asyncio.sleep(0.2)  # the fill-in comes after the save, as RC's oembed callback does
+    same = [f["fields"]["args"][0] for f in bot_ddp.changed(ROOM, "GENERAL")
+            if f["fields"]["args"][0]["_id"] == mid]
+    assert len(same) == 2
+    assert "parsedUrl" not in same[0]["urls"][0]
+    assert same[1]["urls"][0]["parsedUrl"]["hostname"] == "cloud.example.org"
+    assert "editedAt" not in same[1]  # not an edit: a bot must still see it as a duplicate
+
+
 async def test_deletion_arrives_on_notify_room_only(
     bot_ddp: RawDdp, sandbox: RocketChatSandbox
 ) -> None:
