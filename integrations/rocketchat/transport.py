@@ -6,10 +6,12 @@ import asyncio
 import logging
 import random
 import re
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.config import RocketChatSettings
 from bot.models import ChatEvent, FileRef, Message, Room, RoomType, User
@@ -31,8 +33,26 @@ from integrations.rocketchat.wire import (
 
 log = logging.getLogger(__name__)
 MEMBERS_PAGE = 100
-CONFIRM_RETRY_SECONDS = (0.5, 2.0)
-CONFIRM_LOOKBACK = timedelta(seconds=30)
+CONFIRM_SETTLE_SECONDS = 5.0
+CLOCK_SKEW_MARGIN = timedelta(minutes=5)
+REMEMBERED_UPLOADS = 500
+T = TypeVar("T")
+
+
+@dataclass
+class _Staged:
+    """A file sent with rooms.media, and when its confirm was first and last sent."""
+
+    file_id: str
+    first_try: datetime | None = None
+    last_try: float = 0.0
+
+
+def _remember(memo: OrderedDict[str, T], key: str, value: T) -> None:
+    memo[key] = value
+    memo.move_to_end(key)
+    while len(memo) > REMEMBERED_UPLOADS:
+        memo.popitem(last=False)
 STABLE_SESSION_SECONDS = 30.0
 _ROOM_NAME_FORBIDDEN = re.compile(r"[^0-9a-zA-Z_.-]+")
 
@@ -67,8 +87,10 @@ class RocketChatTransport:
         self._sink: EventSink | None = None
         self._last_seen: datetime | None = None
         self._dm_rooms: dict[str, str] = {}
-        self._uploads: dict[str, str] = {}
-        self._staged: dict[str, str] = {}  # idempotency key → file uploaded, maybe unconfirmed
+        # Idempotency key → message posted / file uploaded but maybe not posted yet; retries
+        # come within minutes, so the most recent few hundred are enough.
+        self._uploads: OrderedDict[str, str] = OrderedDict()
+        self._staged: OrderedDict[str, _Staged] = OrderedDict()
         self._closed = False
 
     def _report_depth(self, depth: int) -> None:
@@ -251,15 +273,15 @@ class RocketChatTransport:
         upload = message.upload
         fields = {"msg": message.text} | ({"tmid": message.thread_id} if message.thread_id else {})
         try:
-            file_id = self._staged.get(key) if key is not None else None
-            if file_id is None:  # a retried send reuses the file it already uploaded
+            staged = self._staged.get(key) if key is not None else None
+            if staged is None:  # a retried send reuses the file it already uploaded
                 media = await self.rest.upload(
                     f"rooms.media/{room_id}", upload.filename, upload.content, upload.mime_type, {}
                 )
-                file_id = str(media["file"]["_id"])
+                staged = _Staged(str(media["file"]["_id"]))
                 if key is not None:
-                    self._staged[key] = file_id
-            body = await self._confirm(room_id, file_id, fields)
+                    _remember(self._staged, key, staged)
+            body = await self._confirm(room_id, staged, fields)
         except RocketChatError as exc:
             if exc.status != 404:
                 raise
@@ -271,9 +293,10 @@ class RocketChatTransport:
                 upload.mime_type,
                 fields,
             )
-        message_id = str(body.get("message", {}).get("_id", ""))
+        message_id = str((body.get("message") or {}).get("_id", ""))
         if key is not None:
-            self._uploads[key] = message_id
+            self._staged.pop(key, None)
+            _remember(self._uploads, key, message_id)
         if message.attachments:
             await self._post(
                 room_id,
@@ -286,33 +309,36 @@ class RocketChatTransport:
             )
         return message_id
 
-    async def _confirm(self, room_id: str, file_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    async def _confirm(
+        self, room_id: str, staged: _Staged, fields: dict[str, Any]
+    ) -> dict[str, Any]:
         """rooms.mediaConfirm posts the file message each time it is called (7.x v1/rooms.ts
-        runs sendFileMessage on every call): a confirm whose answer was lost is looked for in
-        the room before it is sent again, so the file is never posted twice."""
-        endpoint = f"rooms.mediaConfirm/{room_id}/{file_id}"
-        since = datetime.now(UTC) - CONFIRM_LOOKBACK
-        for delay in (*CONFIRM_RETRY_SECONDS, None):
-            try:
-                return await self.rest.post(endpoint, fields, retry=False)
-            except RocketChatUnavailable:
-                landed = await self._file_message(room_id, file_id, since)
-                if landed is not None:
-                    return {"message": landed}
-                if delay is None:
-                    raise
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+        runs sendFileMessage on every call), so it is never retried blindly: once a confirm
+        went out, every later try (the outbound queue's retries) first looks for the message,
+        and sends again only when none is found well after the first one could have landed."""
+        loop = asyncio.get_running_loop()
+        if staged.first_try is not None:
+            landed = await self._file_message(room_id, staged)
+            if landed is not None:
+                return {"message": landed}
+            waited = loop.time() - staged.last_try
+            if waited < self._settings.request_timeout_seconds + CONFIRM_SETTLE_SECONDS:
+                raise RocketChatUnavailable("waiting to see whether the file was posted")
+        staged.first_try = staged.first_try or datetime.now(UTC)
+        staged.last_try = loop.time()
+        endpoint = f"rooms.mediaConfirm/{room_id}/{staged.file_id}"
+        return await self.rest.post(endpoint, fields, retry=False)
 
-    async def _file_message(
-        self, room_id: str, file_id: str, since: datetime
-    ) -> dict[str, Any] | None:
+    async def _file_message(self, room_id: str, staged: _Staged) -> dict[str, Any] | None:
+        assert staged.first_try is not None
+        since = staged.first_try - CLOCK_SKEW_MARGIN  # _updatedAt is the server's clock
         try:
             body = await self.rest.get("chat.syncMessages", roomId=room_id, lastUpdate=_iso(since))
-        except RocketChatUnavailable:
-            return None  # cannot tell: sending again is the lesser evil than losing the file
+        except (RocketChatUnavailable, RocketChatError) as exc:
+            # Cannot tell: confirming again might post the file twice; the queue asks later.
+            raise RocketChatUnavailable(f"cannot tell whether the file was posted: {exc}") from exc
         for raw in body.get("result", {}).get("updated", []):
-            if (raw.get("file") or {}).get("_id") == file_id:
+            if (raw.get("file") or {}).get("_id") == staged.file_id:
                 return dict(raw)
         return None
 

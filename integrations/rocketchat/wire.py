@@ -99,8 +99,6 @@ def user_from_raw(raw: dict[str, Any]) -> User:
 
 
 def _files(raw: dict[str, Any]) -> tuple[FileRef, ...]:
-    # An image upload also lists its thumbnail (`typeGroup: "thumb"`, named `thumb-<name>`;
-    # RC file-upload/server/methods/sendFileMessage.ts): that is not a file anyone posted.
     listed = raw.get("files") or ([raw["file"]] if raw.get("file") else [])
     return tuple(
         FileRef(
@@ -111,8 +109,18 @@ def _files(raw: dict[str, Any]) -> tuple[FileRef, ...]:
             url=_file_url(f, raw.get("attachments") or []),
         )
         for f in listed
-        if f.get("typeGroup") != "thumb"
+        if not _is_thumbnail(f, listed)
     )
+
+
+def _is_thumbnail(file: dict[str, Any], listed: list[dict[str, Any]]) -> bool:
+    """An image upload also lists its thumbnail (RC file-upload/server/methods/
+    sendFileMessage.ts): `typeGroup: "thumb"` on recent servers; before that (6.x, early 7.x)
+    only its name tells, `thumb-<name of the first file>`. Nobody posted it."""
+    if file.get("typeGroup") == "thumb":
+        return True
+    first = listed[0] if listed else {}
+    return file is not first and file.get("name") == f"thumb-{first.get('name')}"
 
 
 def _file_url(file: dict[str, Any], attachments: list[dict[str, Any]]) -> str:

@@ -518,10 +518,11 @@ async def test_revoking_a_share_nextcloud_let_expire_closes_it_without_an_error(
         clock.ahead = timedelta(days=2)
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
         nextcloud.state.shares.shares[int(share["id"])].expiration = yesterday
+        # Not revoked yet, but expired: no longer listed as in force.
+        assert "aucun partage" in room_texts(await bot.say("/partage liste"))
         sent = room_texts(await bot.say("/partage revoquer 1"))
         assert "avait expiré le" in sent and "plan.txt" in sent
         assert "déjà révoqué" in room_texts(await bot.say("/partage revoquer 1"))
-        assert "aucun partage" in room_texts(await bot.say("/partage liste"))
 
 
 async def test_english_speakers_get_english_answers(bot: BotHarness, control: Any) -> None:

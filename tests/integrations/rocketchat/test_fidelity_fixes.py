@@ -73,6 +73,23 @@ def test_an_uploaded_image_is_one_file_not_two(chat: Chat) -> None:
     assert only.url == f"/file-upload/{raw['files'][0]['_id']}/photo.png"
 
 
+def test_a_thumbnail_from_a_server_without_type_groups_is_not_a_file_either() -> None:
+    """6.x and early 7.x list the thumbnail as {_id, name, type, size, format} only
+    (sendFileMessage.ts of that time): its `thumb-` name is all that tells it apart."""
+    raw = {
+        "_id": "m1", "rid": "GENERAL", "msg": "", "u": {"_id": "u1", "username": "marie"},
+        "ts": "2026-03-02T09:00:00.000Z",
+        "files": [
+            {"_id": "f1", "name": "photo.png", "type": "image/png", "size": 9000},
+            {"_id": "f2", "name": "thumb-photo.png", "type": "image/png", "size": 900},
+        ],
+        "attachments": [{"title": "photo.png", "title_link": "/file-upload/f1/photo.png",
+                         "image_url": "/file-upload/f2/thumb-photo.png"}],
+    }
+    (only,) = event_from_raw(raw, Room("GENERAL", "general", RoomType.CHANNEL)).files
+    assert (only.id, only.name, only.url) == ("f1", "photo.png", "/file-upload/f1/photo.png")
+
+
 async def test_membership_of_a_direct_room(chat: Chat) -> None:
     transport, sandbox = chat
     sent = sandbox.state.direct_post("marie", seed.BOT_USERNAME, "bonjour").message

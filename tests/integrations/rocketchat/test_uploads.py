@@ -10,7 +10,6 @@ import pytest
 from bot.config import RocketChatSettings
 from bot.models import Message, Upload
 from integrations.rocketchat import RocketChatTransport
-from integrations.rocketchat.errors import RocketChatUnavailable
 from sandbox.rocketchat import RocketChatSandbox
 
 
@@ -33,27 +32,50 @@ def file_messages(sandbox: RocketChatSandbox, name: str) -> list[dict[str, Any]]
             if (m.get("file") or {}).get("name") == name]
 
 
+def lose_answers(
+    transport: RocketChatTransport, monkeypatch: pytest.MonkeyPatch, route: str, times: int
+) -> list[str]:
+    """The server does the work, then the answer never arrives (a timeout), `times` times."""
+    real_send = transport.rest._send
+    lost: list[str] = []
+
+    async def send(route_key: str, method: str, endpoint: str, request: Any) -> Any:
+        body = await real_send(route_key, method, endpoint, request)
+        if endpoint.startswith(route) and len(lost) < times:
+            lost.append(endpoint)
+            raise TimeoutError
+        return body
+
+    monkeypatch.setattr(transport.rest, "_send", send)
+    return lost
+
+
+def invitation() -> Message:
+    return Message(
+        text="Invitation", upload=Upload("reunion.ics", b"BEGIN:VCALENDAR", "text/calendar"),
+        idempotency_key="cmd-7:ics",
+    )
+
+
 async def test_a_confirm_whose_answer_was_lost_is_not_sent_twice(
     chat: tuple[RocketChatTransport, RocketChatSandbox], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     transport, sandbox = chat
-    real_post = transport.rest.post
-    lost: list[str] = []
-
-    async def answer_lost_once(endpoint: str, payload: dict[str, Any], **options: Any) -> Any:
-        body = await real_post(endpoint, payload, **options)
-        if endpoint.startswith("rooms.mediaConfirm/") and not lost:
-            lost.append(endpoint)  # the server posted the file; its answer never came back
-            raise RocketChatUnavailable("timeout")
-        return body
-
-    monkeypatch.setattr(transport.rest, "post", answer_lost_once)
-    room = sandbox.state.room_id("equipe-projet")
-    sent = await transport.send(room, Message(
-        text="Invitation", upload=Upload("reunion.ics", b"BEGIN:VCALENDAR", "text/calendar"),
-        idempotency_key="cmd-7:ics",
-    ))
+    lost = lose_answers(transport, monkeypatch, "rooms.mediaConfirm/", times=1)
+    sent = await transport.send(sandbox.state.room_id("equipe-projet"), invitation())
     assert lost, "the lost answer was not simulated"
+    [posted] = file_messages(sandbox, "reunion.ics")
+    assert sent == posted["_id"]
+
+
+async def test_when_the_room_cannot_be_looked_at_the_file_is_not_confirmed_again(
+    chat: tuple[RocketChatTransport, RocketChatSandbox], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    transport, sandbox = chat
+    lose_answers(transport, monkeypatch, "rooms.mediaConfirm/", times=1)
+    failing_lookups = lose_answers(transport, monkeypatch, "chat.syncMessages", times=1)
+    sent = await transport.send(sandbox.state.room_id("equipe-projet"), invitation())
+    assert failing_lookups, "the failed lookup was not simulated"
     [posted] = file_messages(sandbox, "reunion.ics")
     assert sent == posted["_id"]
 
