@@ -26,20 +26,28 @@ class Dedupe:
 
     async def __call__(self, invocation: Invocation, call_next: Next) -> None:
         message_id = invocation.event.message_id
-        if message_id in self._in_flight or not await self._claim(message_id):
-            log.info("duplicate ignored", extra={"message_id": message_id})
-            invocation.outcome = "duplicate"
+        if message_id in self._in_flight:  # the stream and a catch-up can bring it at once
+            self._ignore(invocation)
             return
-        self._in_flight.add(message_id)
+        self._in_flight.add(message_id)  # before the claim: a twin must not wait on our lease
         try:
-            await call_next(invocation)
-        except Exception:  # a failed command is finished too: it must not run again
-            await self._finish(message_id)
-            raise
-        else:
+            if not await self._claim(message_id):
+                self._ignore(invocation)
+                return
+            try:
+                await call_next(invocation)
+            except Exception:  # a failed command is finished too: it must not run again
+                await self._finish(message_id)
+                raise
+            # Cancelled (the process stops under it): left unfinished, to be taken over.
             await self._finish(message_id)
         finally:
             self._in_flight.discard(message_id)
+
+    @staticmethod
+    def _ignore(invocation: Invocation) -> None:
+        log.info("duplicate ignored", extra={"message_id": invocation.event.message_id})
+        invocation.outcome = "duplicate"
 
     async def _claim(self, message_id: str) -> bool:
         if await self._processed.claim(message_id):
@@ -50,7 +58,7 @@ class Dedupe:
         log.info("message claimed elsewhere, waiting for its lease",
                  extra={"message_id": message_id, "seconds": round(left.total_seconds(), 1)})
         await asyncio.sleep(left.total_seconds() + LEASE_MARGIN_SECONDS)
-        return message_id not in self._in_flight and await self._processed.claim(message_id)
+        return await self._processed.claim(message_id)
 
     async def _finish(self, message_id: str) -> None:
         try:

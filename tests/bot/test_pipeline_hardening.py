@@ -140,3 +140,15 @@ async def test_a_command_a_crashed_leader_left_unfinished_is_answered_by_the_nex
     sent = await bot.feed(event)
     assert "English" in texts(sent), texts(sent)
     assert await bot.feed(event) == []  # and from now on it is handled for good
+
+
+async def test_a_message_arriving_twice_at_once_is_answered_once_and_nobody_waits(
+    bot: BotHarness,
+) -> None:
+    """The stream and a catch-up can bring the same message together after a reconnection:
+    the twin is dropped at once instead of waiting two minutes on its sibling's lease."""
+    event = bot.chat.event(bot.chat.users["u-marie"], TEAM_ROOM, "/langue en")
+    first, twin = await asyncio.wait_for(
+        asyncio.gather(bot.feed(event), bot.feed(event)), timeout=10
+    )
+    assert len(first) + len(twin) == 1
