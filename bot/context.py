@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from bot.config import Settings
-from bot.i18n import Translator
+from bot.errors import RoomClosed
+from bot.i18n import N_, Translator
 from bot.models import Attachment, ChatEvent, Message, Room, RoomType, Upload, User
 from bot.ports import ChatPort, Clock
 from bot.sanitize import neutralise_mass_mentions
@@ -16,6 +17,10 @@ from bot.store import Database
 PortT = TypeVar("PortT")
 # Room-scoped roles as the chat reports them on the sender (Rocket.Chat: owner, moderator).
 ROOM_MANAGER_ROLES = frozenset({"owner", "moderator"})
+
+
+def room_closed_note(translator: Translator, room_name: str) -> str:
+    return translator.t(N_("I cannot write in #{room}, so here is my answer:"), room=room_name)
 
 
 def reply_thread(event: ChatEvent) -> tuple[str | None, bool]:
@@ -80,7 +85,8 @@ class Context:
         attachments: tuple[Attachment, ...] = (),
         upload: Upload | None = None,
     ) -> str:
-        """Answers in the room, in the thread of the command."""
+        """Answers in the room, in the thread of the command; by direct message when the room
+        takes no message from the bot (an announcement room, say)."""
         thread_id, also_in_room = reply_thread(self.event)
         message = Message(
             text=neutralise_mass_mentions(text),
@@ -90,7 +96,15 @@ class Context:
             upload=upload,
             idempotency_key=self._next_key("reply"),
         )
-        return await self.chat.send(self.room.id, message)
+        try:
+            return await self.chat.send(self.room.id, message)
+        except RoomClosed:
+            return await self.chat.send_direct(self.user.username, replace(
+                message,
+                text=room_closed_note(self.translator, self.room.name) + "\n" + message.text,
+                thread_id=None, also_in_room=False,
+                idempotency_key=f"{message.idempotency_key}:dm",
+            ))
 
     async def dm(
         self,

@@ -35,6 +35,15 @@ class RateLimited(UserFacingError):
     pass
 
 
+class RoomClosed(Exception):
+    """The chat room does not take the bot's messages (read-only, archived): answers go to
+    the person by direct message instead."""
+
+    def __init__(self, room_id: str, reason: str = "") -> None:
+        super().__init__(f"room {room_id} refuses the bot's messages: {reason}")
+        self.room_id = room_id
+
+
 class ServiceUnavailable(Exception):
     """An outside service failed or timed out; the user is told which one."""
 

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from bot.config import RocketChatSettings
+from bot.errors import RoomClosed
 from bot.models import ChatEvent, FileRef, Message, Room, RoomType, User
 from bot.ports import EventSink
 from integrations.rocketchat.errors import RocketChatError, RocketChatUnavailable
@@ -46,6 +47,16 @@ class _Staged:
     file_id: str
     first_try: datetime | None = None
     last_try: float = 0.0
+
+
+# Refusals meaning "this room takes no message from the bot", not "this message is wrong":
+# validateRoomMessagePermissionsAsync (RC authorization/server/functions/canSendMessage.ts).
+ROOM_CLOSED_SIGNS = ("room is readonly", "error-room-archived", "You_have_been_muted")
+
+
+def _room_closed(exc: RocketChatError) -> bool:
+    said = f"{exc.error_type} {exc.message}"
+    return exc.status == 400 and any(sign in said for sign in ROOM_CLOSED_SIGNS)
 
 
 def _remember(memo: OrderedDict[str, T], key: str, value: T) -> None:
@@ -249,11 +260,13 @@ class RocketChatTransport:
         payload = message_payload(room_id, message)
         try:
             body = await self.rest.post("chat.sendMessage", {"message": payload})
-        except RocketChatError:
+        except RocketChatError as exc:
             # A retry of a send that did land is refused (the id exists; the error text varies
             # across versions): if the message is there, it was sent, once.
             if "_id" in payload and await self._exists(str(payload["_id"])):
                 return str(payload["_id"])
+            if _room_closed(exc):
+                raise RoomClosed(room_id, exc.message) from exc
             raise
         sent = body.get("message") or {}
         return str(sent.get("_id") or payload.get("_id", ""))

@@ -40,7 +40,8 @@ async def _users(rt: Runtime, body: Body) -> Any:
 
 async def _rooms(rt: Runtime, body: Body) -> Any:
     room = rt.state.create_room(body.get("name", ""), body.get("type", "c"),
-                                body.get("members", []), owner=body.get("owner"))
+                                body.get("members", []), owner=body.get("owner"),
+                                read_only=bool(body.get("read_only", False)))
     return {"room_id": room.id, "name": room.name, "type": room.t}
 
 

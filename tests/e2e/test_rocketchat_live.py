@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from integrations.rocketchat.wire import message_id_for
 from sandbox.rocketchat import RocketChatSandbox
@@ -218,3 +219,25 @@ async def test_a_wrong_token_is_reported_by_name(
         assert "ENSEMBLE_ROCKETCHAT__TOKEN" in log and "not-the-token" not in log
     finally:
         await stop_bot(bot)
+
+
+async def test_in_a_read_only_room_the_answer_comes_by_direct_message(
+    live_bot: RunningBot,
+) -> None:
+    """An announcement room takes messages from its owners only, not from the bot role."""
+    state = live_bot.sandbox.state
+    state.create_room("annonces", "p", ["marie", "ensemble-bot"], owner="marie", read_only=True)
+    await asyncio.sleep(0.3)  # the bot hears of its new room (rooms-changed inserted)
+    state.post("marie", "annonces", "!aide")
+    state.post("marie", "annonces", "!langue xx")  # a usage error, answered the same way
+    await live_bot.wait_for(lambda: len(_bot_dms(live_bot, "marie")) == 2, what="two DMs")
+    texts = [m["msg"] for m in _bot_dms(live_bot, "marie")]
+    note = "Je ne peux pas écrire dans #annonces, voici donc ma réponse :\n"
+    assert all(text.startswith(note) for text in texts), texts
+    assert sum("**Ce que je sais faire**" in text for text in texts) == 1  # the help
+    assert sum("xx" in text for text in texts) == 1  # the usage error
+    assert live_bot.bot_messages("annonces") == []
+
+
+def _bot_dms(bot: RunningBot, username: str) -> list[dict[str, Any]]:
+    return [m for m in bot.sandbox.state.dms(username) if m["u"]["username"] == "ensemble-bot"]

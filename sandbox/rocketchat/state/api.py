@@ -48,14 +48,16 @@ class SandboxState:
         return self.store.issue_token(self.store.user(username), token)
 
     def create_room(
-        self, name: str, kind: str = "c", members: list[str] | None = None,
-        owner: str | None = None, room_id: str | None = None,
+        self, name: str, kind: str = "c", members: list[str] | None = None, *,
+        owner: str | None = None, room_id: str | None = None, read_only: bool = False,
     ) -> Room:
         users = [self.store.user(member) for member in members or []]
         if kind == "d":
             return rooms.direct_room(self.store, users)
         creator = self.store.user(owner) if owner else None
-        return rooms.create_room(self.store, name, kind, creator, users, room_id=room_id)
+        room = rooms.create_room(self.store, name, kind, creator, users, room_id=room_id)
+        room.read_only = read_only  # an announcement room: only post-readonly holders write
+        return room
 
     def update_settings(self, values: dict[str, Any]) -> dict[str, Any]:
         self.store.settings.update(values)

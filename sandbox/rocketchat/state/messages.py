@@ -61,6 +61,10 @@ def check_can_send(store: Store, user: User, room: Room) -> None:
         raise ServerError("error-not-allowed")
     if room.archived:
         raise MeteorError("error-room-archived", "This room is archived")
+    # validateRoomMessagePermissionsAsync: a read-only room takes messages only from holders
+    # of post-readonly (admin, owner, moderator by default; not the bot role).
+    if room.read_only and not store.has_permission(user, "post-readonly", room.id):
+        raise ServerError("You can't send messages because the room is readonly.")
 
 
 def validate(store: Store, user: User, room: Room, fields: dict[str, Any]) -> None:

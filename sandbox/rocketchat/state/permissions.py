@@ -53,11 +53,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "call-management",
             "set-owner",
             "set-moderator",
+            "post-readonly",
         }
     ),
     "moderator": frozenset(
         {"edit-room", "add-user-to-joined-room", "remove-user", "pin-message", "delete-message",
-         "edit-message", "call-management"}
+         "edit-message", "call-management", "post-readonly"}
     ),
 }
 

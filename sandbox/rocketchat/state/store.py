@@ -93,6 +93,8 @@ class Store:
         room = self.rooms.get(rid) if rid else None
         if room is not None and user.id in room.owners:
             roles.append("owner")
+        if room is not None and user.id in room.moderators:
+            roles.append("moderator")
         return any(
             role_grants(role, permission) or permission in self.granted.get(role, set())
             for role in roles

@@ -214,3 +214,22 @@ async def test_post_to_hash_channel_joins_it_but_room_id_does_not(
                                {"channel": "#sans-bot", "text": "me voilà"})
     assert status == 200
     assert [m.get("t") for m in sandbox.state.messages("sans-bot")] == ["uj", None]
+
+
+async def test_a_read_only_room_takes_messages_from_post_readonly_holders_only(
+    sandbox: RocketChatSandbox, http: aiohttp.ClientSession
+) -> None:
+    """validateRoomMessagePermissionsAsync: `ro` rooms need post-readonly (admin, owner,
+    moderator by default); the bot role does not have it; the refusal is a plain Error."""
+    room = sandbox.state.create_room("annonces", "p", ["marie", "jean", "ensemble-bot"],
+                                     owner="marie", read_only=True)
+    message = {"message": {"rid": room.id, "msg": "x"}}
+    status, body = await _post(sandbox, http, "chat.sendMessage", message)
+    assert (status, body) == (400, {"success": False, "error":
+                                    "You can't send messages because the room is readonly."})
+    jean = await user_headers(sandbox, http, "jean")
+    assert (await _post(sandbox, http, "chat.sendMessage", message, jean))[0] == 400
+    marie = await user_headers(sandbox, http, "marie")
+    assert (await _post(sandbox, http, "chat.sendMessage", message, marie))[0] == 200
+    room.moderators.add(sandbox.state.user_id("jean"))
+    assert (await _post(sandbox, http, "chat.sendMessage", message, jean))[0] == 200
