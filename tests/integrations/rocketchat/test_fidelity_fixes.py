@@ -4,42 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator, Callable
 
-import pytest
-
-from bot.config import RocketChatSettings
 from bot.models import ChatEvent, Room, RoomType, User
-from integrations.rocketchat import RocketChatTransport
+from bot.testing import eventually
 from integrations.rocketchat.wire import event_from_raw
-from sandbox.rocketchat import RocketChatSandbox
 from sandbox.rocketchat.state import seed
+from tests.integrations.rocketchat.conftest import Chat
 from tests.sandbox.rocketchat.png import png
-
-Chat = tuple[RocketChatTransport, RocketChatSandbox]
-
-
-@pytest.fixture
-async def chat() -> AsyncIterator[Chat]:
-    sandbox = RocketChatSandbox()
-    await sandbox.start()
-    env = sandbox.env()
-    transport = RocketChatTransport(RocketChatSettings(
-        url=env["ENSEMBLE_ROCKETCHAT__URL"], user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
-        token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
-    ))
-    yield transport, sandbox
-    await transport.close()
-    await sandbox.stop()
-
-
-async def _eventually(condition: Callable[[], bool], what: str) -> None:
-    try:
-        async with asyncio.timeout(5):
-            while not condition():
-                await asyncio.sleep(0.02)
-    except TimeoutError:
-        raise AssertionError(f"timed out waiting for {what}") from None
 
 
 async def test_a_public_channel_the_bot_was_kicked_from_is_no_longer_heard(chat: Chat) -> None:
@@ -50,13 +21,13 @@ async def test_a_public_channel_the_bot_was_kicked_from_is_no_longer_heard(chat:
         heard.append(event)
 
     await transport.start(sink)
-    await _eventually(lambda: transport.ready, "ready")
+    await eventually(lambda: transport.ready)
     assert transport.rooms.get("GENERAL") is not None
     sandbox.state.kick("admin", "general", seed.BOT_USERNAME)
-    await _eventually(lambda: transport.rooms.get("GENERAL") is None, "GENERAL dropped")
+    await eventually(lambda: transport.rooms.get("GENERAL") is None)
     sandbox.state.post("marie", "general", "!aide")
     sandbox.state.post("marie", "equipe-projet", "!aide")  # a marker that the bot listens
-    await _eventually(lambda: any(e.room.name == "equipe-projet" for e in heard), "marker")
+    await eventually(lambda: any(e.room.name == "equipe-projet" for e in heard))
     await asyncio.sleep(0.2)
     assert [e.room.name for e in heard] == ["equipe-projet"]
 

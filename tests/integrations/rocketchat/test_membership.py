@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from bot.config import RocketChatSettings
 from bot.models import User
-from integrations.rocketchat import RocketChatTransport
 from sandbox.rocketchat import RocketChatSandbox
-
-
-@pytest.fixture
-async def chat() -> AsyncIterator[tuple[RocketChatTransport, RocketChatSandbox]]:
-    sandbox = RocketChatSandbox()
-    await sandbox.start()
-    env = sandbox.env()
-    transport = RocketChatTransport(RocketChatSettings(
-        url=env["ENSEMBLE_ROCKETCHAT__URL"], user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
-        token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
-    ))
-    yield transport, sandbox
-    await transport.close()
-    await sandbox.stop()
+from tests.integrations.rocketchat.conftest import Chat
 
 
 def person(sandbox: RocketChatSandbox, username: str) -> User:
@@ -31,7 +12,7 @@ def person(sandbox: RocketChatSandbox, username: str) -> User:
 
 
 async def test_members_and_outsiders_are_told_apart_in_private_and_public_rooms(
-    chat: tuple[RocketChatTransport, RocketChatSandbox],
+    chat: Chat,
 ) -> None:
     transport, sandbox = chat
     team = sandbox.state.room_id("equipe-projet")
@@ -43,7 +24,7 @@ async def test_members_and_outsiders_are_told_apart_in_private_and_public_rooms(
 
 
 async def test_a_name_that_only_contains_the_username_is_not_a_match(
-    chat: tuple[RocketChatTransport, RocketChatSandbox],
+    chat: Chat,
 ) -> None:
     transport, sandbox = chat
     team = sandbox.state.room_id("equipe-projet")

@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.config import RocketChatSettings
 from bot.models import Attachment, Button, Message, RoomType, Upload
 from bot.testing import eventually
 from integrations.rocketchat import RocketChatTransport
 from integrations.rocketchat.errors import RocketChatUnavailable
 from integrations.rocketchat.wire import message_id_for
 from sandbox.rocketchat import RocketChatSandbox
+from tests.integrations.rocketchat.conftest import transport_for
 
 
 @pytest.fixture
@@ -22,18 +22,6 @@ async def sandbox() -> AsyncIterator[RocketChatSandbox]:
     await running.start()
     yield running
     await running.stop()
-
-
-def transport_for(sandbox: RocketChatSandbox, **options: float) -> RocketChatTransport:
-    env = sandbox.env()
-    return RocketChatTransport(
-        RocketChatSettings(
-            url=env["ENSEMBLE_ROCKETCHAT__URL"],
-            user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
-            token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
-        ),
-        **options,
-    )
 
 
 @pytest.fixture

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from bot.config import RocketChatSettings
 from bot.models import Message, Upload
 from integrations.rocketchat import RocketChatTransport
 from sandbox.rocketchat import RocketChatSandbox
-
-
-@pytest.fixture
-async def chat() -> AsyncIterator[tuple[RocketChatTransport, RocketChatSandbox]]:
-    sandbox = RocketChatSandbox()
-    await sandbox.start()
-    env = sandbox.env()
-    transport = RocketChatTransport(RocketChatSettings(
-        url=env["ENSEMBLE_ROCKETCHAT__URL"], user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
-        token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
-    ))
-    yield transport, sandbox
-    await transport.close()
-    await sandbox.stop()
+from tests.integrations.rocketchat.conftest import Chat
 
 
 def file_messages(sandbox: RocketChatSandbox, name: str) -> list[dict[str, Any]]:
@@ -58,7 +43,7 @@ def invitation() -> Message:
 
 
 async def test_a_confirm_whose_answer_was_lost_is_not_sent_twice(
-    chat: tuple[RocketChatTransport, RocketChatSandbox], monkeypatch: pytest.MonkeyPatch
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     transport, sandbox = chat
     lost = lose_answers(transport, monkeypatch, "rooms.mediaConfirm/", times=1)
@@ -69,7 +54,7 @@ async def test_a_confirm_whose_answer_was_lost_is_not_sent_twice(
 
 
 async def test_when_the_room_cannot_be_looked_at_the_file_is_not_confirmed_again(
-    chat: tuple[RocketChatTransport, RocketChatSandbox], monkeypatch: pytest.MonkeyPatch
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     transport, sandbox = chat
     lose_answers(transport, monkeypatch, "rooms.mediaConfirm/", times=1)
@@ -81,7 +66,7 @@ async def test_when_the_room_cannot_be_looked_at_the_file_is_not_confirmed_again
 
 
 async def test_the_sandbox_posts_again_on_a_second_confirm_as_rocketchat_does(
-    chat: tuple[RocketChatTransport, RocketChatSandbox],
+    chat: Chat,
 ) -> None:
     transport, sandbox = chat
     room = sandbox.state.room_id("equipe-projet")

@@ -1,0 +1,36 @@
+"""The Rocket.Chat transport pointed at a fresh sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.config import RocketChatSettings
+from integrations.rocketchat import RocketChatTransport
+from sandbox.rocketchat import RocketChatSandbox
+
+Chat = tuple[RocketChatTransport, RocketChatSandbox]
+
+
+def transport_for(sandbox: RocketChatSandbox, **options: float) -> RocketChatTransport:
+    env = sandbox.env()
+    return RocketChatTransport(
+        RocketChatSettings(
+            url=env["ENSEMBLE_ROCKETCHAT__URL"],
+            user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
+            token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
+        ),
+        **options,
+    )
+
+
+@pytest.fixture
+async def chat() -> AsyncIterator[Chat]:
+    """A transport (not started: REST only until a test starts it) and its sandbox."""
+    sandbox = RocketChatSandbox()
+    await sandbox.start()
+    transport = transport_for(sandbox)
+    yield transport, sandbox
+    await transport.close()
+    await sandbox.stop()
