@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import DateTime, Integer, String, Text, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.ports.boards import BoardEvent, EventKind
 from bot.store.database import Database, rows_changed
-from bot.store.tables import Base, utcnow
+from bot.store.tables import Base, as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +51,6 @@ class BoardInboxRow(Base):
     event: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +175,7 @@ class BoardEventLog:
                 if row is None:
                     session.add(BoardEventRow(key=key, seen_at=now))
                     return True
-                if _aware(row.seen_at) > now - window:
+                if as_utc(row.seen_at) > now - window:
                     return False
                 row.seen_at = now
                 return True

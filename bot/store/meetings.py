@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, ColumnElement, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.database import Database, rows_changed
-from bot.store.tables import Base, utcnow
+from bot.store.tables import Base, as_utc, utcnow
 
 
 class MeetingStatus(StrEnum):
@@ -35,11 +35,6 @@ class MeetingRow(Base):
     call_id: Mapped[str | None] = mapped_column(String(64), index=True)
     reminder_sent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +80,8 @@ class Meeting:
             organizer_id=row.organizer_id,
             organizer_username=row.organizer_username,
             chat_room_id=row.chat_room_id,
-            starts_at=_aware(row.starts_at),
-            ends_at=_aware(row.ends_at),
+            starts_at=as_utc(row.starts_at),
+            ends_at=as_utc(row.ends_at),
             scheduled=row.scheduled,
             status=MeetingStatus(row.status),
             external=row.external,

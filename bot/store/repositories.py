@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from bot.store.database import Database, rows_changed
-from bot.store.tables import AuditEntry, ProcessedMessage, UserPreference, utcnow
+from bot.store.tables import AuditEntry, ProcessedMessage, UserPreference, as_utc, utcnow
 
 # Longer than nearly every command takes (one send may retry for about 110 s): a claim left
 # unfinished this long was cut short by a crash. A slower command on a replica that lost its
@@ -57,10 +57,7 @@ class ProcessedMessages:
             row = await session.get(ProcessedMessage, message_id)
             if row is None or row.done:
                 return None
-            claimed_at = row.claimed_at if row.claimed_at.tzinfo else row.claimed_at.replace(
-                tzinfo=UTC
-            )  # SQLite hands timestamps back without their zone; they were written in UTC
-            return max(timedelta(0), claimed_at + CLAIM_LEASE - now)
+            return max(timedelta(0), as_utc(row.claimed_at) + CLAIM_LEASE - now)
 
     async def mark_done(self, message_id: str) -> None:
         statement = (

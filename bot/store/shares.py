@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, Integer, String, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.database import Database, rows_changed
-from bot.store.tables import Base, utcnow
+from bot.store.tables import Base, as_utc, utcnow
 
 
 class RoomFolderRow(Base):
@@ -82,10 +82,7 @@ class ShareRecord:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back naive; everything the store writes is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+    return None if moment is None else as_utc(moment)
 
 
 def _record(row: ShareRow) -> ShareRecord:
