@@ -19,8 +19,21 @@ PortT = TypeVar("PortT")
 ROOM_MANAGER_ROLES = frozenset({"owner", "moderator"})
 
 
-def room_closed_note(translator: Translator, room_name: str) -> str:
-    return translator.t(N_("I cannot write in #{room}, so here is my answer:"), room=room_name)
+async def answer_where_possible(
+    chat: ChatPort, event: ChatEvent, message: Message, translator: Translator
+) -> str:
+    """In the command's room; by direct message, naming the room, when the room takes no
+    message from the bot (an announcement room, say)."""
+    try:
+        return await chat.send(event.room.id, message)
+    except RoomClosed:
+        note = translator.t(
+            N_("I cannot write in #{room}, so here is my answer:"), room=event.room.name
+        )
+        key = f"{message.idempotency_key}:dm" if message.idempotency_key else None
+        direct = replace(message, text=f"{note}\n{message.text}", thread_id=None,
+                         also_in_room=False, idempotency_key=key)
+        return await chat.send_direct(event.user.username, direct)
 
 
 def reply_thread(event: ChatEvent) -> tuple[str | None, bool]:
@@ -96,15 +109,7 @@ class Context:
             upload=upload,
             idempotency_key=self._next_key("reply"),
         )
-        try:
-            return await self.chat.send(self.room.id, message)
-        except RoomClosed:
-            return await self.chat.send_direct(self.user.username, replace(
-                message,
-                text=room_closed_note(self.translator, self.room.name) + "\n" + message.text,
-                thread_id=None, also_in_room=False,
-                idempotency_key=f"{message.idempotency_key}:dm",
-            ))
+        return await answer_where_possible(self.chat, self.event, message, self.translator)
 
     async def dm(
         self,

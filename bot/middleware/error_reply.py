@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from typing import Any
 
-from bot.context import reply_thread, room_closed_note
-from bot.errors import (
-    ArgumentError,
-    RoomClosed,
-    ServiceUnavailable,
-    UserFacingError,
-    outcome_of,
-)
+from bot.context import answer_where_possible, reply_thread
+from bot.errors import ArgumentError, ServiceUnavailable, UserFacingError, outcome_of
 from bot.help import usage_block
 from bot.i18n import N_
 from bot.invocation import Invocation, Next
@@ -74,14 +67,7 @@ class ErrorReply:
             idempotency_key=f"{event.message_id}:error",
         )
         try:
-            try:
-                await self._chat.send(event.room.id, message)
-            except RoomClosed:  # an announcement room: the person still gets the answer
-                note = room_closed_note(invocation.translator, event.room.name)
-                await self._chat.send_direct(event.user.username, replace(
-                    message, text=f"{note}\n{message.text}", thread_id=None,
-                    also_in_room=False, idempotency_key=f"{event.message_id}:error:dm",
-                ))
+            await answer_where_possible(self._chat, event, message, invocation.translator)
         except Exception:  # the chat itself is down: the log is all we have left
             log.exception("could not deliver the error reply")
 

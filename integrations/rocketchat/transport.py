@@ -248,7 +248,12 @@ class RocketChatTransport:
         if self._closed:  # fail at once: the queue would retry for minutes
             raise RocketChatUnavailable("the transport was closed")
         post = partial(self._post, room_id, message)
-        result: str = await self._outbound.submit(post, lane=room_id)
+        try:
+            result: str = await self._outbound.submit(post, lane=room_id)
+        except RocketChatError as exc:
+            if _room_closed(exc):  # a text or a file alike (mediaConfirm checks the same)
+                raise RoomClosed(room_id, exc.message) from exc
+            raise
         return result
 
     async def send_direct(self, username: str, message: Message) -> str:
@@ -260,13 +265,11 @@ class RocketChatTransport:
         payload = message_payload(room_id, message)
         try:
             body = await self.rest.post("chat.sendMessage", {"message": payload})
-        except RocketChatError as exc:
+        except RocketChatError:
             # A retry of a send that did land is refused (the id exists; the error text varies
             # across versions): if the message is there, it was sent, once.
             if "_id" in payload and await self._exists(str(payload["_id"])):
                 return str(payload["_id"])
-            if _room_closed(exc):
-                raise RoomClosed(room_id, exc.message) from exc
             raise
         sent = body.get("message") or {}
         return str(sent.get("_id") or payload.get("_id", ""))

@@ -6,15 +6,17 @@ from typing import Any
 
 import pytest
 
+from bot.errors import RoomClosed
 from bot.models import Message, Upload
 from integrations.rocketchat import RocketChatTransport
 from sandbox.rocketchat import RocketChatSandbox
 from tests.integrations.rocketchat.conftest import Chat
 
 
-def file_messages(sandbox: RocketChatSandbox, name: str) -> list[dict[str, Any]]:
-    return [m for m in sandbox.state.messages("equipe-projet")
-            if (m.get("file") or {}).get("name") == name]
+def file_messages(
+    sandbox: RocketChatSandbox, name: str, room: str = "equipe-projet"
+) -> list[dict[str, Any]]:
+    return [m for m in sandbox.state.messages(room) if (m.get("file") or {}).get("name") == name]
 
 
 def lose_answers(
@@ -75,3 +77,13 @@ async def test_the_sandbox_posts_again_on_a_second_confirm_as_rocketchat_does(
     await transport.rest.post(confirm, {"msg": ""})
     await transport.rest.post(confirm, {"msg": ""})
     assert len(file_messages(sandbox, "a.txt")) == 2
+
+
+async def test_a_file_for_a_read_only_room_is_refused_as_a_closed_room(chat: Chat) -> None:
+    """mediaConfirm checks what sendMessage checks: the caller can then answer by DM."""
+    transport, sandbox = chat
+    room = sandbox.state.create_room("annonces", "p", ["marie", "ensemble-bot"],
+                                     owner="marie", read_only=True)
+    with pytest.raises(RoomClosed):
+        await transport.send(room.id, invitation())
+    assert file_messages(sandbox, "reunion.ics", room="annonces") == []
