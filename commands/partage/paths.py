@@ -63,10 +63,6 @@ def read_path(raw: str, base: str) -> TypedPath:
     return TypedPath(tuple(parts), named)  # no parts: the room's folder itself
 
 
-def confine(raw: str, base: str, folder: str) -> str:
-    return read_path(raw, base).inside(base, folder)
-
-
 def folder_name(text: str) -> str:
     """A folder name made from a room name: no separators, never empty."""
     cleaned = UNSAFE_IN_NAMES.sub("_", text).strip().strip(".")

@@ -12,13 +12,18 @@ from bot.errors import ArgumentError
 from bot.ports.files import SharingPolicy
 from commands.partage.blank_office import blank_document
 from commands.partage.passwords import looks_strong, strong_password
-from commands.partage.paths import confine, folder_name, numbered, safe_file_name
+from commands.partage.paths import folder_name, numbered, read_path, safe_file_name
 
 POLICY = SharingPolicy(
     forbidden_names=frozenset({".htaccess"}),
     forbidden_characters=frozenset({"\\", "/"}),
     forbidden_extensions=(".part", ".filepart"),
 )
+
+
+def confine(typed: str) -> str:
+    """Where a path typed in the room whose folder is Partage/equipe points."""
+    return read_path(typed, "Partage").inside("Partage", "equipe")
 
 
 @pytest.mark.parametrize(
@@ -35,7 +40,7 @@ POLICY = SharingPolicy(
     ],
 )
 def test_paths_land_inside_the_rooms_share_folder(typed: str, expected: str) -> None:
-    assert confine(typed, "Partage", "equipe") == expected
+    assert confine(typed) == expected
 
 
 @pytest.mark.parametrize(
@@ -45,7 +50,7 @@ def test_paths_land_inside_the_rooms_share_folder(typed: str, expected: str) -> 
 )
 def test_escaping_or_malformed_paths_are_refused(typed: str) -> None:
     with pytest.raises(ArgumentError):
-        confine(typed, "Partage", "equipe")
+        confine(typed)
 
 
 def test_attachment_names_are_made_storable_or_refused() -> None:
