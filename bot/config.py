@@ -97,10 +97,18 @@ class JitsiSettings(BaseModel):
     alg: str = Field("HS256", description="JWT signature algorithm, as configured in Prosody")
     has_guest_domain: bool = Field(True, description="Server lets tokenless guests knock")
     has_token_affiliation: bool = Field(True, description="Server maps affiliation claims")
-    has_lobby_autostart: bool = Field(False, description="Server turns the lobby on by itself")
+    lobby_autostart: bool = Field(
+        False,
+        description="The server turns the lobby on before outsiders arrive (jitsi-contrib "
+        "lobby_autostart or token_security_ondemand); false: organizers are asked to",
+    )
     has_lobby_bypass: bool = Field(True, description="Server honours lobby_bypass claims")
     has_wait_for_host: bool = Field(False, description="Server makes guests wait for a host")
     token_in_fragment: bool = Field(False, description="Put the JWT in #jwt= instead of ?jwt=")
+    token_avatar: bool = Field(
+        False,
+        description="Put the chat avatar URL in tokens (reveals the chat host and username)",
+    )
     proactive_dm_max_members: int = Field(
         25, ge=0, description="Rooms up to this size get personal links by DM without a click"
     )

@@ -68,7 +68,6 @@ class MeetingPort(Protocol):
         subject: str,
         language: str,
         attendee: Attendee,
-        group: str,
         now: datetime,
         expires_at: datetime,
     ) -> PersonalLink:

@@ -71,7 +71,6 @@ class MeetingDesk:
             subject=meeting.title,
             language=t.language,
             attendee=Attendee(role, user.label, user.id, user.username),
-            group=meeting.chat_room_id,
             now=now,
             expires_at=link_expiry(meeting, now, role),
         )
@@ -97,7 +96,6 @@ class MeetingDesk:
             language=t.language,
             # No guest name is typed with /reunion: the display name says only what they are.
             attendee=Attendee(MeetingRole.GUEST, t.t(N_("Guest"))),
-            group=meeting.chat_room_id,
             now=now,
             expires_at=link_expiry(meeting, now, MeetingRole.GUEST),
         )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from babel.lists import format_list
+
 from bot.context import Context
 from bot.errors import ArgumentError, PermissionDenied, UserFacingError
 from bot.i18n import N_
-from bot.models import Message, Upload
+from bot.models import Message, RoomType, Upload, User
 from bot.ports.meetings import MEETING_PORT, MeetingPort
 from bot.routing import Router, argument, option
 from bot.store.meetings import Meeting, NewMeeting
 from commands.reunion import texts
-from commands.reunion.calendar import invitation
+from commands.reunion.calendar import cancellation, invitation
 from commands.reunion.desk import MeetingDesk
 from commands.reunion.policy import is_over, is_too_early, links_open_at
 from commands.reunion.reminders import Reminders
@@ -22,6 +24,7 @@ from commands.reunion.request import DEFAULT_DURATION, MeetingRequest, read_requ
 log = logging.getLogger(__name__)
 router = Router()
 ICS_NAME = "reunion.ics"
+CANCEL_ICS_NAME = "reunion-annulee.ics"
 ICS_TYPE = "text/calendar"
 
 
@@ -64,9 +67,8 @@ async def reunion(ctx: Context, demande: MeetingRequest | None, externe: bool) -
     jitsi = ctx.service(MEETING_PORT)
     desk = ctx.service(MeetingDesk)
     request = demande or MeetingRequest("", None, DEFAULT_DURATION)
-    title = texts.clean_title(request.subject) or ctx.t(
-        N_("Meeting in #{room}"), room=ctx.room.name
-    )
+    members = await desk.members(ctx.room.id)
+    title = texts.clean_title(request.subject) or _default_title(ctx, members, call=False)
     start = request.start or ctx.clock.now()
     meeting = await desk.store.add(
         NewMeeting(
@@ -82,7 +84,6 @@ async def reunion(ctx: Context, demande: MeetingRequest | None, externe: bool) -
         )
     )
     log.info("meeting created", extra={"meeting": meeting.id, "room": meeting.room_name})
-    members = await desk.members(ctx.room.id)
     announcement = _announcement(ctx, jitsi, meeting, proactive=desk.proactive(len(members)))
     await ctx.reply(announcement.text, attachments=announcement.attachments)
     if meeting.scheduled:
@@ -90,6 +91,25 @@ async def reunion(ctx: Context, demande: MeetingRequest | None, externe: bool) -
         await ctx.service(Reminders).plan(meeting)
     else:
         await desk.hand_out(meeting, ctx.user, key=f"{ctx.event.message_id}:link")
+
+
+def _default_title(ctx: Context, members: list[User], *, call: bool) -> str:
+    """A direct message has no name worth showing ("luc,ensemble-bot"): its people have."""
+    if ctx.room.type is not RoomType.DIRECT:
+        room = ctx.room.name
+        if call:
+            return ctx.t(N_("Video call in #{room}"), room=room)
+        return ctx.t(N_("Meeting in #{room}"), room=room)
+    others = [member.label for member in members if member.id != ctx.user.id]
+    if not others:
+        name = ctx.user.label
+        if call:
+            return texts.clean_title(ctx.t(N_("Video call of {name}"), name=name))
+        return texts.clean_title(ctx.t(N_("Meeting of {name}"), name=name))
+    names = format_list(others, locale=ctx.translator.locale)
+    if call:
+        return texts.clean_title(ctx.t(N_("Video call with {names}"), names=names))
+    return texts.clean_title(ctx.t(N_("Meeting with {names}"), names=names))
 
 
 def _announcement(
@@ -190,6 +210,22 @@ async def annuler(ctx: Context, numero: int) -> None:
     if meeting.chat_room_id != ctx.room.id:
         notice = Message(text=text, idempotency_key=f"{ctx.event.message_id}:cancel-notice")
         await ctx.chat.send(meeting.chat_room_id, notice)
+    if meeting.scheduled:
+        await _post_cancellation(ctx, meeting)
+
+
+async def _post_cancellation(ctx: Context, meeting: Meeting) -> None:
+    """Where the invitation went: opening it removes the entry from Outlook or Thunderbird."""
+    content = cancellation(meeting, tz=ctx.settings.tz, now=ctx.clock.now())
+    text = ctx.t(N_("Cancellation for your calendar: open it to remove the meeting."))
+    upload = Upload(CANCEL_ICS_NAME, content, ICS_TYPE)
+    if meeting.chat_room_id == ctx.room.id:
+        await ctx.reply(text, upload=upload)
+        return
+    message = Message(
+        text=text, upload=upload, idempotency_key=f"{ctx.event.message_id}:cancel-ics"
+    )
+    await ctx.chat.send(meeting.chat_room_id, message)
 
 
 async def _send_personal_link(ctx: Context, meeting_id: int) -> None:
@@ -205,8 +241,15 @@ async def _send_personal_link(ctx: Context, meeting_id: int) -> None:
     if is_over(meeting, now):
         raise UserFacingError(N_("Meeting #{id} is over."), id=meeting.id)
     if is_too_early(meeting, now):
+        # A link minted now would expire before the meeting (links last 12 hours at most):
+        # say when it comes, and whether it comes by itself.
         opens = links_open_at(meeting)
-        await ctx.dm(texts.too_early_message(ctx.translator, meeting, opens, ctx.settings.tz))
+        sent_then = desk.proactive(len(await desk.members(meeting.chat_room_id)))
+        await ctx.dm(
+            texts.too_early_message(
+                ctx.translator, meeting, opens, ctx.settings.tz, sent_then=sent_then
+            )
+        )
         return
     await desk.send_link(meeting, ctx.user, key=f"{ctx.event.message_id}:link")
 
@@ -245,7 +288,8 @@ async def call_started(ctx: Context) -> None:
     desk = ctx.service(MeetingDesk)
     if await desk.store.by_call_id(call_id) is not None:
         return
-    title = ctx.t(N_("Video call in #{room}"), room=ctx.room.name)
+    members = await desk.members(ctx.room.id)
+    title = _default_title(ctx, members, call=True)
     now = ctx.clock.now()
     meeting = await desk.store.add(
         NewMeeting(
@@ -260,7 +304,6 @@ async def call_started(ctx: Context) -> None:
             call_id=call_id,
         )
     )
-    members = await desk.members(ctx.room.id)
     announcement = _announcement(ctx, jitsi, meeting, proactive=desk.proactive(len(members)))
     in_thread = replace(
         announcement,

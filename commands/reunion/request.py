@@ -33,8 +33,11 @@ def _vocabulary(*lines: str) -> frozenset[str]:
     return frozenset(word for line in lines for word in line.split())
 
 
+# Past days are read too, so that "hier 10h" is refused as past instead of making "hier" the
+# subject of a meeting at the next 10:00.
 DAY_WORDS = _vocabulary(
     "aujourd'hui demain après-demain apres-demain today tomorrow tonight",
+    "hier avant-hier yesterday",
     "lundi mardi mercredi jeudi vendredi samedi dimanche",
     "monday tuesday wednesday thursday friday saturday sunday",
 )
@@ -45,7 +48,9 @@ MONTHS = _vocabulary(
 )
 RELATIVE = _vocabulary("dans in")
 UNITS = _vocabulary("h heure heures hour hours min mn minute minutes")
-FILLERS = _vocabulary("le à a at on ce cet cette prochain prochaine next soir matin")
+FILLERS = _vocabulary(
+    "le à a at on ce cet cette prochain prochaine next soir matin dernier dernière last"
+)
 NOW_WORDS = frozenset({"maintenant", "now"})
 
 
@@ -186,7 +191,8 @@ def read_request(text: str, now: datetime, tz: ZoneInfo) -> MeetingRequest:
     best = max(clean, key=_preference)
     start = best.start
     if start is not None and start < now - PAST_TOLERANCE:
-        raise ArgumentError(N_("That moment has already passed: {words}."), words=text)
+        when = " ".join(words[len(best.subject_words) :])
+        raise ArgumentError(N_("That moment has already passed: {words}."), words=when)
     if start is not None and start <= now + PAST_TOLERANCE:
         start = None
     return MeetingRequest(

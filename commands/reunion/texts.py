@@ -55,12 +55,15 @@ def duration(t: Translator, length: timedelta) -> str:
 
 
 def lobby_status(t: Translator, capabilities: MeetingCapabilities) -> str:
+    """Said in every room message: who waits, and whether anyone must act for it."""
     if capabilities.lobby_autostart:
-        return t.t(N_("Lobby on: outside guests wait until a moderator admits them."))
+        return t.t(
+            N_("Outsiders wait in the lobby, on from the start, until a moderator admits them.")
+        )
     return t.t(
         N_(
-            "Lobby: the organizer turns it on in the meeting with "
-            "Security → “Enable lobby”, before letting guests in."
+            "Outsiders wait in the lobby: the organizer turns it on when arriving "
+            "(Security → “Enable lobby”)."
         )
     )
 
@@ -96,11 +99,16 @@ def delivery_line(t: Translator, meeting: Meeting, proactive: bool) -> str:
     return t.t(N_("Press “Join” to receive your personal link by direct message."))
 
 
-def guest_line(
-    t: Translator, meeting: Meeting, capabilities: MeetingCapabilities, guest_url: str
-) -> str:
+def guest_line(t: Translator, meeting: Meeting, capabilities: MeetingCapabilities) -> str:
     if capabilities.guest_domain:
-        return t.t(N_("Link for outside guests (they wait in the lobby): {url}"), url=guest_url)
+        # The server lets tokenless visitors knock: the room link is the guest link, and a
+        # guest token would only add a bearer credential to forward by hand.
+        return t.t(
+            N_(
+                "Outside guests: forward them the room link above; they wait in the lobby "
+                "until a moderator admits them."
+            )
+        )
     if meeting.scheduled:
         return t.t(
             N_(
@@ -135,7 +143,7 @@ def announcement(
         delivery_line(t, meeting, proactive),
     ]
     if meeting.external:
-        lines.append(guest_line(t, meeting, capabilities, url))
+        lines.append(guest_line(t, meeting, capabilities))
     lines.append(lobby_status(t, capabilities))
     attachment = Attachment(
         title=title,
@@ -269,16 +277,30 @@ def guest_message(t: Translator, meeting: Meeting, link: PersonalLink, tz: ZoneI
     )
 
 
-def too_early_message(t: Translator, meeting: Meeting, opens_at: datetime, tz: ZoneInfo) -> str:
+def too_early_message(
+    t: Translator, meeting: Meeting, opens_at: datetime, tz: ZoneInfo, *, sent_then: bool
+) -> str:
+    """`sent_then`: the reminder will bring the link by itself (rooms small enough)."""
+    params = {
+        "id": meeting.id,
+        "title": markdown_safe(meeting.title),
+        "moment": moment(t, meeting.starts_at, tz),
+        "opens": clock(t, opens_at, tz),
+    }
+    if sent_then:
+        return t.t(
+            N_(
+                "Too early: meeting #{id} “{title}” starts on {moment}. Your personal link "
+                "will come by direct message at {opens}."
+            ),
+            **params,
+        )
     return t.t(
         N_(
-            "Too early: meeting #{id} “{title}” starts on {moment}. Personal links are available "
-            "from {opens} (and sent by direct message then)."
+            "Too early: meeting #{id} “{title}” starts on {moment}. Personal links are given "
+            "from {opens}: type `/reunion lien {id}` again then, or press “Join”."
         ),
-        id=meeting.id,
-        title=markdown_safe(meeting.title),
-        moment=moment(t, meeting.starts_at, tz),
-        opens=clock(t, opens_at, tz),
+        **params,
     )
 
 

@@ -35,7 +35,9 @@ class JitsiMeetings:
             )
         self._settings = settings
         self._base_url = str(settings.base_url).rstrip("/")
-        self._avatar_base = rocketchat_url.rstrip("/") if rocketchat_url else None
+        # The avatar URL names the chat host and the username: only when asked for.
+        avatar_base = rocketchat_url if settings.token_avatar else None
+        self._avatar_base = avatar_base.rstrip("/") if avatar_base else None
         tenant = (settings.tenant or "").strip("/").lower() or None
         self._tenant = tenant
         self._signer = Signer(
@@ -48,7 +50,7 @@ class JitsiMeetings:
         )
         self.capabilities = MeetingCapabilities(
             guest_domain=settings.has_guest_domain,
-            lobby_autostart=settings.has_lobby_autostart,
+            lobby_autostart=settings.lobby_autostart,
             lobby_bypass=settings.has_lobby_bypass,
             token_affiliation=settings.has_token_affiliation,
             wait_for_host=settings.has_wait_for_host,
@@ -74,7 +76,6 @@ class JitsiMeetings:
         subject: str,
         language: str,
         attendee: Attendee,
-        group: str,
         now: datetime,
         expires_at: datetime,
     ) -> PersonalLink:
@@ -83,7 +84,6 @@ class JitsiMeetings:
             self._signer,
             attendee,
             room=room,
-            group=group,
             now=now,
             expires_at=expires_at,
             avatar=avatar,

@@ -4,11 +4,24 @@ Prosody checks `typ == "JWT"`, the `alg` it is configured with, `iss`, `aud` com
 string, `room` and `sub` (jitsi-meet resources/prosody-plugins/luajwtjitsi.lib.lua `verify`,
 token/util.lib.lua `process_and_verify_token`, `verify_room`); it allows no clock skew, hence
 the back-dated `nbf`. Roles follow mod_token_affiliation (`affiliation`, `context.user.moderator`),
-token_lobby_bypass (`lobby_bypass`) and the top-level `moderator` of Rocket.Chat's Jitsi app.
+token_lobby_bypass (`context.user.lobby_bypass`) and the top-level `moderator` of Rocket.Chat's
+Jitsi app.
+
+Every token asks for the lobby (`context.room.lobby: true`): jitsi-contrib/prosody-plugins
+token_security_ondemand/mod_token_security_ondemand.lua turns the lobby on as soon as the first
+token holder joins; on a JWT server only token holders open a room, so tokenless guests always
+find the lobby on, whoever arrived first. `lobby: false` would switch it off again there, so it
+is never written.
+
+A token is read by the Jitsi operators and by every participant's browser: it carries the
+display name and an opaque id, not the chat's avatar URL (chat host and username) nor the
+chat room id, unless the deployment asks for the avatar.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +33,7 @@ from bot.ports.meetings import Attendee, MeetingRole
 
 CLOCK_SKEW = timedelta(seconds=60)
 MIN_SECRET_BYTES = 32
+OPAQUE_ID_HEX = 32
 JSONObject = dict[str, Any]
 
 
@@ -39,16 +53,24 @@ class Signer:
                 claims, self.secret, algorithm=self.algorithm, headers={"typ": "JWT"}
             )
 
+    def opaque_id(self, user_id: str) -> str:
+        """Stable for one person (Jitsi may tell their joins apart) and not the chat's user id:
+        nobody without the app secret can link it back to the chat account."""
+        digest = hmac.new(
+            self.secret.encode(), f"ensemble-user:{user_id}".encode(), hashlib.sha256
+        )
+        return digest.hexdigest()[:OPAQUE_ID_HEX]
+
 
 def secret_is_short(secret: str) -> bool:
     """PyJWT and RFC 7518 §3.2 want at least 32 bytes for HS256."""
     return len(secret.encode()) < MIN_SECRET_BYTES
 
 
-def _user(attendee: Attendee, avatar: str | None) -> JSONObject:
+def _user(signer: Signer, attendee: Attendee, avatar: str | None) -> JSONObject:
     user: JSONObject = {"name": attendee.name}
     if attendee.user_id:
-        user["id"] = attendee.user_id
+        user["id"] = signer.opaque_id(attendee.user_id)
     if avatar:
         user["avatar"] = avatar
     if attendee.role is MeetingRole.ORGANIZER:
@@ -66,14 +88,13 @@ def claims(
     attendee: Attendee,
     *,
     room: str,
-    group: str,
     now: datetime,
     expires_at: datetime,
     avatar: str | None = None,
 ) -> JSONObject:
     if room == "*" or not room:
         raise ValueError("a token is always limited to one named room")
-    context: JSONObject = {"user": _user(attendee, avatar), "group": group}
+    context: JSONObject = {"user": _user(signer, attendee, avatar), "room": {"lobby": True}}
     body: JSONObject = {
         "iss": signer.issuer,
         "aud": signer.audience,
@@ -86,7 +107,6 @@ def claims(
     }
     if attendee.role is MeetingRole.ORGANIZER:
         body["moderator"] = True
-        context["room"] = {"lobby": True}
     elif attendee.role is MeetingRole.MEMBER:
         body["moderator"] = False
     return body

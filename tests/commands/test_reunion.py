@@ -148,12 +148,23 @@ def assert_times(claims: dict[str, Any], now: datetime, expires: datetime) -> No
     assert claims["exp"] == int(expires.timestamp())
 
 
+OPAQUE_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def assert_opaque_id(claims: dict[str, Any], user: User) -> None:
+    """Neither the chat's user id nor its avatar URL nor the chat room id reach Jitsi."""
+    assert OPAQUE_ID.fullmatch(claims["context"]["user"]["id"])
+    assert claims["context"]["room"] == {"lobby": True}
+    visible = str(claims)
+    assert user.id not in visible and TEAM_ROOM.id not in visible and "avatar" not in visible
+
+
 def assert_member(claims: dict[str, Any], user: User) -> None:
     assert claims["moderator"] is False
+    assert_opaque_id(claims, user)
     assert claims["context"]["user"] == {
-        "id": user.id,
+        "id": claims["context"]["user"]["id"],
         "name": user.display_name,
-        "avatar": f"https://chat.example.org/avatar/{user.username}",
         "moderator": False,
         "affiliation": "member",
         "lobby_bypass": True,
@@ -162,7 +173,7 @@ def assert_member(claims: dict[str, Any], user: User) -> None:
 
 def assert_organizer(claims: dict[str, Any], user: User) -> None:
     assert claims["moderator"] is True
-    assert claims["context"]["user"]["id"] == user.id
+    assert_opaque_id(claims, user)
     assert claims["context"]["user"]["affiliation"] == "owner"
     assert claims["context"]["user"]["moderator"] is True
     assert claims["context"]["user"]["lobby_bypass"] is True
@@ -173,8 +184,13 @@ def tomorrow_at(clock: FakeClock, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=PARIS)
 
 
+def plain(text: str) -> str:
+    """French typography (no-break spaces before “:” and inside « ») read as plain spaces."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
 def meeting_id(message_text: str) -> int:
-    match = re.search(r"n° (\d+)|#(\d+)", message_text)
+    match = re.search(r"n°\s(\d+)|#(\d+)", message_text)
     assert match, message_text
     return int(match.group(1) or match.group(2))
 
@@ -200,15 +216,17 @@ async def test_immediate_meeting_posts_one_message_and_dms_every_member(
     received = dms(sent)
     assert set(received) == {u.username for u in MEMBERS}
     expires = clock.now() + timedelta(hours=2)  # the 1-hour default, + 1 h of grace
+    ids = set()
     for user in MEMBERS:
         claims = claims_in(received[user.username])
         assert claims["room"] == room_name and claims["sub"] == "meet.jitsi"
-        assert claims["context"]["group"] == TEAM_ROOM.id
+        ids.add(claims["context"]["user"]["id"])
         assert_times(claims, clock.now(), expires)
         if user is AGENT:
             assert_organizer(claims, user)
         else:
             assert_member(claims, user)
+    assert len(ids) == len(MEMBERS)
     assert "Accepter" in received["marie"]
     assert_no_token_in_rooms(bot)
 
@@ -387,11 +405,19 @@ async def test_big_rooms_get_links_on_demand(tmp_path: Path, clock: FakeClock) -
         assert_no_token_in_rooms(bot)
 
 
-async def test_external_guests_get_the_tokenless_lobby_link(bot: BotHarness) -> None:
-    sent = await bot.say("/reunion audition --externe")
+@pytest.mark.parametrize("when", ["", " demain 10h"])
+async def test_external_guests_are_told_to_use_the_room_link_given_once(
+    bot: BotHarness, when: str
+) -> None:
+    """With a guest domain the tokenless room link is the guest link: said, not repeated."""
+    sent = await bot.say(f"/reunion audition{when} --externe")
     attachment = room_messages(sent)[0].message.attachments[0]
-    assert "invités externes (ils attendent dans la salle d’attente)" in attachment.text
-    assert set(dms(sent)) == {u.username for u in MEMBERS}
+    assert attachment.title_link is not None
+    assert attachment.text.count(attachment.title_link) == 1
+    assert attachment.text.count("https://") == 1
+    assert "Invités externes : transmettez-leur le lien de la salle" in plain(attachment.text)
+    assert "attendent dans la salle d’attente" in attachment.text
+    assert not any(text.startswith("👤") for text in dms(sent).values())
 
 
 async def test_without_guest_domain_the_guest_token_goes_to_the_organizer_only(
@@ -449,24 +475,47 @@ async def test_reminders_survive_a_restart(tmp_path: Path, clock: FakeClock) -> 
         assert_no_token_in_rooms(second)
 
 
+OUTSIDERS_WAIT = "Les personnes extérieures attendent dans la salle d’attente"
+MANUAL_LOBBY = ("Sécurité", "Activer la salle d’attente", "Activez la salle d’attente")
+
+
 async def test_lobby_promises_follow_the_server_capabilities(
     tmp_path: Path, clock: FakeClock
 ) -> None:
+    """Unknown server: the room is told that outsiders wait, and the organizer what to do."""
     settings = configured(
         f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        has_lobby_autostart=False,
+        lobby_autostart=False,
         has_wait_for_host=True,
     )
     async with harness(settings, clock) as bot:
         sent = await bot.say("/reunion audition")
-        assert "Activer la salle d’attente" in room_messages(sent)[0].message.attachments[0].text
+        text = room_messages(sent)[0].message.attachments[0].text
+        assert OUTSIDERS_WAIT in text and "Activer la salle d’attente" in text
+        assert "Activez la salle d’attente dès votre arrivée" in dms(sent)["marie"]
         assert "compte comme hôte" in dms(sent)["marie"]
         assert "compte comme hôte" not in dms(sent)["jean"]
-    settings = configured(f"sqlite+aiosqlite:///{tmp_path / 'b.db'}", has_lobby_autostart=True)
+
+
+@pytest.mark.parametrize("typed", ["/reunion audition --externe", "/reunion audition demain 10h"])
+async def test_a_server_that_starts_the_lobby_asks_nobody_for_a_manual_step(
+    tmp_path: Path, clock: FakeClock, typed: str
+) -> None:
+    settings = configured(
+        f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", lobby_autostart=True, has_wait_for_host=True
+    )
     async with harness(settings, clock) as bot:
-        sent = await bot.say("/reunion audition")
+        sent = await bot.say(typed)
         text = room_messages(sent)[0].message.attachments[0].text
-        assert "Salle d’attente active : les invités externes attendent" in text
+        assert OUTSIDERS_WAIT + ", active dès le début" in text
+        if "demain" in typed:  # the personal links come with the reminder
+            clock.moment = tomorrow_at(clock, 9) + timedelta(minutes=45)
+            await reminders(bot).fire(meeting_id(sent[0].message.text))
+        organizer_link = dms(bot.chat.sent)["marie"]
+        assert "Votre lien personnel" in organizer_link
+        assert "compte comme hôte" not in organizer_link
+        for words in [text] + [sent.message.text for sent in bot.chat.sent]:
+            assert not any(step in words for step in MANUAL_LOBBY), words
 
 
 async def test_overdue_reminders_are_sent_soon_after_a_restart(
@@ -558,3 +607,107 @@ async def test_links_and_their_state_stay_hidden_from_other_rooms(bot: BotHarnes
     after = await bot.say(f"!reunion rejoindre {number}", user=OUTSIDER, room=ALICE_GROUP)
     assert after[0].message.text == f"There is no meeting #{number}."
     assert dms(after) == {}
+
+
+async def test_a_moment_in_the_past_is_refused_with_the_usage_and_nothing_is_made(
+    bot: BotHarness,
+) -> None:
+    """`/reunion hier 10h` made a meeting titled « hier » at the next 10:00."""
+    [answer] = await bot.say("/reunion hier 10h")
+    text = plain(answer.message.text)
+    assert text.startswith("Ce moment est déjà passé : hier 10h.")
+    assert "Utilisation" in text and "/reunion point hebdo demain 10h 1h30" in text
+    await bot.say("/langue en", user=JEAN)
+    [english] = await bot.say("/meeting budget yesterday 10am", user=JEAN)
+    assert english.message.text.startswith("That moment has already passed: yesterday 10am.")
+    assert "Usage" in english.message.text
+    assert dms(bot.chat.sent) == {}
+    assert "Aucune réunion" in (await bot.say("/reunion liste"))[0].message.text
+
+
+async def test_meetings_in_direct_messages_are_named_after_their_people(
+    bot: BotHarness,
+) -> None:
+    alone = bot.chat.add_room(Room("dm-luc", "luc,ensemble-bot", RoomType.DIRECT), ["bot", LUC.id])
+    group = bot.chat.add_room(
+        Room("dm-group", "luc,ensemble-bot", RoomType.DIRECT), ["bot", AGENT.id, LUC.id, JEAN.id]
+    )
+    own = plain((await bot.say("/reunion", user=LUC, room=alone))[0].message.text)
+    assert "« Réunion de Luc Besson »" in own and "#" not in own.split("»")[0]
+    shared = plain((await bot.say("/reunion", room=group))[0].message.text)
+    assert "« Réunion avec Luc Besson et Jean Moulin »" in shared
+    call = await bot.call(room=group, call_id="6502f1c2a7")
+    assert "« Appel vidéo avec Luc Besson et Jean Moulin »" in plain(call[0].message.text)
+    in_room = plain((await bot.say("/reunion"))[0].message.text)
+    assert "« Réunion de #equipe-projet »" in in_room
+    assert_no_token_in_rooms(bot)
+
+
+def ics_event(sent: Sent) -> tuple[Calendar, Any]:
+    assert sent.message.upload is not None
+    assert sent.message.upload.mime_type == "text/calendar"
+    calendar = Calendar.from_ical(sent.message.upload.content)
+    [event] = calendar.events
+    return calendar, event
+
+
+async def test_cancelling_a_planned_meeting_posts_an_ics_cancellation(
+    bot: BotHarness,
+) -> None:
+    """RFC 5546 §3.2.5: METHOD:CANCEL, the invitation's UID and a higher SEQUENCE, so that
+    Outlook and Thunderbird remove the entry they imported."""
+    _, invitation = room_messages(await bot.say("/reunion budget demain 10h"))
+    invited_calendar, invited = ics_event(invitation)
+    number = meeting_id(bot.chat.sent[0].message.text)
+    assert str(invited_calendar["METHOD"]) == "PUBLISH" and int(invited["SEQUENCE"]) == 0
+
+    notice, cancel = room_messages(await bot.say(f"/reunion annuler {number}"))
+    assert "est annulée" in notice.message.text
+    assert cancel.room_id == TEAM_ROOM.id
+    assert "Annulation pour votre agenda" in cancel.message.text
+    assert cancel.message.upload is not None
+    assert cancel.message.upload.filename.endswith(".ics")
+    calendar, event = ics_event(cancel)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(event["UID"]) == str(invited["UID"])
+    assert int(event["SEQUENCE"]) > int(invited["SEQUENCE"])
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event.start == invited.start and str(event["SUMMARY"]) == "budget"
+    assert calendar.walk("VTIMEZONE")
+    assert b"jwt" not in cancel.message.upload.content
+
+
+async def test_the_cancellation_goes_to_the_meeting_room_and_only_for_planned_ones(
+    bot: BotHarness,
+) -> None:
+    planned = meeting_id((await bot.say("/reunion budget demain 10h"))[0].message.text)
+    now = meeting_id((await bot.say("/reunion point"))[0].message.text)
+    direct = Room("dm-admin", "admin", RoomType.DIRECT)
+    elsewhere = await bot.say(f"/reunion annuler {planned}", user=ADMIN, room=direct)
+    in_team_room = [s for s in elsewhere if s.room_id == TEAM_ROOM.id]
+    assert [s.message.upload is not None for s in in_team_room] == [False, True]
+    assert all(s.message.upload is None for s in elsewhere if s.room_id != TEAM_ROOM.id)
+    immediate = await bot.say(f"/reunion annuler {now}")
+    assert [s.message.upload for s in immediate] == [None]
+
+
+async def test_too_early_says_whether_the_link_comes_by_itself(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Links are minted from 15 minutes before the start (they last 12 hours at most)."""
+    async with harness(configured(sqlite_url_in(tmp_path, "small")), clock) as bot:
+        number = meeting_id((await bot.say("/reunion budget demain 10h"))[0].message.text)
+        early = plain(dms(await bot.say(f"/reunion lien {number}", user=JEAN))["jean"])
+        assert early.startswith("Trop tôt")
+        assert "Votre lien personnel arrivera en message privé à 09:45" in early
+    big = configured(sqlite_url_in(tmp_path, "big"), proactive_dm_max_members=3)
+    async with harness(big, clock) as bot:
+        number = meeting_id((await bot.say("/reunion plénière demain 10h"))[0].message.text)
+        early = plain(dms(await bot.say(f"/reunion lien {number}", user=JEAN))["jean"])
+        assert "à partir de 09:45" in early
+        assert f"tapez de nouveau `/reunion lien {number}`" in early
+        assert "arrivera" not in early and "jwt" not in early
+
+
+def sqlite_url_in(folder: Path, name: str) -> str:
+    return f"sqlite+aiosqlite:///{folder / name}.db"

@@ -53,6 +53,7 @@ def test_free_text_is_split_into_subject_date_and_duration(
         ("point demain", "demain"),
         ("point 31/02 10h", "31/02 10h"),
         ("point lundi 9h70", "lundi 9h70"),
+        ("point lundi dernier 10h", "lundi dernier 10h"),
     ],
 )
 def test_dates_that_cannot_be_read_are_refused_with_the_words(typed: str, quoted: str) -> None:
@@ -62,6 +63,19 @@ def test_dates_that_cannot_be_read_are_refused_with_the_words(typed: str, quoted
     assert refused.value.show_usage
 
 
-def test_a_moment_already_past_is_refused() -> None:
-    with pytest.raises(ArgumentError, match="already passed"):
-        read_request("point aujourd'hui 10h", SATURDAY_3PM, PARIS)
+@pytest.mark.parametrize(
+    ("typed", "quoted"),
+    [
+        ("point aujourd'hui 10h", "aujourd'hui 10h"),
+        ("hier 10h", "hier 10h"),
+        ("bilan avant-hier 9h 1h30", "avant-hier 9h 1h30"),
+        ("bilan yesterday 10am", "yesterday 10am"),
+        ("last monday 10am", "last monday 10am"),
+    ],
+)
+def test_a_moment_already_past_is_refused_with_the_words(typed: str, quoted: str) -> None:
+    """"hier" is a day, not a subject: "hier 10h" must not become a meeting at the next 10:00."""
+    with pytest.raises(ArgumentError, match="already passed") as refused:
+        read_request(typed, SATURDAY_3PM, PARIS)
+    assert refused.value.params == {"words": quoted}
+    assert refused.value.show_usage

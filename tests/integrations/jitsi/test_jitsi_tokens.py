@@ -15,7 +15,7 @@ import jwt
 import pytest
 from pydantic import SecretStr
 
-from bot.config import JitsiSettings
+from bot.config import JitsiSettings, Settings
 from bot.ports.meetings import Attendee, MeetingRole
 from integrations.jitsi import JitsiMeetings, JitsiNotConfigured
 from integrations.jitsi.rooms import room_name, slugify
@@ -63,17 +63,46 @@ def decode(url: str, audience: str = "visio-ville") -> dict[str, Any]:
     return claims
 
 
-def link(meetings: JitsiMeetings, attendee: Attendee, **kwargs: Any) -> str:
+def link(meetings: JitsiMeetings, attendee: Attendee, subject: str = "Point hebdo") -> str:
     return meetings.personal_link(
         "reunion-point-hebdo-k3v9x2m7qa",
-        subject="Point hebdo",
+        subject=subject,
         language="fr",
         attendee=attendee,
-        group="r-team",
         now=NOW,
         expires_at=EXPIRY,
-        **kwargs,
     ).url
+
+
+HASH_KEY_BLACKLIST = {"__proto__", "constructor", "prototype"}
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def decode_uri_component(value: str) -> str:
+    if _BAD_ESCAPE.search(value):
+        raise ValueError(f"URIError: malformed URI sequence in {value!r}")
+    return unquote(value, errors="strict")
+
+
+def web_client_hash_params(url: str) -> dict[str, Any]:
+    """The hash as the Jitsi web client reads it: a port of jitsi-meet
+    react/features/base/util/parseURLParams.ts `parseURLParams(url)` (source 'hash'), where a
+    value that fails to parse is reported and dropped."""
+    params: dict[str, Any] = {}
+    for part in urlsplit(url).fragment.split("&"):
+        pieces = part.split("=")
+        key = pieces[0]
+        if not key or any(k in HASH_KEY_BLACKLIST for k in key.split(".")):
+            continue
+        raw = pieces[1] if len(pieces) > 1 else "undefined"
+        try:
+            decoded = decode_uri_component(raw).replace("\\&", "&", 1)
+            decoded = re.sub("[\u2018\u2019]", "'", decoded)
+            decoded = re.sub("[\u201c\u201d]", '"', decoded)
+            params[key] = None if decoded == "undefined" else json.loads(decoded)
+        except ValueError:
+            continue
+    return params
 
 
 def assert_common_claims(claims: dict[str, Any]) -> None:
@@ -84,8 +113,12 @@ def assert_common_claims(claims: dict[str, Any]) -> None:
     assert claims["iat"] == int(NOW.timestamp())
     assert claims["nbf"] == int(NOW.timestamp()) - 60
     assert claims["exp"] == int(EXPIRY.timestamp())
-    assert claims["context"]["group"] == "r-team"
+    # Every token asks token_security_ondemand for the lobby; no chat room id travels.
+    assert claims["context"] == {"user": claims["context"]["user"], "room": {"lobby": True}}
     assert None not in claims["context"]["user"].values()
+
+
+OPAQUE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def test_organizer_token_makes_an_owner_who_skips_the_lobby() -> None:
@@ -93,30 +126,30 @@ def test_organizer_token_makes_an_owner_who_skips_the_lobby() -> None:
     claims = decode(link(meetings, ORGANIZER))
     assert_common_claims(claims)
     assert claims["moderator"] is True
-    assert claims["context"]["user"] == {
-        "id": "u-marie",
+    user = claims["context"]["user"]
+    assert OPAQUE_ID.match(user["id"])
+    assert user == {
+        "id": user["id"],
         "name": "Marie Curie",
-        "avatar": "https://chat.example.org/avatar/marie",
         "moderator": True,
         "affiliation": "owner",
         "lobby_bypass": True,
     }
-    assert claims["context"]["room"] == {"lobby": True}
 
 
 def test_member_token_is_a_member_who_skips_the_lobby() -> None:
     claims = decode(link(JitsiMeetings(settings(), "https://chat.example.org"), MEMBER))
     assert_common_claims(claims)
     assert claims["moderator"] is False
-    assert claims["context"]["user"] == {
-        "id": "u-jean",
+    user = claims["context"]["user"]
+    assert OPAQUE_ID.match(user["id"])
+    assert user == {
+        "id": user["id"],
         "name": "Jean Moulin",
-        "avatar": "https://chat.example.org/avatar/jean",
         "moderator": False,
         "affiliation": "member",
         "lobby_bypass": True,
     }
-    assert "room" not in claims["context"]
 
 
 def test_guest_token_knocks_in_the_lobby() -> None:
@@ -130,9 +163,36 @@ def test_guest_token_knocks_in_the_lobby() -> None:
     }
 
 
-def test_without_the_chat_url_there_is_no_avatar_rather_than_null() -> None:
-    claims = decode(link(JitsiMeetings(settings()), MEMBER))
-    assert "avatar" not in claims["context"]["user"]
+def test_tokens_carry_neither_the_chat_ids_nor_the_avatar_url() -> None:
+    """Everyone in the meeting can read a token: no chat host, username, user or room id."""
+    meetings = JitsiMeetings(settings(), "https://chat.example.org")
+    marie = decode(link(meetings, ORGANIZER))
+    jean = decode(link(meetings, MEMBER))
+    for claims in (marie, jean):
+        body = json.dumps(claims)
+        for personal in ("chat.example.org", "avatar", "u-marie", "u-jean", "r-team", "group"):
+            assert personal not in body, personal
+    # Opaque but stable: the same person gets the same id in every token, two people differ.
+    marie_id = marie["context"]["user"]["id"]
+    assert decode(link(meetings, ORGANIZER))["context"]["user"]["id"] == marie_id
+    assert marie_id != jean["context"]["user"]["id"]
+
+
+def test_the_avatar_goes_into_tokens_only_when_asked_for() -> None:
+    asked = JitsiMeetings(settings(token_avatar=True), "https://chat.example.org/")
+    claims = decode(link(asked, MEMBER))
+    assert claims["context"]["user"]["avatar"] == "https://chat.example.org/avatar/jean"
+    assert "avatar" not in decode(link(asked, GUEST))["context"]["user"]
+    without_chat_url = decode(link(JitsiMeetings(settings(token_avatar=True)), MEMBER))
+    assert "avatar" not in without_chat_url["context"]["user"]
+
+
+def test_lobby_autostart_is_read_from_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENSEMBLE_JITSI__BASE_URL", "https://visio.example.org")
+    monkeypatch.setenv("ENSEMBLE_JITSI__APP_SECRET", SECRET)
+    assert not JitsiMeetings(Settings(_env_file=None).jitsi).capabilities.lobby_autostart
+    monkeypatch.setenv("ENSEMBLE_JITSI__LOBBY_AUTOSTART", "true")
+    assert JitsiMeetings(Settings(_env_file=None).jitsi).capabilities.lobby_autostart
 
 
 def test_audience_defaults_to_the_app_id_and_a_tenant_becomes_sub() -> None:
@@ -143,17 +203,35 @@ def test_audience_defaults_to_the_app_id_and_a_tenant_becomes_sub() -> None:
     assert claims["sub"] == "mairie"
 
 
-def test_link_carries_language_subject_and_the_token_in_query_or_fragment() -> None:
+def test_link_carries_language_subject_and_the_token_in_the_query() -> None:
     url = link(JitsiMeetings(settings()), MEMBER)
     parts = urlsplit(url)
     assert parse_qs(parts.query)["lang"] == ["fr"]
     assert "jwt" in parse_qs(parts.query)
-    subject = parse_qs(parts.fragment)["config.subject"][0]
-    assert json.loads(subject) == "Point hebdo"
-    in_fragment = link(JitsiMeetings(settings(token_in_fragment=True)), MEMBER)
-    assert "jwt=" not in urlsplit(in_fragment).query
-    assert "jwt" in parse_qs(urlsplit(in_fragment).fragment)
-    decode(in_fragment)
+    assert web_client_hash_params(url) == {"config.subject": "Point hebdo"}
+    decode(url)
+
+
+@pytest.mark.parametrize(
+    "subject", ["Point hebdo", "Réunion “budget” d’équipe", "R&D \\& co = 100 %", "会議"]
+)
+def test_the_web_client_reads_the_token_and_subject_from_the_fragment(subject: str) -> None:
+    url = link(JitsiMeetings(settings(token_in_fragment=True)), MEMBER, subject=subject)
+    assert "jwt" not in parse_qs(urlsplit(url).query)
+    params = web_client_hash_params(url)
+    assert params["config.subject"] == subject
+    token = params["jwt"]
+    assert isinstance(token, str)
+    claims = jwt.decode(
+        token,
+        SECRET,
+        algorithms=["HS256"],
+        audience="visio-ville",
+        options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+    )
+    assert claims["room"] == "reunion-point-hebdo-k3v9x2m7qa"
+    # Nothing in the link that a chat client would take for its end.
+    assert re.fullmatch(r"[A-Za-z0-9%._~:/?#=&-]+", url), url
 
 
 def test_public_url_has_no_token() -> None:
@@ -173,7 +251,6 @@ def test_a_token_is_never_minted_for_every_room() -> None:
             subject="x",
             language="fr",
             attendee=MEMBER,
-            group="r",
             now=NOW,
             expires_at=EXPIRY,
         )
