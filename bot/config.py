@@ -97,6 +97,9 @@ class JitsiSettings(BaseModel):
     alg: str = Field("HS256", description="JWT signature algorithm, as configured in Prosody")
     has_guest_domain: bool = Field(True, description="Server lets tokenless guests knock")
     has_token_affiliation: bool = Field(True, description="Server maps affiliation claims")
+    # jitsi-contrib/prosody-plugins lobby_autostart/mod_lobby_autostart.lua (lobby at room
+    # creation) or token_security_ondemand/mod_token_security_ondemand.lua (lobby when the
+    # first token with context.room.lobby joins; every token the bot signs has it).
     lobby_autostart: bool = Field(
         False,
         description="The server turns the lobby on before outsiders arrive (jitsi-contrib "
