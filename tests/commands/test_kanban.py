@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from bot.config import RateLimitSettings, Settings, WekanSettings
 from bot.dates import END_OF_WORKING_DAY
 from bot.memory_chat import Sent
+from bot.ports.boards import BoardList, Card, done_list, is_open
 from bot.testing import ADMIN, AGENT, CRISIS_LEAD, BotHarness
 from bot.wiring import boards, core
 from sandbox.wekan import WekanSandbox
@@ -305,3 +306,15 @@ async def test_english_speakers_get_english(settings: Settings) -> None:
         assert "No overdue card." in summary
         refused = texts(await stack.bot.say("/task Call --due tomorrow 25:00"))
         assert refused.startswith("“25:00” is not a time of day (0:00 to 23:59).")
+
+
+def test_open_means_not_archived_and_not_in_the_last_of_several_lists() -> None:
+    todo, doing, done = BoardList("l1", "À faire"), BoardList("l2", "En cours"), BoardList(
+        "l3", "Fait")
+    card = Card("c1", "b", "l2", "Relire")
+    assert done_list([todo, doing, done]) == done
+    assert is_open(card, [todo, doing, done])
+    assert not is_open(replace(card, list_id="l3"), [todo, doing, done])
+    assert not is_open(replace(card, archived=True), [todo, doing, done])
+    # A single list is not a done column: its cards would be done as soon as created.
+    assert done_list([todo]) is None and is_open(replace(card, list_id="l1"), [todo])
