@@ -18,7 +18,12 @@ OPTION_PREFIX = "--"
 async def bind(command: Command, words: list[str], ctx: Context) -> dict[str, Any]:
     positional, raw_options = _split(command, words)
     values: dict[str, Any] = {}
-    for spec, raw in _assign_positional(command.arguments, positional, ctx):
+    for spec in command.arguments:
+        if spec.prefix:
+            taken, positional = _prefixed(spec, positional, ctx)
+            values[spec.name] = [await _parse(spec.parser, word, ctx) for word in taken]
+    plain = [spec for spec in command.arguments if not spec.prefix]
+    for spec, raw in _assign_positional(plain, positional, ctx):
         values[spec.name] = None if raw is None else await _parse(spec.parser, raw, ctx)
     for opt in command.options:
         values[opt.name] = await _option_value(opt, raw_options.get(opt.name), ctx)
@@ -49,6 +54,15 @@ def _split(command: Command, words: list[str]) -> tuple[list[str], dict[str, lis
         if not taken:
             raise ArgumentError(N_("The option {option} needs a value."), option=word)
     return positional, options
+
+
+def _prefixed(spec: Argument, words: list[str], ctx: Context) -> tuple[list[str], list[str]]:
+    """The words of a prefixed argument, and the others in their order."""
+    prefix = spec.prefix or ""
+    taken = [w for w in words if w.startswith(prefix) and len(w) > len(prefix)]
+    if not taken and spec.required:
+        raise ArgumentError(N_("Missing argument: {argument}."), argument=ctx.t(spec.label))
+    return taken, [w for w in words if w not in taken]
 
 
 def _assign_positional(

@@ -7,7 +7,7 @@ from bot.routing import Argument, Command, Option
 
 
 def _argument_usage(spec: Argument, t: Translator) -> str:
-    label = t.t(spec.label) + ("…" if spec.greedy else "")
+    label = (spec.prefix or "") + t.t(spec.label) + ("…" if spec.greedy or spec.prefix else "")
     return f"<{label}>" if spec.required else f"[{label}]"
 
 
@@ -50,7 +50,8 @@ def details(command: Command, t: Translator) -> str:
     if command.aliases:
         title += " (" + ", ".join(f"/{a}" for a in command.aliases) + ")"
     lines = [f"{title}: {t.t(command.help)}", usage_block(command, t)]
-    lines += [f"- `{t.t(a.label)}`: {t.t(a.help)}" for a in command.arguments if a.help]
+    lines += [f"- `{a.prefix or ''}{t.t(a.label)}`: {t.t(a.help)}"
+              for a in command.arguments if a.help]
     lines += [f"- `--{o.name}`: {t.t(o.help)}" for o in command.options if o.help]
     lines += [f"- `/{s.path}`: {t.t(s.help)}" for s in command.subcommands if not s.hidden]
     return "\n".join(lines)

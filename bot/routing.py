@@ -34,6 +34,9 @@ class Argument:
     greedy: bool = False
     metavar: str | None = None
     help: str = ""
+    # Words starting with this prefix, wherever they are typed, all go to this argument (a
+    # list): "/tache Appeler @marie la préfecture @jean" assigns two people.
+    prefix: str | None = None
 
     @property
     def label(self) -> str:
@@ -98,9 +101,10 @@ def argument(
     greedy: bool = False,
     metavar: str | None = None,
     help: str = "",  # noqa: A002 - the natural name in a declaration
+    prefix: str | None = None,
 ) -> Callable[[HandlerT], HandlerT]:
     def attach(function: HandlerT) -> HandlerT:
-        spec = Argument(name, parser, required, greedy, metavar, help)
+        spec = Argument(name, parser, required, greedy, metavar, help, prefix)
         # Decorators apply bottom-up; inserting first keeps the reading order.
         function.__dict__.setdefault("__arguments__", []).insert(0, spec)
         return function

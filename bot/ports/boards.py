@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -14,6 +15,7 @@ from bot.services import ServiceKey
 class Board:
     id: str
     title: str
+    url: str = ""  # where a person opens it in the board server's web interface
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,23 @@ class Card:
     assignees: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     archived: bool = False
+    url: str = ""  # where a person opens it in the board server's web interface
+
+
+def done_list(lists: Sequence[BoardList]) -> BoardList | None:
+    """The column of finished cards: the board's last list (Wekan has no card status).
+
+    Last in the order `BoardPort.lists` gives. A board with a single list has none: its cards
+    would be done as soon as created.
+    """
+    return lists[-1] if len(lists) > 1 else None
+
+
+def is_open(card: Card, lists: Sequence[BoardList]) -> bool:
+    """The one definition of an open card, for every command: not archived, and not in the
+    board's last list. `lists` are the card's board lists, in the board server's order."""
+    done = done_list(lists)
+    return not card.archived and (done is None or card.list_id != done.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +123,10 @@ class BoardPort(Protocol):
         member of. `None` (no account there) sees public boards only."""
         ...
 
-    async def lists(self, board_id: str) -> list[BoardList]: ...
+    async def lists(self, board_id: str) -> list[BoardList]:
+        """The open lists, in the order the board server gives them (Wekan: creation order;
+        its REST API does not expose the `sort` its web interface orders them by)."""
+        ...
 
     async def cards(self, board_id: str) -> list[Card]:
         """Every open (non-archived) card of the board."""

@@ -6,14 +6,14 @@ from collections import Counter
 from datetime import datetime
 
 from bot.context import Context
-from bot.dates import parse_datetime
+from bot.dates import END_OF_WORKING_DAY, read_datetime
 from bot.errors import ArgumentError, UserFacingError
 from bot.i18n import N_
-from bot.ports.boards import BoardList, Card, Person, WriteNotApplied
+from bot.ports.boards import BoardList, Card, Person, WriteNotApplied, is_open
 from bot.routing import Router, argument, option
 from bot.store.boards import BoardLinks
 from commands.kanban import resolve
-from commands.kanban.text import card_label, safe, short_ids
+from commands.kanban.text import board_label, card_label, safe, short_ids
 from commands.kanban.watch import BoardWatch
 
 router = Router()
@@ -41,27 +41,28 @@ def _when(ctx: Context, moment: datetime) -> str:
 @router.command(
     "kanban",
     aliases=("board",),
-    help=N_("Summary of the Wekan board linked to this room"),
+    help=N_("Summary of the Wekan board linked to this room: open cards per list, and the "
+            "overdue ones. A card is done in the board's last list, or archived."),
     examples=("/kanban", "/kanban lier Équipe projet"),
 )
 async def kanban(ctx: Context) -> None:
     linked = await resolve.linked_board(ctx)
     port = resolve.board_port(ctx)
+    board = await port.board(linked.board_id)
     lists, cards = await port.lists(linked.board_id), await port.cards(linked.board_id)
     per_list = Counter(c.list_id for c in cards)
-    done = {x.id for x in lists if x.title.casefold() in _done_names(ctx)}
+    open_cards = [c for c in cards if is_open(c, lists)]
     now = ctx.clock.now()
-    late = sorted((c for c in cards if c.due_at and c.due_at < now and c.list_id not in done),
+    late = sorted((c for c in open_cards if c.due_at and c.due_at < now),
                   key=lambda c: c.due_at or now)
     shorts = short_ids(c.id for c in cards)
-    title = "**" + safe(linked.board_title) + "**"
-    lines = [ctx.tn("{board}: {count} open card", "{board}: {count} open cards", len(cards),
-                    board=title)]
+    lines = [ctx.tn("{board}: {count} open card", "{board}: {count} open cards",
+                    len(open_cards), board=board_label(board.title, board.url))]
     lines += [f"• {safe(x.title)}: {ctx.translator.number(per_list[x.id])}" for x in lists]
     if late:
         lines.append(ctx.tn("{count} overdue card:", "{count} overdue cards:", len(late)))
         lines += [
-            f"• {card_label(c.title, c.id, shorts[c.id])}, "
+            f"• {card_label(c.title, c.id, shorts[c.id], c.url)}, "
             + ctx.t("due {due}", due=_when(ctx, c.due_at or now))
             for c in late[:MAX_LISTED]
         ]
@@ -74,7 +75,9 @@ async def kanban(ctx: Context) -> None:
     "lier",
     aliases=("link",),
     parent="kanban",
-    help=N_("Link this room to a Wekan board I am a member of"),
+    help=N_("Link this room to a Wekan board I am a member of; its card events are then "
+            "posted here (comments only through Wekan's outgoing webhook: polling cannot see "
+            "them)"),
     examples=("/kanban lier Équipe projet",),
 )
 @argument("tableau", greedy=True, metavar=N_("board"), help=N_("title or id of the board"))
@@ -84,31 +87,18 @@ async def lier(ctx: Context, tableau: str) -> None:
     if watch is not None:
         await watch.baseline(board.id)  # events from now on are told, not the board's past
     await ctx.service(BoardLinks).link(ctx.room.id, board.id, board.title, ctx.user.id)
-    title = "**" + safe(board.title) + "**"
+    shown = await resolve.board_port(ctx).board(board.id)  # a listing has no slug for links
     await ctx.reply(ctx.t(
         "This room is now linked to the board {board}: /tache creates cards there, and its "
-        "card events will be posted here.", board=title,
+        "card events will be posted here.", board=board_label(shown.title, shown.url),
     ))
-
-
-def _done_names(ctx: Context) -> set[str]:
-    return {name.casefold() for name in ctx.settings.wekan.done_list_names}
-
-
-def _split_title(words: str) -> tuple[str, list[str]]:
-    title = [w for w in words.split() if not (w.startswith("@") and len(w) > 1)]
-    people = [w for w in words.split() if w.startswith("@") and len(w) > 1]
-    return " ".join(title), people
 
 
 def _due(ctx: Context, words: list[str]) -> datetime | None:
     if not words:
         return None
-    typed = " ".join(words)
-    found = parse_datetime(typed, ctx.clock.now(), ctx.settings.tz)
-    if found is None:
-        raise ArgumentError(N_("I cannot read the date {when}."), when=safe(typed))
-    return found
+    return read_datetime(" ".join(words), ctx.clock.now(), ctx.settings.tz,
+                         whole_day_at=END_OF_WORKING_DAY)
 
 
 @router.command(
@@ -121,28 +111,28 @@ def _due(ctx: Context, words: list[str]) -> datetime | None:
         "/tache fait 3xK9pQ",
     ),
 )
-@argument("titre", greedy=True, metavar=N_("title"),
-          help=N_("the card title; @someone assigns it"))
+@argument("titre", greedy=True, metavar=N_("title"), help=N_("the card title"))
+@argument("qui", prefix="@", required=False, metavar=N_("who"),
+          help=N_("the people to assign (as many as needed, anywhere in the line)"))
 @option("echeance", aliases=("due",), multiple=True, metavar=N_("when"),
-        help=N_("due date, e.g. demain 14h"))
+        help=N_("due date, e.g. demain 14h; a day without a time means 18:00 that day"))
 @option("liste", aliases=("list",), multiple=True, metavar=N_("list"),
         help=N_("list of the card (the first list by default)"))
-async def tache(ctx: Context, titre: str, echeance: list[str], liste: list[str]) -> None:
-    title, mentioned = _split_title(titre)
-    if not title:
-        raise ArgumentError(N_("Missing argument: {argument}."), argument=ctx.t("title"))
-    if len(title) > MAX_TITLE:
+async def tache(
+    ctx: Context, titre: str, qui: list[str], echeance: list[str], liste: list[str]
+) -> None:
+    if len(titre) > MAX_TITLE:
         raise ArgumentError(N_("A card title has at most {count} characters."), count=MAX_TITLE)
     due_at = _due(ctx, echeance)
     linked = await resolve.linked_board(ctx)
     port = resolve.board_port(ctx)
     target = resolve.list_by_name(await port.lists(linked.board_id),
                                   " ".join(liste) or None, linked.board_title)
-    people = [await resolve.person(ctx, name) for name in dict.fromkeys(mentioned)]
+    people = [await resolve.person(ctx, name) for name in dict.fromkeys(qui)]
     try:
         for someone in people:
             await port.ensure_member(linked.board_id, someone)
-        card = await port.create_card(linked.board_id, target.id, title,
+        card = await port.create_card(linked.board_id, target.id, titre,
                                       assignees=tuple(people), due_at=due_at)
     except WriteNotApplied as exc:
         raise _not_applied(exc) from exc
@@ -152,8 +142,9 @@ async def tache(ctx: Context, titre: str, echeance: list[str], liste: list[str])
 
 def _created(ctx: Context, card: Card, target: BoardList, board: str,
              people: list[Person]) -> str:
-    lines = [ctx.t("Card {card} created in {list} on {board}.", card=card_label(card.title,
-                   card.id), list=safe(target.title), board=safe(board))]
+    lines = [ctx.t("Card {card} created in {list} on {board}.",
+                   card=card_label(card.title, card.id, url=card.url), list=safe(target.title),
+                   board=safe(board))]
     if people:
         lines.append(ctx.t("Assigned to {people}.",
                            people=", ".join(safe(p.label) for p in people)))
@@ -172,7 +163,7 @@ async def _record(ctx: Context, card: Card) -> None:
     "fait",
     aliases=("done",),
     parent="tache",
-    help=N_("Move a card to the done list"),
+    help=N_("Move a card to the board's last list, where cards are done"),
     examples=("/tache fait 3xK9pQ",),
 )
 @argument("carte", metavar=N_("card"), help=N_("the card id that /taches shows"))
@@ -180,9 +171,8 @@ async def fait(ctx: Context, carte: str) -> None:
     linked = await resolve.linked_board(ctx)
     port = resolve.board_port(ctx)
     card = resolve.card_by_short_id(await port.cards(linked.board_id), carte)
-    done = resolve.done_list(await port.lists(linked.board_id),
-                             ctx.settings.wekan.done_list_names, linked.board_title)
-    label = card_label(card.title, card.id)
+    done = resolve.done_list(await port.lists(linked.board_id), linked.board_title)
+    label = card_label(card.title, card.id, url=card.url)
     if card.list_id == done.id:
         await ctx.reply(ctx.t("Card {card} is already in {list}.", card=label,
                               list=safe(done.title)))
@@ -207,20 +197,21 @@ async def taches(ctx: Context, qui: str | None) -> None:
     if not linked:
         raise UserFacingError(resolve.NOT_LINKED)
     someone = await resolve.person(ctx, qui or ctx.user.username)
-    port, done_names, lines = resolve.board_port(ctx), _done_names(ctx), []
+    port, lines = resolve.board_port(ctx), []
     titles = {link.board_id: link.board_title for link in linked}
     if not ctx.is_admin:  # only what Wekan itself would show the person asking
         viewer = await resolve.viewer_id(ctx)
         titles = {b: t for b, t in titles.items() if await port.visible_to(b, viewer)}
     for board_id, board_title in sorted(titles.items(), key=lambda item: item[1]):
-        lists = {x.id: x.title for x in await port.lists(board_id)}
+        board_lists = await port.lists(board_id)
+        lists = {x.id: x.title for x in board_lists}
         cards = await port.cards(board_id)
         shorts = short_ids(c.id for c in cards)
         mine = [c for c in cards if someone.id in c.assignees + c.members
-                and lists.get(c.list_id, "").casefold() not in done_names]
+                and is_open(c, board_lists)]
         mine.sort(key=lambda c: (c.due_at is None, c.due_at or ctx.clock.now()))
         for card in mine[:MAX_LISTED]:
-            line = f"• {card_label(card.title, card.id, shorts[card.id])} — " \
+            line = f"• {card_label(card.title, card.id, shorts[card.id], card.url)} — " \
                    f"{safe(lists.get(card.list_id, '?'))}, {safe(board_title)}"
             if card.due_at:
                 line += ", " + ctx.t("due {due}", due=_when(ctx, card.due_at))

@@ -50,7 +50,7 @@ def render(notice: Notice, t: Translator, tz: ZoneInfo) -> str:
     assert pair is not None
     with_actor, without = pair
     params = {
-        "card": card_label(notice.card.title, notice.card.id),
+        "card": card_label(notice.card.title, notice.card.id, url=notice.card.url),
         "list": safe(notice.list_title or "?"),
         "old_list": safe(notice.old_list_title or "?"),
         "comment": safe(notice.comment or ""),

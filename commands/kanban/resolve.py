@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.errors import ArgumentError, UserFacingError
 from bot.i18n import N_
+from bot.ports import boards
 from bot.ports.boards import BOARD_PORT, Board, BoardList, BoardPort, Card, NotFound, Person
 from bot.store.boards import BoardLinks, LinkedBoard
 from commands.kanban.text import MIN_TYPED_ID, safe, short_ids
@@ -74,16 +75,14 @@ def list_by_name(lists: list[BoardList], wanted: str | None, board_title: str) -
     )
 
 
-def done_list(lists: list[BoardList], names: list[str], board_title: str) -> BoardList:
-    wanted = [name.casefold() for name in names]
-    for name in wanted:
-        for found in lists:
-            if found.title.casefold() == name:
-                return found
-    raise UserFacingError(
-        N_("The board {board} has no done list (I look for: {names})."),
-        board=safe(board_title), names=", ".join(names),
-    )
+def done_list(lists: list[BoardList], board_title: str) -> BoardList:
+    found = boards.done_list(lists)
+    if found is None:
+        raise UserFacingError(
+            N_("The board {board} has no done list: cards are done in the last list of a "
+               "board that has at least two."), board=safe(board_title),
+        )
+    return found
 
 
 async def person(ctx: Context, username: str) -> Person:

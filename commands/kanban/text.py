@@ -46,5 +46,18 @@ def _common(first: str, second: str) -> int:
     return length
 
 
-def card_label(title: str, card_id: str, short: str | None = None) -> str:
-    return f"\"{safe(title)}\" ({short or short_id(card_id)})"
+def card_label(title: str, card_id: str, short: str | None = None, url: str = "") -> str:
+    """`"Title" (AbCdEf)`, the id a link to the card when its address is known."""
+    shown = short or short_id(card_id)
+    return f"\"{safe(title)}\" ({_link(shown, url)})"
+
+
+def board_label(title: str, url: str = "") -> str:
+    """The board's title in bold, a link to the board when its address is known."""
+    return f"**{_link(safe(title), url)}**"
+
+
+def _link(text: str, url: str) -> str:
+    # Rocket.Chat's message parser reads `[label](url)`, in bold too (References and
+    # BoldContent in Rocket.Chat packages/message-parser/src/grammar.pegjs, parser 0.32).
+    return f"[{text}]({url})" if url else text

@@ -28,20 +28,34 @@ class WekanBoards:
         self.client = WekanClient(session)
         self._by_username: dict[str, Person] = {}
         self._by_id: dict[str, Person] = {}
+        # Board slugs only make links readable (Wekan routes by id): one read per board.
+        self._slugs: dict[str, str] = {}
 
     async def close(self) -> None:
         await self.session.close()
 
     async def bot_boards(self) -> list[Board]:
         docs = await self.client.user_boards(await self.session.user_id())
-        return [Board(str(d["_id"]), str(d.get("title") or "")) for d in docs]
+        return [self._board(d) for d in docs]  # `[{_id, title}]`: no slug in this listing
 
     async def board(self, board_id: str) -> Board:
-        try:
-            doc = await self.client.board(board_id)
-        except WekanNotFound as exc:
-            raise NotFound("board", board_id) from exc
-        return Board(str(doc["_id"]), str(doc.get("title") or ""))
+        return self._board(await self._board_doc(board_id))
+
+    def _board(self, doc: dict[str, Any]) -> Board:
+        board_id = str(doc["_id"])
+        url = convert.board_url(self.session.base_url, board_id, self._slugs.get(board_id))
+        return Board(board_id, str(doc.get("title") or ""), url)
+
+    async def _slug(self, board_id: str) -> str | None:
+        if board_id not in self._slugs:
+            try:
+                await self.board(board_id)
+            except NotFound:
+                return None
+        return self._slugs.get(board_id)
+
+    def _card(self, doc: dict[str, Any], board_id: str, slug: str | None) -> Card:
+        return convert.card(doc, board_id, base=self.session.base_url, slug=slug)
 
     async def lists(self, board_id: str) -> list[BoardList]:
         try:
@@ -56,13 +70,16 @@ class WekanBoards:
         per_lane = await asyncio.gather(
             *(self.client.swimlane_cards(board_id, str(lane["_id"])) for lane in lanes)
         )
-        return [convert.card(doc, board_id) for docs in per_lane for doc in docs]
+        slug = await self._slug(board_id)
+        return [self._card(doc, board_id, slug) for docs in per_lane for doc in docs]
 
     async def card(self, card_id: str) -> Card:
         try:
-            return convert.card(await self.client.card(card_id))
+            doc = await self.client.card(card_id)
         except WekanNotFound as exc:
             raise NotFound("card", card_id) from exc
+        board_id = str(doc.get("boardId") or "")
+        return self._card(doc, board_id, await self._slug(board_id) if board_id else None)
 
     async def person(self, username: str) -> Person:
         wanted = username.lstrip("@")
@@ -112,6 +129,8 @@ class WekanBoards:
             doc: dict[str, Any] = await self.client.board(board_id)
         except WekanNotFound as exc:
             raise NotFound("board", board_id) from exc
+        if isinstance(doc.get("slug"), str) and doc["slug"]:
+            self._slugs[str(doc["_id"])] = doc["slug"]
         return doc
 
     async def create_card(

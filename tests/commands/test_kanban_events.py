@@ -89,7 +89,8 @@ async def test_webhooks_without_the_right_token_are_refused(stack: Stack, hook_u
     assert len(room_messages(stack)) == before
     assert await post_hook(hook_url, payload, WEBHOOK_TOKEN) == 200
     [told] = (await wait_for(stack, before + 1))[before:]
-    assert told.message.text == f'Marie Curie a créé "Piège" ({card["card_id"][:6]}) dans À faire.'
+    label = stack.label("Piège", card["card_id"])
+    assert told.message.text == f"Marie Curie a créé {label} dans À faire."
     # The same delivery again (a board hook and a global hook): told once.
     assert await post_hook(hook_url, payload, WEBHOOK_TOKEN) == 200
     await asyncio.sleep(0.1)
@@ -165,7 +166,7 @@ async def test_a_move_in_the_wekan_ui_is_told_in_the_room(stack: Stack, hook_url
     await ui(stack, "due", card_id=card.id, due_at="2026-03-05T15:00:00.000Z")
     await ui(stack, "archive-card", card_id=card.id)
     told = [s.message.text for s in (await wait_for(stack, before + 4))[before:]]
-    label = f'"Appeler la préfecture" ({card.id[:6]})'
+    label = stack.label("Appeler la préfecture", card.id)
     assert told == [
         f"Marie Curie a déplacé {label} de À faire vers En cours.",
         f"Marie Curie a commenté {label} : C'est fait @\u200ball \\*urgent\\*",
@@ -191,7 +192,7 @@ async def test_polling_tells_what_people_did_but_not_what_the_bot_did(stack: Sta
     await watch(stack).poll(board)
     await ui(stack, "archive-card", card_id=created["card_id"])
     await watch(stack).poll(board)
-    label = f'"Imprimer" ({created["card_id"][:6]})'
+    label = stack.label("Imprimer", created["card_id"])
     assert [s.message.text for s in room_messages(stack)[before:]] == [
         f"Nouvelle carte {label} dans À faire.",
         f"{label} déplacée de À faire vers En cours.",
@@ -210,7 +211,7 @@ async def test_polling_sees_changes_on_a_wekan_older_than_10_72(stack: Stack) ->
     await watch(stack).poll(board)
     await ui(stack, "move-card", card_id=created["card_id"], list="En cours")
     await watch(stack).poll(board)
-    label = f'"Imprimer" ({created["card_id"][:6]})'
+    label = stack.label("Imprimer", created["card_id"])
     assert [s.message.text for s in room_messages(stack)[before:]] == [
         f"Nouvelle carte {label} dans À faire.",
         f"{label} déplacée de À faire vers En cours.",

@@ -151,3 +151,27 @@ async def test_legacy_wekan_dates_and_moves_still_work(
     assert wekan.store.cards[card.id].dates["dueAt"] == DUE
     moved = await boards.move_card(card, board["lists"]["Fait"])
     assert moved.list_id == board["lists"]["Fait"]
+
+
+async def test_boards_and_cards_carry_their_address_in_wekan_web_interface(
+    wekan: WekanSandbox, boards: WekanBoards
+) -> None:
+    """`<ROOT_URL>/b/<boardId>/<slug>[/<cardId>]`, as W models/lib/cardUrl.js builds them."""
+    board = seeded_board(wekan)
+    base = f"{wekan.url}/b/{board['id']}"
+    assert (await boards.board(board["id"])).url == f"{base}/equipe-projet"
+    card = await boards.create_card(board["id"], board["lists"]["À faire"], "Appeler")
+    assert card.url == f"{base}/equipe-projet/{card.id}"
+    [listed] = await boards.cards(board["id"])
+    assert listed.url == card.url == (await boards.card(card.id)).url
+
+
+async def test_without_a_known_slug_links_use_wekan_fallback(wekan: WekanSandbox) -> None:
+    env = wekan.env()
+    fresh = WekanBoards(WekanSession(env["ENSEMBLE_WEKAN__URL"], env["ENSEMBLE_WEKAN__USERNAME"],
+                                     env["ENSEMBLE_WEKAN__PASSWORD"], timeout_seconds=5))
+    try:
+        [listed] = await fresh.bot_boards()  # `[{_id, title}]`: the listing has no slug
+        assert listed.url == f"{wekan.url}/b/{listed.id}/board"  # Wekan routes by id
+    finally:
+        await fresh.close()
