@@ -181,14 +181,12 @@ def test_list_settings_take_commas_or_json(tmp_path: Path) -> None:
         cwd=tmp_path,
         ENSEMBLE_CRISIS_ROLES="admin,crise",
         ENSEMBLE_ADMIN_ROLES='["admin", "dsi"]',
-        ENSEMBLE_WEKAN__DONE_LIST_NAMES="Fait, Archivé",
         **CHAT_ACCOUNT,
     )
     assert result.returncode == 0, result.stderr
     config = json.loads(result.stdout)
     assert config["crisis_roles"] == ["admin", "crise"]
     assert config["admin_roles"] == ["admin", "dsi"]
-    assert config["wekan"]["done_list_names"] == ["Fait", "Archivé"]
 
 
 def test_a_bad_list_is_one_line_without_traceback_for_check_config_and_run(
