@@ -151,14 +151,20 @@ def unwritable_store(store: StoreSettings, file: Path, error: OSError) -> str:
     )
 
 
-def _check_config(_args: argparse.Namespace) -> int:
+def load_settings_for_run() -> Settings | None:
+    """The settings `run` starts with, or None after saying on stderr what to fix."""
     settings = load_settings()
     if settings is None:
-        return EXIT_INVALID
+        return None
     problems = run_problems(settings)
     for line in problems:
         print(line, file=sys.stderr)
-    if problems:
+    return None if problems else settings
+
+
+def _check_config(_args: argparse.Namespace) -> int:
+    settings = load_settings_for_run()
+    if settings is None:
         return EXIT_INVALID
     print(json.dumps(redacted_view(settings), indent=2, ensure_ascii=False))
     return EXIT_OK
@@ -197,13 +203,8 @@ def _console(args: argparse.Namespace) -> int:
 def _run(_args: argparse.Namespace) -> int:
     from bot.service import run_service  # noqa: PLC0415 - only this subcommand needs it
 
-    settings = load_settings()
+    settings = load_settings_for_run()
     if settings is None:
-        return EXIT_INVALID
-    problems = run_problems(settings)
-    for line in problems:
-        print(line, file=sys.stderr)
-    if problems:
         return EXIT_INVALID
     _setup_logging(settings)
     return asyncio.run(run_service(settings))
