@@ -6,16 +6,20 @@ COPY bot bot
 COPY commands commands
 COPY integrations integrations
 COPY sandbox sandbox
+# The message catalogs are installed inside the wheel (package `ensemble_locales`).
+COPY locales locales
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim
-RUN useradd --system --uid 10001 --home /app ensemble
+RUN useradd --system --user-group --uid 10001 --home /app ensemble
 WORKDIR /app
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
-COPY locales locales
-ENV ENSEMBLE_LOCALES_DIR=/app/locales \
-    ENSEMBLE_LOG__FORMAT=json \
+# Without ENSEMBLE_STORE__URL the store is SQLite in ./data: a folder the bot's user may write,
+# kept on a volume so that it outlives the container (PostgreSQL is the production store).
+RUN install -d -o ensemble -g ensemble -m 0750 /app/data
+VOLUME /app/data
+ENV ENSEMBLE_LOG__FORMAT=json \
     PYTHONUNBUFFERED=1
 USER ensemble
 EXPOSE 8080

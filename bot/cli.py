@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
+import os
+import re
 import sys
 from collections.abc import Sequence
 from importlib import import_module
-from typing import Any
+from pathlib import Path
+from typing import Any, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from pydantic_settings import SettingsError
 from sqlalchemy.engine import make_url
 
-from bot.config import InvalidSetting, Settings, env_name, field_description
+from bot.config import (
+    LIST_FORM,
+    InvalidSetting,
+    Settings,
+    StoreSettings,
+    env_name,
+    field_description,
+)
 from bot.logs import Redactor, configure_logging
 from bot.secret_files import SecretFileError
 
 EXIT_OK, EXIT_INVALID = 0, 1
+# What `run` needs beyond valid settings: the bot account on Rocket.Chat.
+CHAT_ACCOUNT = ("url", "user_id", "token")
+STORE_URL = env_name(("store", "url"))
 
 
 def load_settings() -> Settings | None:
@@ -31,7 +46,25 @@ def load_settings() -> Settings | None:
                 print(line, file=sys.stderr)
     except SecretFileError as exc:
         print(str(exc), file=sys.stderr)
+    except SettingsError as exc:
+        print(_unreadable(exc), file=sys.stderr)
     return None
+
+
+def _unreadable(error: SettingsError) -> str:
+    """A value pydantic-settings could not even decode, named with the form it expects."""
+    found = re.search(r'field "([^"]+)"', str(error))
+    if found is None:
+        return f"settings: {error}"
+    name = found.group(1)
+    annotation = Settings.model_fields[name].annotation if name in Settings.model_fields else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        form = f"expected a JSON object, or one {env_name((name,))}__<FIELD> variable per setting"
+    elif get_origin(annotation) in (list, set, tuple):
+        form = LIST_FORM
+    else:
+        form = "not a valid value"
+    return f"{env_name((name,))}: {form} ({field_description((name,))})"
 
 
 def _explain(error: ErrorDetails) -> list[str]:
@@ -41,7 +74,10 @@ def _explain(error: ErrorDetails) -> list[str]:
         problems = [(location, cause.reason) for location in cause.locations]
     else:
         reason = error["msg"].removeprefix("Value error, ")
-        problems = [(tuple(str(part) for part in error["loc"]), reason)]
+        items = [part + 1 for part in error["loc"] if isinstance(part, int)]
+        if items:  # inside a list: which item, since the variable holds them all
+            reason = f"item {items[-1]}: {reason}"
+        problems = [(tuple(part for part in error["loc"] if isinstance(part, str)), reason)]
     return [
         f"{env_name(location)}: {reason} ({field_description(location)})"
         for location, reason in problems
@@ -56,8 +92,78 @@ def redacted_view(settings: Settings) -> dict[str, Any]:
     return view
 
 
-def _check_config(_args: argparse.Namespace) -> int:
+def run_problems(settings: Settings) -> list[str]:
+    """What stops `run` once the settings are valid, one line per variable to fix.
+
+    `run` and `check-config` both call this, so that a configuration check-config accepts
+    is one `run` starts with."""
+    chat = settings.rocketchat
+    missing = [field for field in CHAT_ACCOUNT if getattr(chat, field) is None]
+    problems = [
+        f"{env_name(('rocketchat', field))}: missing; `run` connects to Rocket.Chat with the "
+        f"bot account's URL, user id and token ({field_description(('rocketchat', field))})"
+        for field in missing
+    ]
+    store = store_problem(settings.store)
+    return problems if store is None else [*problems, store]
+
+
+def store_problem(store: StoreSettings) -> str | None:
+    """Why the SQLite store could not be created where the settings put it, if it could not."""
+    file = store.sqlite_file
+    if file is None:
+        return None
+    try:
+        _check_writable(file)
+    except OSError as exc:
+        return unwritable_store(store, file, exc)
+    return None
+
+
+def _check_writable(file: Path) -> None:
+    """Raises what creating the file (and its folders) would raise, without creating anything."""
+    file = file.absolute()
+    if file.exists():
+        # SQLite in WAL mode also writes <file>-wal and <file>-shm next to the file.
+        targets = [file.parent, file]
+    else:
+        folder = file.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent  # the nearest existing folder is where mkdir would write
+        targets = [folder]
+    if not targets[0].is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(targets[0]))
+    for path in targets:
+        if not os.access(path, os.W_OK | (os.X_OK if path.is_dir() else 0)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+
+def unwritable_store(store: StoreSettings, file: Path, error: OSError) -> str:
+    """The error an operator reads for a store that cannot be written: the variable, the file,
+    the folder at fault and the way out; never a traceback."""
+    where = error.filename or file.parent
+    default = " (the default while it is unset)" if store.url is None else ""
+    return (
+        f"{STORE_URL}: cannot create the SQLite store {file.absolute()}{default}: {where}: "
+        f"{error.strerror or type(error).__name__}; set {STORE_URL} to a file in a writable "
+        "folder (sqlite+aiosqlite:////data/ensemble.db) or to PostgreSQL "
+        "(postgresql+asyncpg://user@host/db)"
+    )
+
+
+def load_settings_for_run() -> Settings | None:
+    """The settings `run` starts with, or None after saying on stderr what to fix."""
     settings = load_settings()
+    if settings is None:
+        return None
+    problems = run_problems(settings)
+    for line in problems:
+        print(line, file=sys.stderr)
+    return None if problems else settings
+
+
+def _check_config(_args: argparse.Namespace) -> int:
+    settings = load_settings_for_run()
     if settings is None:
         return EXIT_INVALID
     print(json.dumps(redacted_view(settings), indent=2, ensure_ascii=False))
@@ -95,14 +201,10 @@ def _console(args: argparse.Namespace) -> int:
 
 
 def _run(_args: argparse.Namespace) -> int:
-    from bot.service import missing_chat_settings, run_service  # noqa: PLC0415 - only here
+    from bot.service import run_service  # noqa: PLC0415 - only this subcommand needs it
 
-    settings = load_settings()
+    settings = load_settings_for_run()
     if settings is None:
-        return EXIT_INVALID
-    missing = missing_chat_settings(settings)
-    if missing:
-        print(f"missing: {', '.join(missing)} (the Rocket.Chat bot account)", file=sys.stderr)
         return EXIT_INVALID
     _setup_logging(settings)
     return asyncio.run(run_service(settings))

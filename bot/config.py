@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, BaseModel, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import AnyHttpUrl, BaseModel, BeforeValidator, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from sqlalchemy.engine import make_url
 
+from bot.i18n import missing_catalogs
 from bot.secret_files import SecretFilesSource
 
 ENV_PREFIX = "ENSEMBLE_"
@@ -22,6 +30,7 @@ HMAC_MIN_SECRET_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 # Sent in clear in X-Wekan-Token by anyone who can reach the bot: 24 random hex characters are
 # 96 bits, out of reach of online guessing (`openssl rand -hex 16` gives 32).
 MIN_WEBHOOK_TOKEN_CHARS = 24
+LIST_FORM = 'expected comma-separated values (a,b) or a JSON list (["a","b"])'
 
 
 class InvalidSetting(ValueError):
@@ -31,6 +40,24 @@ class InvalidSetting(ValueError):
         self.locations = tuple(locations)
         self.reason = reason
         super().__init__(f"{', '.join(env_name(loc) for loc in self.locations)}: {reason}")
+
+
+def _split_list(value: object) -> object:
+    """A list typed in an environment: `admin,crise` as people write it, or a JSON list."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            raise ValueError(f"not a JSON list: {LIST_FORM}") from None
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+# NoDecode keeps pydantic-settings from insisting on JSON (and failing with a traceback on
+# `admin,crise`); the validator then reads both forms. Every list setting uses this type.
+StrList = Annotated[list[str], NoDecode, BeforeValidator(_split_list)]
 
 
 class LogFormat(StrEnum):
@@ -81,6 +108,14 @@ class StoreSettings(BaseModel):
     @property
     def effective_url(self) -> str:
         return self.url or f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The file of an SQLite store; None for PostgreSQL or an in-memory database."""
+        url = make_url(self.effective_url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return Path(url.database)
 
 
 class JitsiSettings(BaseModel):
@@ -157,9 +192,9 @@ class WekanSettings(BaseModel):
     poll_interval_seconds: int = Field(
         60, ge=5, description="Polling period of linked boards when webhooks cannot reach us"
     )
-    done_list_names: list[str] = Field(
+    done_list_names: StrList = Field(
         default_factory=lambda: ["Fait", "Terminé", "Done"],
-        description="List titles treated as the done column",
+        description="List titles treated as the done column (comma-separated or a JSON list)",
     )
     request_timeout_seconds: float = Field(15.0, gt=0, description="Timeout of one call")
     polling: bool = Field(
@@ -208,15 +243,18 @@ class Settings(BaseSettings):
 
     default_locale: str = Field("fr", description="Language of users without a preference")
     timezone: str = Field("Europe/Paris", description="Time zone for dates typed by users")
-    locales_dir: Path = Field(
-        PROJECT_ROOT / "locales", description="Folder of the fr/en message catalogs"
+    locales_dir: Path | None = Field(
+        None,
+        description="Folder of replacement fr/en message catalogs "
+        "(<lang>/LC_MESSAGES/<domain>.po); unset = the catalogs shipped with the bot",
     )
-    crisis_roles: list[str] = Field(
+    crisis_roles: StrList = Field(
         default_factory=lambda: ["admin", "crise"],
-        description="Rocket.Chat roles allowed to run crisis commands",
+        description="Rocket.Chat roles allowed to run crisis commands (comma-separated or JSON)",
     )
-    admin_roles: list[str] = Field(
-        default_factory=lambda: ["admin"], description="Rocket.Chat roles allowed admin commands"
+    admin_roles: StrList = Field(
+        default_factory=lambda: ["admin"],
+        description="Rocket.Chat roles allowed admin commands (comma-separated or JSON)",
     )
     rocketchat: RocketChatSettings = Field(
         default_factory=RocketChatSettings, description="Rocket.Chat, the chat the bot lives in"
@@ -245,6 +283,21 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("locales_dir")
+    @classmethod
+    def _complete_catalogs(cls, value: Path | None) -> Path | None:
+        # A folder the operator names must hold every catalog: a missing one would silently
+        # turn a language (or a feature's messages) into English message ids.
+        if value is None:
+            return None
+        expected = "<lang>/LC_MESSAGES/<domain>.po for every language and domain the bot ships"
+        if not value.is_dir():
+            raise ValueError(f"{value} is not a folder; expected {expected}, or leave it unset")
+        missing = missing_catalogs(value)
+        if missing:
+            raise ValueError(f"{value} lacks {', '.join(missing)}; expected {expected}")
         return value
 
     @field_validator("default_locale")

@@ -38,7 +38,8 @@ async def answer_where_possible(
 
 def reply_thread(event: ChatEvent) -> tuple[str | None, bool]:
     """Where answers go: the command's thread (started on it when it had none, and then also
-    shown in the room), as Rocket.Chat bots should (spec rocketchat.md §9.1.3); DMs stay flat."""
+    shown in the room), as Rocket.Chat's own clients reply (`tmid` = the thread's root, Rocket.Chat
+    7.x packages/core-typings/src/IMessage/IMessage.ts); DMs stay flat."""
     if event.room.type is RoomType.DIRECT:
         return event.thread_id, False
     return event.thread_id or event.message_id, event.thread_id is None

@@ -27,7 +27,7 @@ def variables(model: type[BaseModel] = Settings, prefix: str = ENV_PREFIX) -> It
 
 def _render(value: Any) -> str:
     if isinstance(value, list):
-        return "[" + ",".join(f'"{item}"' for item in value) + "]"
+        return ",".join(str(item) for item in value)
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)

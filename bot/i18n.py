@@ -7,6 +7,8 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,9 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 SUPPORTED_LOCALES = ("fr", "en")
+# The repository's locales/ folder, installed as this package (pyproject.toml maps it), so a
+# wheel carries the catalogs and finds them with no setting, wherever it is installed.
+PACKAGED_CATALOGS = "ensemble_locales"
 log = logging.getLogger(__name__)
 
 
@@ -40,10 +45,37 @@ def Nn_(singular: str, plural: str) -> Plural:  # noqa: N802 - extracted like ng
     return Plural(singular, plural)
 
 
-def load_catalogs(locales_dir: Path, language: str) -> list[Catalog]:
-    folder = locales_dir / language / "LC_MESSAGES"
+def packaged_catalogs() -> Traversable:
+    return files(PACKAGED_CATALOGS)
+
+
+def _po_files(locales: Traversable, language: str) -> list[Traversable]:
+    folder = locales / language / "LC_MESSAGES"
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (entry for entry in folder.iterdir() if entry.name.endswith(".po") and entry.is_file()),
+        key=lambda entry: entry.name,
+    )
+
+
+def _domains(locales: Traversable, language: str) -> set[str]:
+    return {entry.name.removesuffix(".po") for entry in _po_files(locales, language)}
+
+
+def missing_catalogs(locales_dir: Path) -> list[str]:
+    """The `<lang>/LC_MESSAGES/<domain>.po` files the bot ships that the folder lacks."""
+    shipped = packaged_catalogs()
+    return [
+        f"{language}/LC_MESSAGES/{domain}.po"
+        for language in SUPPORTED_LOCALES
+        for domain in sorted(_domains(shipped, language) - _domains(locales_dir, language))
+    ]
+
+
+def load_catalogs(locales: Traversable, language: str) -> list[Catalog]:
     catalogs = []
-    for po_file in sorted(folder.glob("*.po")):
+    for po_file in _po_files(locales, language):
         with po_file.open("rb") as handle:
             catalogs.append(read_po(handle, locale=language))
     return catalogs
@@ -90,17 +122,18 @@ class Translator:
         return format_timedelta(timedelta(seconds=seconds), threshold=1.1, locale=self.locale)
 
 
-def _load_translator(locales_dir: Path, language: str) -> Translator:
-    return Translator(language, _translations(load_catalogs(locales_dir, language), language))
+def _load_translator(locales: Traversable, language: str) -> Translator:
+    return Translator(language, _translations(load_catalogs(locales, language), language))
 
 
 class Catalogs:
-    """All supported languages, loaded once at start."""
+    """All supported languages, loaded once at start (None: the catalogs shipped with the bot)."""
 
-    def __init__(self, locales_dir: Path, default: str = "fr") -> None:
+    def __init__(self, locales_dir: Traversable | None = None, default: str = "fr") -> None:
+        locales = packaged_catalogs() if locales_dir is None else locales_dir
         self.default = default
         self._by_language: Mapping[str, Translator] = {
-            language: _load_translator(locales_dir, language) for language in SUPPORTED_LOCALES
+            language: _load_translator(locales, language) for language in SUPPORTED_LOCALES
         }
 
     def get(self, language: str | None) -> Translator:

@@ -13,15 +13,6 @@ from bot.config import Settings
 from integrations.rocketchat import RocketChatTransport
 
 log = logging.getLogger(__name__)
-REQUIRED = (
-    ("url", "ENSEMBLE_ROCKETCHAT__URL"),
-    ("user_id", "ENSEMBLE_ROCKETCHAT__USER_ID"),
-    ("token", "ENSEMBLE_ROCKETCHAT__TOKEN"),
-)
-
-
-def missing_chat_settings(settings: Settings) -> list[str]:
-    return [name for field, name in REQUIRED if getattr(settings.rocketchat, field) is None]
 
 
 def build_application(settings: Settings) -> Application:

@@ -28,5 +28,6 @@ async def install(runtime: Runtime) -> None:
     async def refresh() -> None:
         await files.refresh_policy()
 
-    # nc-py-api caches capabilities forever (spec §1.2): re-read the admin's policy.
+    # nc-py-api caches capabilities for the session's life (nc-py-api 0.30 _session.py
+    # `capabilities`, refreshed only by update_server_info): re-read the admin's policy.
     runtime.scheduler.every("nextcloud-policy", settings.policy_refresh_seconds, refresh)

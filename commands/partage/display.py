@@ -20,7 +20,8 @@ def day(ctx: Context, value: date) -> str:
 
 
 def label(ctx: Context) -> str:
-    """The share label Nextcloud shows: where and by whom it was made (spec §4 of the bot)."""
+    """The share label Nextcloud shows: where and by whom it was made (at most 255 characters,
+    the `label` column of Nextcloud core/Migrations/Version15000Date20181029084625.php)."""
     return f"rocketchat:{ctx.room.name}:{ctx.user.username}"[:255]
 
 

@@ -121,7 +121,8 @@ async def share_internally(
                 node.path, target.kind, target.name, rights(node, edit), label(ctx)
             )
         url = share.url
-        # Nextcloud answers a repeated user/group share with the existing one (spec §2.3).
+        # Nextcloud answers a repeated user/group share with the existing one (Nextcloud 30
+        # lib/private/Share20/Manager.php createShare catches AlreadySharedException).
         if await records.active_by_remote_id(share.id) is not None:
             known.append(target.shown(ctx))
             continue

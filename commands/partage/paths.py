@@ -37,7 +37,7 @@ def read_path(raw: str, base: str) -> TypedPath:
     """What `raw` names under a room's folder; refuses anything that could leave it.
 
     A typed path is confined to the folder of the room where the command is typed: members
-    of a room see its folder, and nobody may publish what another room stored (DESIGN §5).
+    of a room see its folder, and nobody may publish what another room stored.
     "/", "<base>" and "<base>/<room>" name that folder itself, and a leading "/" or
     "<base>/<room>/" means it too, so that paths copied from the Files app work;
     "<base>/<another room>/…" is refused (`TypedPath.inside`). "..", NUL and control

@@ -87,7 +87,8 @@ class MeetingDesk:
 
     async def send_guest_link(self, meeting: Meeting, organizer: User, *, key: str) -> None:
         """The fallback of servers without a guest domain: a lobby-bound guest token, to the
-        organizer only, who forwards it to the guest (jitsi spec §6.2)."""
+        organizer only, who forwards it to the guest (without a guest VirtualHost, Prosody
+        refuses tokenless users: jitsi-meet resources/prosody-plugins/token/util.lib.lua)."""
         t = await self.translator(organizer.id)
         now = self.clock.now()
         link = self.jitsi.personal_link(

@@ -1,9 +1,9 @@
-"""When personal links are handed out and how long they last (jitsi spec §6.4, DESIGN §5).
+"""When personal links are handed out and how long they last.
 
 A meeting with a duration (planned, or typed `/reunion` with the 1-hour default) has links
-until its end + grace (DESIGN §5), never longer than the spec's lifetime of its kind: 12 h ahead
-when planned, 4 h for an immediate one. A call-button meeting has no duration anyone chose,
-so its links last the spec's flat 4 h.
+until its end + grace, never longer than the cap of its kind: 12 h ahead when planned, 4 h for
+an immediate one (the lifetime of Jitsi's own moderated-meetings tokens, jitsi/moderated-meetings
+PR #44). A call-button meeting has no duration anyone chose, so its links last a flat 4 h.
 """
 
 from __future__ import annotations

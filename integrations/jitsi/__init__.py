@@ -1,4 +1,8 @@
-"""Jitsi Meet: signed links behind a lobby (spec: shared/specs/jitsi.md §6)."""
+"""Jitsi Meet: signed links behind a lobby, for Prosody's token authentication.
+
+Tokens as jitsi-meet resources/prosody-plugins/token/util.lib.lua checks them and
+lib-jitsi-meet doc/tokens.md documents them.
+"""
 
 from integrations.jitsi.meetings import JitsiMeetings, JitsiNotConfigured
 

@@ -1,4 +1,4 @@
-"""Meeting URLs (jitsi spec §6.5): `https://host[/tenant]/<room>?lang=fr#config.subject="…"`.
+"""Meeting URLs: `https://host[/tenant]/<room>?lang=fr#config.subject="…"`.
 
 The web client reads `jwt` from the hash first and falls back to the query
 (jitsi-meet react/features/base/jwt/functions.ts `parseJWTFromURLParams`); `#jwt=` keeps the

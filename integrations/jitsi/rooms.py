@@ -1,4 +1,4 @@
-"""Room names (jitsi spec §6.5): `reunion-<slug>-<random>`, lowercase ASCII, unguessable.
+"""Room names: `reunion-<slug>-<random>`, lowercase ASCII, unguessable.
 
 `[a-z0-9-]` survives the web client's normalisation (it lowercases and URL-encodes the path,
 jitsi-meet react/features/base/util/uri.ts `getBackendSafeRoomName`) and Prosody's ASCII
@@ -15,9 +15,9 @@ import unicodedata
 PREFIX = "reunion"
 SLUG_MAX = 24
 RANDOM_ALPHABET = string.ascii_lowercase + string.digits
-# DESIGN §5 asks for at least 80 bits of randomness, jitsi spec §6.5 for 10 characters (about
-# 51 bits). The stricter contract wins: guest links carry no token, so the name alone keeps
-# strangers from finding a room and knocking. 16 × log2(36) ≈ 82.7 bits; the longest name,
+# At least 80 bits of randomness, not the 10 characters (about 51 bits) a room name often gets:
+# guest links carry no token, so the name alone keeps strangers from finding a room and
+# knocking. 16 × log2(36) ≈ 82.7 bits; the longest name,
 # "reunion-" + 24-character slug + "-" + 16, is 49 characters, within MAX_LENGTH.
 RANDOM_LENGTH = 16
 MAX_LENGTH = 64

@@ -1,4 +1,4 @@
-"""The JWT Prosody accepts (jitsi spec §1 and §6.2), one per attendee.
+"""The JWT Prosody accepts, one per attendee.
 
 Prosody checks `typ == "JWT"`, the `alg` it is configured with, `iss`, `aud` compared as a
 string, `room` and `sub` (jitsi-meet resources/prosody-plugins/luajwtjitsi.lib.lua `verify`,

@@ -1,8 +1,10 @@
 """Nextcloud's refusals (nc-py-api exceptions) turned into the port's typed errors.
 
 nc-py-api calls the Share API on OCS v1, so a refusal arrives as NextcloudException with the
-OCS status code and Nextcloud's English message in `reason` (specs/nextcloud.md §1.3); the
-messages matched here are those of §2.5. DAV failures carry the HTTP status only (§1.4).
+OCS status code and Nextcloud's English message in `reason` (nc-py-api 0.30 _exceptions.py
+`check_error`, _session.py `ocs`); the messages matched here are those of Nextcloud 30
+apps/files_sharing/lib/Controller/ShareAPIController.php and lib/private/Share20/Manager.php.
+DAV failures carry the HTTP status only.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The capabilities document (specs/nextcloud.md §3) read into the port's SharingPolicy."""
+"""The capabilities document (Nextcloud 30 apps/files_sharing/lib/Capabilities.php) read into
+the port's SharingPolicy."""
 
 from __future__ import annotations
 

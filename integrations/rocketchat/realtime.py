@@ -112,7 +112,8 @@ class RealtimeSession:
         return rooms
 
     def _my_message(self, fields: dict[str, Any]) -> None:
-        """`args = [message, {roomParticipant, roomType, roomName}]` (spec §1.7).
+        """`args = [message, {roomParticipant, roomType, roomName}]` (Rocket.Chat 7.x
+        apps/meteor/server/modules/notifications/notifications.module.ts, `__my_messages__`).
 
         Every public channel's traffic reaches `__my_messages__`, flagged
         `roomParticipant: false` where the bot is not a member (or no longer is).

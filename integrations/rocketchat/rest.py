@@ -38,7 +38,8 @@ class RestClient:
         self._on_rate_limited = on_rate_limited
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
-        # Rocket.Chat limits per route and method (spec §5.3): a refusal or an exhausted window
+        # Rocket.Chat limits per route and method (Rocket.Chat 7.x apps/meteor/app/api/server/
+        # ApiClass.ts `addRateLimiterRuleForRoutes`): a refusal or an exhausted window
         # on one route pauses every caller of that route until its reset, not each on its own;
         # then, while the route is limited, its callers go one at a time (the gate).
         self._paused_until: dict[str, float] = {}
@@ -182,7 +183,8 @@ class _StillLimited(Exception):
 
 
 def _route_of(method: str, endpoint: str) -> str:
-    # Rocket.Chat limits per route template and method (spec §5.3): `rooms.media/<rid>` is one
+    # Rocket.Chat limits per route template and method (Rocket.Chat 7.x ApiClass.ts
+    # `addRateLimiterRuleForRoutes`): `rooms.media/<rid>` is one
     # route whatever the room, named by the endpoint's first path segment.
     return f"{method} {endpoint.split('/', 1)[0]}"
 
@@ -193,7 +195,8 @@ def _backoff(failures: int) -> float:
 
 
 def _seconds_until_reset(header: str | None) -> float:
-    # X-RateLimit-Reset is an epoch in milliseconds (spec rocketchat.md §5.3).
+    # X-RateLimit-Reset is an epoch in milliseconds (Rocket.Chat 7.x ApiClass.ts
+    # `enforceRateLimit`).
     if header is None or not header.isdigit():
         return 1.0
     wait = int(header) / 1000.0 - time.time()

@@ -46,7 +46,8 @@ class RoomCache:
             self.upsert(raw)
 
     def subscription_changed(self, action: str, raw: dict[str, Any]) -> None:
-        """A removed subscription is the only sign of being kicked or leaving (spec §1.8)."""
+        """A removed subscription is the only sign of being kicked or leaving (Rocket.Chat 7.x
+        apps/meteor/server/modules/listeners/listeners.module.ts `subscriptions-changed`)."""
         if action == "removed" and raw.get("rid"):
             self.remove(str(raw["rid"]))
 

@@ -1,6 +1,7 @@
 """`BoardPort` on Wekan: user resolution with a cache, and write-then-verify on every write.
 
-Wekan acknowledges some writes without doing them (spec wekan.md §5.2, §5.7): a PUT on a wrong
+Wekan acknowledges some writes without doing them (wekan/wekan server/models/cards.js, v11.07;
+issues wekan/wekan#5537, #5399 for older versions): a PUT on a wrong
 list id answers `200 {_id}`, non-member assignees are silently dropped, dates were ignored on
 create by older versions. Each write is therefore read back and compared.
 """

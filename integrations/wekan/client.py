@@ -1,4 +1,5 @@
-"""The Wekan REST routes the bot uses (spec wekan.md §3), each decoded by `decode`."""
+"""The Wekan REST routes the bot uses (wekan/wekan v11.07 server/models/*.js), each decoded by
+`decode`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The one response decoder of every Wekan route (spec wekan.md §2 envelopes, §5 quirks).
+"""The one response decoder of every Wekan route (wekan/wekan v11.07 server/apiMiddleware.js,
+server/authentication.js and server/models/*.js: four error envelopes).
 
 HTTP 200 does not mean success: Wekan serialises Meteor errors into 200 bodies, answers an
 unknown board with `{}`, an unknown card with an empty body, and an unknown route with the

@@ -1,4 +1,5 @@
-"""Login, token renewal and every HTTP exchange with Wekan (spec wekan.md §1, §8.2, §8.11)."""
+"""Login, token renewal and every HTTP exchange with Wekan (wekan/wekan v11.07
+server/apiAuthRoutes.js, server/apiMiddleware.js, server/lib/loginAttemptThrottle.js)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Wekan's outgoing webhooks into the bot (spec wekan.md §4, §8.8).
+"""Wekan's outgoing webhooks into the bot (wekan/wekan v11.07 server/notifications/outgoing.js).
 
 The token is a shared secret sent in clear in `X-Wekan-Token`: compared in constant time,
 and a call without it changes nothing. Wekan wants a 200 at once and never retries, so the

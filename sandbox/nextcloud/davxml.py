@@ -1,7 +1,7 @@
 """WebDAV XML as Nextcloud (Sabre) writes it: literal `d:`/`s:`/`oc:`/`nc:` prefixes.
 
 nc-py-api parses multistatus with xmltodict *without* namespace processing, so the prefixes
-are part of the contract (specs/nextcloud.md §1.6).
+are part of the contract (nc-py-api 0.30 files/_files.py `_webdav_response_to_records`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""OCS envelope v1/v2, XML or JSON, and request parameter reading (specs/nextcloud.md §2.1)."""
+"""OCS envelope v1/v2, XML or JSON, and request parameter reading (Nextcloud 30
+lib/private/AppFramework/OCS/V1Response.php and V2Response.php)."""
 
 from __future__ import annotations
 

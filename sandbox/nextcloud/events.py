@@ -1,4 +1,4 @@
-"""Node events for webhook_listeners: listeners, filters, queue and delivery (specs §5).
+"""Node events for webhook_listeners: listeners, filters, queue and delivery.
 
 Delivery mirrors nc30 apps/webhook_listeners/lib/BackgroundJobs/WebhookCall.php: the JSON
 payload as body, `User-Agent: Nextcloud Server Crawler`, `authData` headers merged when

@@ -1,7 +1,7 @@
 """Admin policy switches and the capabilities document they drive.
 
-Capability logic follows nc30 apps/files_sharing/lib/Capabilities.php as summarised in
-specs/nextcloud.md §3 (conditional presence of `days`/`enforced` included).
+Capability logic follows nc30 apps/files_sharing/lib/Capabilities.php (conditional presence
+of `days`/`enforced` included).
 """
 
 from __future__ import annotations

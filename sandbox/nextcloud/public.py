@@ -1,4 +1,5 @@
-"""Public link pages: /index.php/s/<token> and its /download (specs §2.4)."""
+"""Public link pages: /index.php/s/<token> and its /download (Nextcloud 30
+apps/files_sharing/lib/Controller/ShareController.php)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""DAV SEARCH (RFC 5323 basicsearch) as nc-py-api's `find()` builds it (specs §1.6)."""
+"""DAV SEARCH (RFC 5323 basicsearch) as nc-py-api's `find()` builds it (nc-py-api 0.30
+files/_files.py `build_find_request`)."""
 
 from __future__ import annotations
 

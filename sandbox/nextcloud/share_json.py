@@ -1,4 +1,5 @@
-"""The share object of the OCS Share API, as Nextcloud 30 formats it (specs §2.4)."""
+"""The share object of the OCS Share API, as Nextcloud 30 formats it
+(apps/files_sharing/lib/Controller/ShareAPIController.php `formatShare`)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Mirrors nc30 apps/files_sharing/lib/Controller/ShareAPIController.php (createShare,
 updateShare, parseDate) and lib/private/Share20/Manager.php (validateExpirationDateLink,
-verifyPassword, generalCreateChecks) as summarised in specs/nextcloud.md §2.3 and §2.5.
+verifyPassword, generalCreateChecks).
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 # Nextcloud's `oc:id` is the 8-digit zero-padded file id followed by the instance id
-# ("oc" + 10 alphanumerics), e.g. 00000023oc00q48se0n0 (specs/nextcloud.md §1.6).
+# ("oc" + 10 alphanumerics), e.g. 00000023oc00q48se0n0 (Nextcloud 30
+# lib/public/Files/DavUtil.php `getDavFileId`).
 INSTANCE_ID = "ocs4ndb0x0nc"
 FOLDER_MIME = "httpd/unix-directory"
 

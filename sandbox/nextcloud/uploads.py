@@ -1,4 +1,5 @@
-"""Chunked uploads v1/v2 under /remote.php/dav/uploads/<user>/<dir> (specs §1.5)."""
+"""Chunked uploads v1/v2 under /remote.php/dav/uploads/<user>/<dir> (nc-py-api 0.30
+files_async.py `__upload_stream`; Nextcloud 30 apps/dav/lib/Upload/ChunkingV2Plugin.php)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""webhook_listeners OCS API (NC 30): admin-only CRUD of listeners (specs §1.8, §5).
+"""webhook_listeners OCS API (NC 30): admin-only CRUD of listeners.
 
 Messages from nc30 apps/webhook_listeners (WebhooksController, WebhookListenerMapper).
 """

@@ -1,4 +1,4 @@
-"""REST rate limiter (spec §5.3): N calls per window per client IP and route.
+"""REST rate limiter: N calls per window per client IP and route.
 
 Settings API_Enable_Rate_Limiter_Limit_Calls_Default (10) and _Time_Default (60000 ms),
 server/settings/rate.ts; users holding `api-bypass-rate-limit` skip it (ApiClass

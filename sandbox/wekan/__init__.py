@@ -1,4 +1,4 @@
-"""Sandbox Wekan: REST + outgoing webhooks on loopback, faithful to shared/specs/wekan.md."""
+"""Sandbox Wekan: REST + outgoing webhooks on loopback, faithful to wekan/wekan v11.07."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Wekan's four error envelopes (spec wekan.md §2) and its JSON response helper."""
+"""Wekan's four error envelopes (W server/apiMiddleware.js, server/authentication.js,
+server/models/*.js) and its JSON response helper."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ class Seeded:
 
 
 def seed(store: WekanStore) -> Seeded:
-    """The bot is a site admin (spec §1: only admins resolve usernames to ids)."""
+    """The bot is a site admin (only admins resolve usernames to ids: W server/models/users.js)."""
     bot = store.add_user(BOT_USERNAME, "ENSEMBLE", BOT_PASSWORD, is_admin=True)
     store.add_user("admin", "Administrateur", ADMIN_PASSWORD, is_admin=True)
     agents = {name: store.add_user(name, full, AGENT_PASSWORD) for name, full in AGENTS.items()}

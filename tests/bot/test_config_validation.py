@@ -106,7 +106,8 @@ def test_an_untouched_copy_of_env_example_starts_with_every_service_off(
     settings = Settings()
     assert settings.jitsi.base_url is None and settings.jitsi.app_secret is None
     assert settings.nextcloud.url is None and settings.wekan.webhook_token is None
-    assert settings.locales_dir == PROJECT_ROOT / "locales"
+    assert settings.locales_dir is None  # the catalogs shipped in the package
+    assert settings.crisis_roles == ["admin", "crise"]  # written `admin,crise` in the example
 
 
 def wekan_account() -> dict[str, str]:
@@ -115,3 +116,16 @@ def wekan_account() -> dict[str, str]:
         "ENSEMBLE_WEKAN__USERNAME": "ensemble-bot",
         "ENSEMBLE_WEKAN__PASSWORD": "wekan-password",
     }
+
+
+def test_a_locales_folder_that_is_set_must_exist_and_be_complete(
+    problems: Problems, tmp_path: Path
+) -> None:
+    found = problems(ENSEMBLE_LOCALES_DIR=str(tmp_path / "nowhere"))
+    assert [variable for variable, _ in found] == ["ENSEMBLE_LOCALES_DIR"]
+    assert "is not a folder" in found[0][1]
+    (tmp_path / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    found = problems(ENSEMBLE_LOCALES_DIR=str(tmp_path))
+    assert [variable for variable, _ in found] == ["ENSEMBLE_LOCALES_DIR"]
+    assert "fr/LC_MESSAGES/core.po" in found[0][1] and "en/LC_MESSAGES/core.po" in found[0][1]
+    assert not problems(ENSEMBLE_LOCALES_DIR=str(PROJECT_ROOT / "locales"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import string
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from bot.config import PROJECT_ROOT
-from bot.i18n import SUPPORTED_LOCALES, Catalogs, load_catalogs
+from bot.i18n import SUPPORTED_LOCALES, Catalogs, load_catalogs, missing_catalogs
 
 KEYWORDS = {"N_": None, "Nn_": (1, 2), "t": None, "tn": (1, 2)}
 SOURCE_DIRS = ("bot", "commands", "integrations")
@@ -80,3 +81,19 @@ def test_babel_formats_numbers_and_dates_per_language() -> None:
 def test_catalog_files_exist_for_each_language() -> None:
     for language in SUPPORTED_LOCALES:
         assert list(Path(LOCALES / language / "LC_MESSAGES").glob("*.po"))
+
+
+def test_the_catalogs_come_with_the_package_when_no_folder_is_set() -> None:
+    shipped = Catalogs()
+    assert shipped.get("fr").t("Usage:") == Catalogs(LOCALES).get("fr").t("Usage:")
+    assert shipped.get("fr").t("Usage:") != "Usage:"
+    assert missing_catalogs(LOCALES) == []
+
+
+def test_a_folder_without_a_language_or_a_domain_is_incomplete(tmp_path: Path) -> None:
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    (tmp_path / "locales" / "fr" / "LC_MESSAGES" / "reunion.po").unlink()
+    shutil.rmtree(tmp_path / "locales" / "en")
+    missing = missing_catalogs(tmp_path / "locales")
+    assert "fr/LC_MESSAGES/reunion.po" in missing and "fr/LC_MESSAGES/core.po" not in missing
+    assert {f"en/LC_MESSAGES/{domain}.po" for domain in ("core", "kanban")} <= set(missing)

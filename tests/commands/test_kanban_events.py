@@ -139,7 +139,8 @@ async def test_an_event_wekan_could_not_be_asked_about_is_told_on_a_later_round(
 
 
 async def register_hook(stack: Stack, url: str) -> None:
-    """What an admin does: POST the URL, then PUT the token (spec wekan.md §4)."""
+    """What an admin does: POST the URL, then PUT the token (wekan/wekan
+    server/models/integrations.js)."""
     board = stack.board["id"]
     async with aiohttp.ClientSession() as http:
         await http.post(f"{stack.wekan.url}/_sandbox/switches",

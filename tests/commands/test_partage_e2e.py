@@ -52,7 +52,7 @@ async def control(nextcloud: NextcloudSandbox) -> AsyncIterator[Any]:
 
 
 def with_nextcloud(settings: Settings, server: NextcloudSandbox, **extra: Any) -> Settings:
-    extra.setdefault("link_password_by_default", True)  # DESIGN §5, whatever the config says
+    extra.setdefault("link_password_by_default", True)  # the default, whatever the config says
     configured = NextcloudSettings(
         url=server.url,
         username=BOT,

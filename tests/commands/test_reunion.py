@@ -543,7 +543,7 @@ async def test_help_lists_the_subcommands_but_not_the_button_one(bot: BotHarness
 async def test_immediate_links_last_until_the_end_plus_grace_and_at_most_four_hours(
     bot: BotHarness, clock: FakeClock
 ) -> None:
-    """DESIGN §5: tokens expire at meeting end + grace; jitsi spec §6.4 caps immediate ones."""
+    """Tokens expire at meeting end + grace; immediate ones are capped at 4 h."""
     start = clock.now()
     short = await bot.say("/reunion point 30min")
     number = meeting_id(short[0].message.text)

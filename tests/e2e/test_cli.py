@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from bot.config import PROJECT_ROOT
+
 EXECUTABLE = Path(sys.executable).parent / "ensemble-bot"
 
 
-def _run(args: list[str], stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+CHAT_ACCOUNT = {
+    "ENSEMBLE_ROCKETCHAT__URL": "http://127.0.0.1:9",
+    "ENSEMBLE_ROCKETCHAT__USER_ID": "bot",
+    "ENSEMBLE_ROCKETCHAT__TOKEN": "token-value",
+}
+
+
+def _run(
+    args: list[str], stdin: str = "", cwd: Path | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
     return subprocess.run(
         [str(EXECUTABLE), *args],
@@ -20,6 +32,7 @@ def _run(args: list[str], stdin: str = "", **env: str) -> subprocess.CompletedPr
         text=True,
         timeout=60,
         env={**clean, **env},
+        cwd=cwd,
         check=False,
     )
 
@@ -57,6 +70,7 @@ def test_check_config_prints_the_effective_config_without_secrets(tmp_path: Path
     result = _run(
         ["check-config"],
         ENSEMBLE_ROCKETCHAT__URL="https://chat.example.org",
+        ENSEMBLE_ROCKETCHAT__USER_ID="bot",
         ENSEMBLE_ROCKETCHAT__TOKEN_FILE=str(secret_file),
         ENSEMBLE_TIMEZONE="Europe/Paris",
     )
@@ -95,7 +109,9 @@ def test_run_without_rocketchat_settings_names_them() -> None:
 
 def test_check_config_hides_the_password_of_the_store_url() -> None:
     result = _run(
-        ["check-config"], ENSEMBLE_STORE__URL="postgresql+asyncpg://bot:S3cretPassw0rd@db/ensemble"
+        ["check-config"],
+        ENSEMBLE_STORE__URL="postgresql+asyncpg://bot:S3cretPassw0rd@db/ensemble",
+        **CHAT_ACCOUNT,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["store"]["url"] == "postgresql+asyncpg://bot:***@db/ensemble"
@@ -130,3 +146,97 @@ def test_check_config_refuses_a_half_configured_nextcloud() -> None:
         "ENSEMBLE_NEXTCLOUD__USERNAME",
         "ENSEMBLE_NEXTCLOUD__APP_PASSWORD",
     ]
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str], variable: str) -> str:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{variable}: "), result.stderr
+    return lines[0]
+
+
+def test_check_config_refuses_what_run_refuses_with_the_same_words(tmp_path: Path) -> None:
+    only_url = {"ENSEMBLE_ROCKETCHAT__URL": "https://chat.example.org"}
+    checked = _run(["check-config"], cwd=tmp_path, **only_url)
+    ran = _run(["run"], cwd=tmp_path, ENSEMBLE_HTTP__PORT="0", **only_url)
+    assert checked.returncode == ran.returncode == 1
+    assert [line.split(":")[0] for line in checked.stderr.splitlines()] == [
+        "ENSEMBLE_ROCKETCHAT__USER_ID",
+        "ENSEMBLE_ROCKETCHAT__TOKEN",
+    ]
+    assert checked.stderr == ran.stderr and checked.stdout == ""
+
+
+def test_check_config_accepts_the_chat_account_run_needs(tmp_path: Path) -> None:
+    result = _run(["check-config"], cwd=tmp_path, **CHAT_ACCOUNT)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["rocketchat"]["user_id"] == "bot"
+    assert not (tmp_path / "data").exists()  # checking creates nothing
+
+
+def test_list_settings_take_commas_or_json(tmp_path: Path) -> None:
+    result = _run(
+        ["check-config"],
+        cwd=tmp_path,
+        ENSEMBLE_CRISIS_ROLES="admin,crise",
+        ENSEMBLE_ADMIN_ROLES='["admin", "dsi"]',
+        **CHAT_ACCOUNT,
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert config["crisis_roles"] == ["admin", "crise"]
+    assert config["admin_roles"] == ["admin", "dsi"]
+
+
+def test_a_bad_list_is_one_line_without_traceback_for_check_config_and_run(
+    tmp_path: Path,
+) -> None:
+    for command in (["check-config"], ["run"]):
+        result = _run(command, cwd=tmp_path, ENSEMBLE_CRISIS_ROLES='["admin", crise]')
+        line = _one_line_error(result, "ENSEMBLE_CRISIS_ROLES")
+        assert "comma-separated values (a,b) or a JSON list" in line
+
+
+def test_a_section_that_is_not_json_is_one_line_without_traceback(tmp_path: Path) -> None:
+    result = _run(["run"], cwd=tmp_path, ENSEMBLE_WEKAN="{url: x}")
+    assert "expected a JSON object" in _one_line_error(result, "ENSEMBLE_WEKAN")
+
+
+def test_a_store_folder_that_cannot_be_created_names_the_variable_and_the_folder(
+    tmp_path: Path,
+) -> None:
+    # `data` is a regular file, so the default store's folder cannot be created, even by root
+    # (what a non-root user meets in a folder it may not write: tests/bot/test_config_store.py).
+    (tmp_path / "data").write_text("not a folder")
+    for command in (["check-config"], ["run"]):
+        result = _run(command, cwd=tmp_path, ENSEMBLE_HTTP__PORT="0", **CHAT_ACCOUNT)
+        line = _one_line_error(result, "ENSEMBLE_STORE__URL")
+        assert f"SQLite store {tmp_path / 'data' / 'ensemble.db'} (the default" in line
+        assert f"{tmp_path / 'data'}: Not a directory" in line
+
+
+def test_a_locales_folder_that_is_missing_or_incomplete_stops_the_start(tmp_path: Path) -> None:
+    incomplete = tmp_path / "locales"
+    shutil.copytree(PROJECT_ROOT / "locales", incomplete)
+    (incomplete / "en" / "LC_MESSAGES" / "kanban.po").unlink()
+    for command in (["check-config"], ["run"]):
+        result = _run(command, cwd=tmp_path, ENSEMBLE_LOCALES_DIR=str(incomplete), **CHAT_ACCOUNT)
+        line = _one_line_error(result, "ENSEMBLE_LOCALES_DIR")
+        assert "lacks en/LC_MESSAGES/kanban.po;" in line
+    shutil.rmtree(incomplete / "fr")
+    result = _run(["run"], cwd=tmp_path, ENSEMBLE_LOCALES_DIR=str(incomplete), **CHAT_ACCOUNT)
+    assert "fr/LC_MESSAGES/core.po" in _one_line_error(result, "ENSEMBLE_LOCALES_DIR")
+    result = _run(["run"], cwd=tmp_path, ENSEMBLE_LOCALES_DIR=str(tmp_path / "nowhere"))
+    assert "is not a folder" in _one_line_error(result, "ENSEMBLE_LOCALES_DIR")
+
+
+def test_a_complete_locales_folder_replaces_the_shipped_catalogs(tmp_path: Path) -> None:
+    custom = tmp_path / "locales"
+    shutil.copytree(PROJECT_ROOT / "locales", custom)
+    catalog = custom / "fr" / "LC_MESSAGES" / "core.po"
+    lines = catalog.read_text("utf-8").splitlines()
+    lines[lines.index('msgid "Usage:"') + 1] = 'msgstr "Usage local :"'
+    catalog.write_text("\n".join(lines) + "\n", "utf-8")
+    result = _run(["console"], "/langue klingon\n", cwd=tmp_path, ENSEMBLE_LOCALES_DIR=str(custom))
+    assert "Usage local : `/langue <langue>`" in result.stdout, result.stdout + result.stderr

@@ -81,7 +81,8 @@ async def test_own_messages_edits_and_reemitted_ids_never_trigger_twice(
     state.react("jean", command, ":thumbsup:")
     state.post("jean", ROOM, "merci", tmid=command)
     state.pin("admin", command)
-    # A command with a link comes back once more when its preview is filled in (spec §2.4).
+    # A command with a link comes back once more when its preview is filled in (Rocket.Chat
+    # 7.x apps/meteor/app/oembed/server/server.ts).
     state.post("marie", ROOM, "!aide https://cloud.example.org/s/abc")
     await live_bot.wait_for(lambda: len(live_bot.bot_messages(ROOM)) == 2, what="2nd reply")
     await asyncio.sleep(1.5)

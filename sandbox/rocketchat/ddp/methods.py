@@ -1,4 +1,6 @@
-"""DDP methods the bot or rocketchat-async call (spec §1.4, §1.9)."""
+"""DDP methods the bot or rocketchat-async call (Rocket.Chat 7.x
+apps/meteor/app/lib/server/methods/sendMessage.ts and
+apps/meteor/server/methods/loadMissedMessages.ts; rocketchat-async 4.3.0 methods.py)."""
 
 from __future__ import annotations
 
@@ -86,7 +88,8 @@ def _subscriptions_get(call: Call) -> Any:
 
 
 def _send_message(call: Call) -> Any:
-    """Errors other than error-not-allowed become an ephemeral `<uid>/message` (spec §1.9)."""
+    """Errors other than error-not-allowed become an ephemeral `<uid>/message` (Rocket.Chat
+    7.x apps/meteor/app/lib/server/methods/sendMessage.ts)."""
     user = call.require_user("sendMessage")
     fields = from_ejson(call.params[0]) if call.params else {}
     if fields.get("t"):

@@ -1,4 +1,5 @@
-"""The `/websocket` endpoint: DDP framing (spec §1.2–1.6) over aiohttp websockets."""
+"""The `/websocket` endpoint: DDP framing over aiohttp websockets (Meteor ddp-server
+livedata_server.js; Rocket.Chat 7.x apps/meteor/server/modules/streamer/streamer.module.ts)."""
 
 from __future__ import annotations
 
@@ -97,7 +98,8 @@ class DdpServer:
         session.send({"msg": "connected", "session": session.id})
 
     def _throttle(self, key: tuple[str, str], limit: int, window_ms: int) -> None:
-        """Meteor DDPRateLimiter rejection (ddp-rate-limiter; spec §1.10)."""
+        """Meteor DDPRateLimiter rejection (ddp-rate-limiter; Rocket.Chat 7.x
+        apps/meteor/app/lib/server/startup/rateLimiter.ts)."""
         decision = self.limiter.hit(key, to_ms(self.store.now()), limit, window_ms)
         if not decision.allowed:
             wait_ms = decision.reset_ms - to_ms(self.store.now())

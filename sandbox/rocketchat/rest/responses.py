@@ -1,4 +1,4 @@
-"""Response bodies of ApiClass (7.x shapes, spec §5.1)."""
+"""Response bodies of ApiClass (Rocket.Chat 7.x apps/meteor/app/api/server/ApiClass.ts)."""
 
 from __future__ import annotations
 

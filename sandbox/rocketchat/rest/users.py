@@ -1,4 +1,5 @@
-"""login, logout, me, users.info (getFullUserData field rules, spec §5.2)."""
+"""login, logout, me, users.info (field rules of Rocket.Chat 7.x
+apps/meteor/app/lib/server/functions/getFullUserData.ts)."""
 
 from __future__ import annotations
 

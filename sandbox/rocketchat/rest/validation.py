@@ -1,7 +1,8 @@
 """A small Ajv look-alike for the request schemas of @rocket.chat/rest-typings 7.x.
 
 Messages follow Ajv's wording ("must have required property 'x'"); the API wraps them as
-`<message> [invalid-params]` with errorType `invalid-params` (spec §5.1).
+`<message> [invalid-params]` with errorType `invalid-params` (Rocket.Chat 7.x
+apps/meteor/app/api/server/ApiClass.ts).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""video-conference.* (rest-typings 7.x videoConference; spec §4.2)."""
+"""video-conference.* (rest-typings 7.x videoConference; Rocket.Chat 7.x
+apps/meteor/server/services/video-conference/service.ts)."""
 
 from __future__ import annotations
 

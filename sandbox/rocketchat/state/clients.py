@@ -1,4 +1,4 @@
-"""What the web and mobile clients do before anything reaches the server (spec §3, §2.3).
+"""What the web and mobile clients do before anything reaches the server.
 
 These are client behaviours, not server logic: the web client swallows unknown `/commands`
 unless Message_AllowUnrecognizedSlashCommand is on (client/lib/chats/flows/sendMessage.ts,
@@ -56,7 +56,7 @@ def client_refusal(store: Store, text: str, client: ClientKind) -> PostResult | 
         return PostResult(False, reason="slash-command-executed")
     if store.settings["Message_AllowUnrecognizedSlashCommand"]:
         return None
-    # i18n key No_such_command (exact English wording unverified, spec §3.1)
+    # i18n key No_such_command (exact English wording unverified)
     notice = f"No such command: `/{command}`"
     store.ephemerals.append({"from": "rocket.cat", "msg": notice})
     return PostResult(False, reason="no-such-command", ephemeral=notice)

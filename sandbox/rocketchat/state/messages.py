@@ -2,7 +2,7 @@
 
 Follows apps/meteor/app/lib/server/functions/sendMessage.ts@026bdc0 and
 methods/sendMessage.ts@c35b3b5; the events emitted mirror notifyOnMessageChange and
-notifyOnRoomChangedById (spec §1.7, §2.4).
+notifyOnRoomChangedById (apps/meteor/app/lib/server/lib/notifyListener.ts).
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ PREVIEW_DELAY_SECONDS = 0.05
 
 def _schedule_previews(store: Store, message_id: str) -> None:
     """URL previews are filled in after the save and the message is sent again, same `_id`
-    (spec §2.4; RC app/oembed/server/server.ts rocketUrlParser → Messages.setUrlsById, then
+    (RC app/oembed/server/server.ts rocketUrlParser → Messages.setUrlsById, then
     notifyOnMessageChange). The sandbox fetches nothing: every link gets its parsed form."""
     try:
         loop = asyncio.get_running_loop()

@@ -1,6 +1,6 @@
 """Default role permissions, a subset of Rocket.Chat's table.
 
-Source: apps/meteor/app/authorization/server/constant/permissions.ts (7.x, spec §5.3).
+Source: apps/meteor/app/authorization/server/constant/permissions.ts (Rocket.Chat 7.x).
 `owner` and `moderator` are room-scoped roles granted per room.
 """
 

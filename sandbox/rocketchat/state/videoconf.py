@@ -1,4 +1,4 @@
-"""Video conferences started with the call button (spec §4.2).
+"""Video conferences started with the call button (Rocket.Chat 7.x).
 
 Source: server/services/video-conference/service.ts (7.x) `start`, `startGroup`,
 `startDirect`, `createMessage`, `join`.

@@ -1,4 +1,4 @@
-"""The tokens, room names and links Jitsi will see (jitsi spec §6.2, §6.4, §6.5)."""
+"""The tokens, room names and links Jitsi will see."""
 
 from __future__ import annotations
 
@@ -313,7 +313,7 @@ def test_room_names_are_readable_unguessable_and_short() -> None:
 
 
 def test_room_names_carry_at_least_80_bits_and_fit_in_64_characters() -> None:
-    """DESIGN §5 (≥ 80 bits) is stricter than jitsi spec §6.5 (10 characters, ≈ 51 bits)."""
+    """At least 80 bits, not the ≈ 51 bits of 10 characters: guest links carry no token."""
     longest_title = "Conseil municipal extraordinaire de la ville"
     names = [room_name(longest_title) for _ in range(2000)]
     prefix = "reunion-conseil-municipal-extrao-"  # the slug is cut at 24 characters

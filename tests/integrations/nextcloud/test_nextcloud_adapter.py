@@ -1,4 +1,4 @@
-"""The Nextcloud adapter drives nc-py-api against the sandbox: shapes of specs/nextcloud.md."""
+"""The Nextcloud adapter drives nc-py-api against the sandbox Nextcloud 30."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The REST client against the sandbox's rate limiter (spec §5.3), as a user without bypass."""
+"""The REST client against the sandbox's rate limiter, as a user without bypass."""
 
 from __future__ import annotations
 

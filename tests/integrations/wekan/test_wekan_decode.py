@@ -1,4 +1,4 @@
-"""The one decoder: every error envelope of spec wekan.md §2/§5 becomes a typed error."""
+"""The one decoder: every error envelope and quirk of Wekan becomes a typed error."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""nc-py-api's own file calls against the fake Nextcloud (specs/nextcloud.md §1.4–1.6)."""
+"""nc-py-api's own file calls against the fake Nextcloud (WebDAV, chunks, PROPFIND, SEARCH)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Share API through nc-py-api: normalisation, policy, errors (specs/nextcloud.md §2–3)."""
+"""Share API through nc-py-api: normalisation, policy, errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `/_sandbox/` control API: simulated clients, buttons, calls, reads (spec §2.3, §3)."""
+"""The `/_sandbox/` control API: simulated clients, buttons, calls, reads."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DDP framing: handshake, heartbeat, login, method results and errors (spec §1.2–1.5)."""
+"""DDP framing: handshake, heartbeat, login, method results and errors."""
 
 from __future__ import annotations
 

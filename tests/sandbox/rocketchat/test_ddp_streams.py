@@ -1,4 +1,5 @@
-"""Stream subscriptions and the events they carry (spec §1.6–1.8, §2.4, §9.2 items 2, 3, 7)."""
+"""Stream subscriptions and the events they carry: both message streams, re-emissions,
+rooms-changed and subscriptions-changed."""
 
 from __future__ import annotations
 

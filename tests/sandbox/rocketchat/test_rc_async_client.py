@@ -1,4 +1,4 @@
-"""The real rocketchat-async 4.3.0 client against the sandbox (spec §1.11)."""
+"""The real rocketchat-async 4.3.0 client against the sandbox."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""REST auth, login, error shapes, rate limiter and faults (spec §5.1, §5.3)."""
+"""REST auth, login, error shapes, rate limiter and faults."""
 
 from __future__ import annotations
 

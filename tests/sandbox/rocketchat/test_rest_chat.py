@@ -1,4 +1,4 @@
-"""chat.* endpoints: shapes, validation and errors (spec §5.2, §2.3)."""
+"""chat.* endpoints: shapes, validation and errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Uploads with authenticated download, and the video-conference endpoints (spec §4, §5.2)."""
+"""Uploads with authenticated download, and the video-conference endpoints."""
 
 from __future__ import annotations
 

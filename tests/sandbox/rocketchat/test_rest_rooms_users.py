@@ -1,4 +1,4 @@
-"""groups.*, channels.*, rooms.*, im.create, subscriptions.get, users.info (spec §5.2)."""
+"""groups.*, channels.*, rooms.*, im.create, subscriptions.get, users.info."""
 
 from __future__ import annotations
 

@@ -101,7 +101,8 @@ async def wekan() -> AsyncIterator[Wekan]:
     sandbox = WekanSandbox()
     clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     sandbox.store.clock = clock
-    # Webhook URLs are resolved (spec wekan.md §4); answer for the test host, stay offline.
+    # Webhook URLs are resolved (W server/lib/ssrfGuard.js `validateAndResolve`); answer for the
+    # test host, stay offline.
     sandbox.store.switches.dns_overrides = {"bot.example.org": [PUBLIC_ADDRESS]}
     await sandbox.start()
     async with aiohttp.ClientSession() as http:

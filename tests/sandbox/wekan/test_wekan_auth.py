@@ -1,4 +1,4 @@
-"""Login, bearer tokens, the login throttle and admin-only routes (spec §1)."""
+"""Login, bearer tokens, the login throttle and admin-only routes."""
 
 from __future__ import annotations
 

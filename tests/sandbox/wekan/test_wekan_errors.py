@@ -1,4 +1,4 @@
-"""The error envelopes of spec §2, route by route."""
+"""Wekan's four error envelopes, route by route."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Response shapes checked against the 200 schemas of shared/specs/wekan-v6.99.yml."""
+"""Response shapes checked against the 200 schemas of Wekan's OpenAPI file at v6.99."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import yaml
 from .conftest import Wekan
 
 # shared/ sits beside the repository, here and in CI's clone.
-# A copy of shared/specs/wekan-v6.99.yml (Wekan's own public/api/wekan.yml at v6.99), kept in
+# A copy of Wekan's own public/api/wekan.yml at v6.99 (wekan/wekan tag v6.99), kept in
 # the project so that the suite needs nothing outside the clone.
 SPEC = Path(__file__).resolve().parent / "specs" / "wekan-v6.99.yml"
 
@@ -86,7 +86,7 @@ async def test_board_user_and_list_routes_match_the_spec(wekan: Wekan) -> None:
         token,
         json={"action": "add", "role": "normal"},
     )
-    # Known spec error (wekan.md §7): typed as an object, the server answers an array of them.
+    # Known error of that file: typed as an object, the server answers an array of them.
     for entry in added:
         check("POST", "/api/boards/{board}/members/{user}/add", entry)
 

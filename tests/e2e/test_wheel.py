@@ -1,0 +1,111 @@
+"""The wheel, built from what the Dockerfile copies, carries the code and the message catalogs,
+and the bot it installs answers in French with no setting pointing at a locales folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.i18n import Catalogs
+
+PACKAGED = ("bot", "commands", "integrations", "sandbox")
+SHIPPED_SUFFIXES = (".py", ".typed", ".mako")
+
+
+def _build_stage_sources() -> list[str]:
+    """What the Dockerfile's build stage copies before `pip wheel`."""
+    stages = re.split(r"^FROM ", (PROJECT_ROOT / "Dockerfile").read_text("utf-8"), flags=re.M)
+    build_stage = stages[1]
+    sources: list[str] = []
+    for line in build_stage.splitlines():
+        words = line.split()
+        if words[:1] == ["COPY"] and not any(w.startswith("--from") for w in words):
+            sources.extend(words[1:-1])
+    return sources
+
+
+def _call(*command: str | Path, cwd: Path | None = None) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ENSEMBLE_", "PYTHON"))}
+    result = subprocess.run(
+        [str(part) for part in command],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = tmp_path_factory.mktemp("source")
+    for name in _build_stage_sources():
+        origin = PROJECT_ROOT / name
+        if origin.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(origin, source / name, ignore=ignore)
+        else:
+            shutil.copy(origin, source / name)
+    dist = tmp_path_factory.mktemp("dist")
+    _call(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", dist, source)
+    (built,) = dist.glob("ensemble_bot-*.whl")
+    return built
+
+
+def test_the_wheel_holds_every_module_and_every_catalog(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {
+        path.relative_to(PROJECT_ROOT).as_posix()
+        for package in PACKAGED
+        for path in (PROJECT_ROOT / package).rglob("*")
+        if path.suffix in SHIPPED_SUFFIXES and "__pycache__" not in path.parts
+    }
+    catalogs = {
+        "ensemble_locales/" + path.relative_to(PROJECT_ROOT / "locales").as_posix()
+        for path in (PROJECT_ROOT / "locales").rglob("*.po")
+    }
+    assert len(catalogs) >= 8  # fr and en, every domain
+    assert sorted(modules - names) == []  # a package missing from pyproject.toml's list
+    assert sorted(catalogs - names) == []
+
+
+def test_the_installed_wheel_answers_in_french_without_a_locales_setting(
+    wheel: Path, tmp_path: Path
+) -> None:
+    venv = tmp_path / "venv"
+    _call(sys.executable, "-m", "venv", "--without-pip", venv)
+    python = venv / "bin" / "python"
+    _call(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", wheel)
+    # The dependencies come from the test environment's site-packages, added as a plain path:
+    # its .pth files (among them the editable install of this checkout) are not run.
+    purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    target = Path(_call(python, "-c", purelib).strip())
+    (target / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
+    where = _call(python, "-c", "import bot; print(bot.__file__)", cwd=tmp_path)
+    assert Path(where.strip()).is_relative_to(venv)  # the installed copy, not this checkout
+
+    shown = subprocess.run(
+        [str(venv / "bin" / "ensemble-bot"), "console"],
+        input="/langue en\n/langue fr\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("ENSEMBLE_", "PYTHON"))},
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    french = Catalogs(PROJECT_ROOT / "locales").get("fr")
+    assert french.t("From now on I will answer you in English.") in shown.stdout, shown.stdout
