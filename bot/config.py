@@ -192,10 +192,6 @@ class WekanSettings(BaseModel):
     poll_interval_seconds: int = Field(
         60, ge=5, description="Polling period of linked boards when webhooks cannot reach us"
     )
-    done_list_names: StrList = Field(
-        default_factory=lambda: ["Fait", "Terminé", "Done"],
-        description="List titles treated as the done column (comma-separated or a JSON list)",
-    )
     request_timeout_seconds: float = Field(15.0, gt=0, description="Timeout of one call")
     polling: bool = Field(
         True,
