@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.models import ChatEvent, EventKind, FileRef, Message, Room, RoomType, User
-from bot.ports import EventSink
+from bot.ports import EventSink, ResumeFrom
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,8 @@ class MemoryChat:
         self.archived: list[str] = []
         self.add_user(User("bot", bot_username, "ENSEMBLE", frozenset({"bot"})))
 
-    async def start(self, sink: EventSink) -> None:
+    async def start(self, sink: EventSink, resume_from: ResumeFrom) -> None:
+        # Nothing is said here while the bot is away: there is nothing to catch up.
         self.sink = sink
         self._ready = True
 
