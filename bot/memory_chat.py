@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,7 +63,8 @@ class MemoryChat:
         """A message typed by a user, as the transport would deliver it."""
         event = ChatEvent(
             kind=EventKind.MESSAGE,
-            message_id=f"in{next(self._ids)}",
+            # Unique across sessions: `console --persist` keeps the processed ids in its store.
+            message_id=f"in-{uuid.uuid4().hex}",
             user=user,
             room=room,
             text=text,

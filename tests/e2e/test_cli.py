@@ -44,6 +44,14 @@ def test_console_answers_bad_input_with_usage() -> None:
     assert "Utilisation : `/langue <langue>`" in result.stdout
 
 
+def test_console_with_a_kept_store_answers_in_every_session(tmp_path: Path) -> None:
+    store = f"sqlite+aiosqlite:///{tmp_path / 'console.db'}"
+    for session in ("first", "second"):
+        result = _run(["console", "--persist"], "/aide\n", ENSEMBLE_STORE__URL=store)
+        assert result.returncode == 0, result.stderr
+        assert "**Ce que je sais faire**" in result.stdout, session
+
+
 def test_check_config_names_the_invalid_variable() -> None:
     result = _run(["check-config"], ENSEMBLE_STORE__URL="nonsense")
     assert result.returncode == 1
