@@ -101,7 +101,8 @@ class Application:
 
     def _middlewares(self) -> list[Middleware]:
         services, settings = self.runtime.services, self.settings
-        per_second = settings.rate_limit.per_minute / 60.0
+        limit = settings.rate_limit
+        throttle = [RateLimit(TokenBucket(limit.burst, limit.per_minute / 60.0))]
         return [
             MetricsMiddleware(self.metrics),
             ErrorReply(self.runtime.chat),
@@ -111,7 +112,7 @@ class Application:
             Audit(services.get(AuditLog)),
             Resolve(services.get(CommandTable)),
             PermissionCheck(settings.crisis_roles, settings.admin_roles),
-            RateLimit(TokenBucket(settings.rate_limit.burst, per_second)),
+            *(throttle if limit.enabled else []),
         ]
 
     async def start(self) -> None:

@@ -52,6 +52,20 @@ def test_console_with_a_kept_store_answers_in_every_session(tmp_path: Path) -> N
         assert "**Ce que je sais faire**" in result.stdout, session
 
 
+def test_console_answers_every_piped_command() -> None:
+    result = _run(["console"], "/langue fr\n" * 30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Désormais, je vous réponds en français.") == 30
+    assert "trop vite" not in result.stdout
+
+
+def test_demo_answers_every_piped_command() -> None:
+    result = _run(["demo"], "!langue fr\n" * 25)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Désormais, je vous réponds en français.") == 25
+    assert "trop vite" not in result.stdout
+
+
 def test_check_config_names_the_invalid_variable() -> None:
     result = _run(["check-config"], ENSEMBLE_STORE__URL="nonsense")
     assert result.returncode == 1
