@@ -53,6 +53,14 @@ class ServiceUnavailable(Exception):
         self.reason = reason
 
 
+class ServiceNotConfigured(ServiceUnavailable):
+    """The platform has no such service (its settings are unset): not an outage, nothing to
+    retry; the user is told whom to ask."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(service, "not configured")
+
+
 def outcome_of(exc: Exception) -> str:
     """The audit and metrics label of a failed command."""
     if isinstance(exc, ArgumentError):
@@ -63,6 +71,8 @@ def outcome_of(exc: Exception) -> str:
         return "rate_limited"
     if isinstance(exc, UserFacingError):
         return "refused"
+    if isinstance(exc, ServiceNotConfigured):
+        return "not_configured"
     if isinstance(exc, ServiceUnavailable):
         return "unavailable"
     return "error"
