@@ -61,18 +61,17 @@ class ServiceNotConfigured(ServiceUnavailable):
         super().__init__(service, "not configured")
 
 
+# Most specific first: a subclass is listed before its base.
+OUTCOMES: tuple[tuple[type[Exception], str], ...] = (
+    (ArgumentError, "invalid"),
+    (PermissionDenied, "denied"),
+    (RateLimited, "rate_limited"),
+    (UserFacingError, "refused"),
+    (ServiceNotConfigured, "not_configured"),
+    (ServiceUnavailable, "unavailable"),
+)
+
+
 def outcome_of(exc: Exception) -> str:
     """The audit and metrics label of a failed command."""
-    if isinstance(exc, ArgumentError):
-        return "invalid"
-    if isinstance(exc, PermissionDenied):
-        return "denied"
-    if isinstance(exc, RateLimited):
-        return "rate_limited"
-    if isinstance(exc, UserFacingError):
-        return "refused"
-    if isinstance(exc, ServiceNotConfigured):
-        return "not_configured"
-    if isinstance(exc, ServiceUnavailable):
-        return "unavailable"
-    return "error"
+    return next((label for kind, label in OUTCOMES if isinstance(exc, kind)), "error")

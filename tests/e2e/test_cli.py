@@ -66,6 +66,14 @@ def test_demo_answers_every_piped_command() -> None:
     assert "trop vite" not in result.stdout
 
 
+def test_console_points_a_sentence_to_aide_and_runs_a_bare_command_name() -> None:
+    result = _run(["console"], "bonjour, tu peux m'aider ?\naide\n/bonjour\n")
+    assert result.returncode == 0, result.stderr
+    assert "Je réponds à des commandes plutôt qu’à des phrases" in result.stdout
+    assert "**Ce que je sais faire**" in result.stdout
+    assert result.stdout.count("Commande inconnue") == 1  # the typed /bonjour only
+
+
 def test_check_config_names_the_invalid_variable() -> None:
     result = _run(["check-config"], ENSEMBLE_STORE__URL="nonsense")
     assert result.returncode == 1
