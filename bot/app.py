@@ -23,12 +23,13 @@ from bot.middleware.rate_limit import RateLimit, TokenBucket
 from bot.middleware.resolve import Resolve
 from bot.models import ChatEvent
 from bot.ports import ChatTransport, Clock
+from bot.resume import ResumePoint
 from bot.routing import CommandTable
 from bot.runtime import Feature, Runtime
 from bot.scheduler import Scheduler
 from bot.services import Services
 from bot.store import Database
-from bot.store.repositories import AuditLog, Preferences, ProcessedMessages
+from bot.store.repositories import AuditLog, ChatMarks, Preferences, ProcessedMessages
 from bot.web import WebServer, build_web_app
 from bot.wiring import FEATURES
 
@@ -37,6 +38,9 @@ DRAIN_TIMEOUT_SECONDS = 30.0
 # A replay after a long disconnection can bring hundreds of commands at once: handle them a
 # bounded number at a time so the store's pool and the outside services are not swamped.
 MAX_CONCURRENT_COMMANDS = 32
+# How often the point up to which everything was handled is written down: a crash replays at
+# most this much more (the dedupe drops it).
+MARK_SAVE_SECONDS = 5.0
 
 
 class Application:
@@ -68,6 +72,7 @@ class Application:
         self._web: WebServer | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(MAX_CONCURRENT_COMMANDS)
+        self.resume = ResumePoint(ChatMarks(self.database), self.runtime.clock)
         self.dispatcher: Dispatcher | None = None
         self._leadership = leadership_for(settings.store.effective_url, settings.ha.lock_key)
         self._leading = False
@@ -79,6 +84,7 @@ class Application:
         await self.database.migrate()
         for install in self._features:
             await install(runtime)
+        runtime.scheduler.every("chat-mark", MARK_SAVE_SECONDS, self.resume.save)
         table = CommandTable(runtime.routers)
         runtime.services.register(CommandTable, table)
         self.dispatcher = Dispatcher(
@@ -95,7 +101,8 @@ class Application:
 
     def _middlewares(self) -> list[Middleware]:
         services, settings = self.runtime.services, self.settings
-        per_second = settings.rate_limit.per_minute / 60.0
+        limit = settings.rate_limit
+        throttle = [RateLimit(TokenBucket(limit.burst, limit.per_minute / 60.0))]
         return [
             MetricsMiddleware(self.metrics),
             ErrorReply(self.runtime.chat),
@@ -105,7 +112,7 @@ class Application:
             Audit(services.get(AuditLog)),
             Resolve(services.get(CommandTable)),
             PermissionCheck(settings.crisis_roles, settings.admin_roles),
-            RateLimit(TokenBucket(settings.rate_limit.burst, per_second)),
+            *(throttle if limit.enabled else []),
         ]
 
     async def start(self) -> None:
@@ -125,7 +132,7 @@ class Application:
         for hook in self.runtime.on_start:
             await hook()
         self.runtime.scheduler.start()
-        await self.runtime.chat.start(self.submit)
+        await self.runtime.chat.start(self.submit, self.resume.since)
         self._leading = True
         self.metrics.leader.set(1)
 
@@ -150,9 +157,11 @@ class Application:
 
     async def submit(self, event: ChatEvent) -> None:
         """Handles events concurrently, keeping track of them so that stop can drain."""
+        self.resume.received(event.timestamp)
         task = asyncio.create_task(self.handle(event))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
+        task.add_done_callback(lambda _task: self.resume.finished(event.timestamp))
 
     async def handle(self, event: ChatEvent) -> None:
         assert self.dispatcher is not None, "prepare() first"
@@ -168,6 +177,10 @@ class Application:
         if self._in_flight:
             await asyncio.wait(set(self._in_flight), timeout=DRAIN_TIMEOUT_SECONDS)
         self.runtime.scheduler.stop()
+        try:
+            await self.resume.save()
+        except Exception:  # at worst the next start replays a little more
+            log.exception("could not save how far the chat was handled")
         for hook in reversed(self.runtime.on_stop):
             try:
                 await hook()

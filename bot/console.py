@@ -18,6 +18,9 @@ PROMPT = "vous> "
 
 
 async def run_console(settings: Settings, *, persist: bool = False) -> int:
+    # One person at a terminal, often piping a file of commands: nobody to protect the bot from.
+    unlimited = settings.rate_limit.model_copy(update={"enabled": False})
+    settings = settings.model_copy(update={"rate_limit": unlimited})
     with tempfile.TemporaryDirectory(prefix="ensemble-console-") as scratch:
         if not persist:
             url = f"sqlite+aiosqlite:///{Path(scratch) / 'console.db'}"

@@ -16,8 +16,14 @@ def command_line(event: ChatEvent, bot_username: str) -> str | None:
     if text.lower().startswith(mention.lower()):
         text = text[len(mention) :].lstrip(" :,")
         return text or None
-    if text.startswith(COMMAND_PREFIXES) and len(text) > 1 and not text[1].isspace():
+    if has_prefix(text):
         return text[1:]
     if event.room.type is RoomType.DIRECT:
         return text
     return None
+
+
+def has_prefix(text: str) -> bool:
+    """Typed as a command ("/reunion", "!aide"), not as a sentence that may hold one."""
+    text = text.strip()
+    return text.startswith(COMMAND_PREFIXES) and len(text) > 1 and not text[1].isspace()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from bot.binding import bind
 from bot.config import Settings
 from bot.context import Context
-from bot.detection import command_line
+from bot.detection import command_line, has_prefix
 from bot.i18n import Catalogs
 from bot.invocation import Invocation, Middleware, Next
 from bot.logs import correlation
@@ -67,6 +67,7 @@ class Dispatcher:
         if line is None:
             return None
         invocation.line = line
+        invocation.prefixed = has_prefix(event.text)
         return invocation
 
     def _chain(self, index: int) -> Next:

@@ -53,16 +53,25 @@ class ServiceUnavailable(Exception):
         self.reason = reason
 
 
+class ServiceNotConfigured(ServiceUnavailable):
+    """The platform has no such service (its settings are unset): not an outage, nothing to
+    retry; the user is told whom to ask."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(service, "not configured")
+
+
+# Most specific first: a subclass is listed before its base.
+OUTCOMES: tuple[tuple[type[Exception], str], ...] = (
+    (ArgumentError, "invalid"),
+    (PermissionDenied, "denied"),
+    (RateLimited, "rate_limited"),
+    (UserFacingError, "refused"),
+    (ServiceNotConfigured, "not_configured"),
+    (ServiceUnavailable, "unavailable"),
+)
+
+
 def outcome_of(exc: Exception) -> str:
     """The audit and metrics label of a failed command."""
-    if isinstance(exc, ArgumentError):
-        return "invalid"
-    if isinstance(exc, PermissionDenied):
-        return "denied"
-    if isinstance(exc, RateLimited):
-        return "rate_limited"
-    if isinstance(exc, UserFacingError):
-        return "refused"
-    if isinstance(exc, ServiceUnavailable):
-        return "unavailable"
-    return "error"
+    return next((label for kind, label in OUTCOMES if isinstance(exc, kind)), "error")

@@ -22,6 +22,8 @@ class Invocation:
     translator: Translator
     user: User
     line: str = ""
+    # "/x" or "!x"; False for plain text to the bot (a DM, a mention), which may be a sentence.
+    prefixed: bool = True
     words: list[str] = field(default_factory=list)
     command: Command | None = None
     is_call: bool = False

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.models import ChatEvent, EventKind, FileRef, Message, Room, RoomType, User
-from bot.ports import EventSink
+from bot.ports import EventSink, ResumeFrom
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,8 @@ class MemoryChat:
         self.archived: list[str] = []
         self.add_user(User("bot", bot_username, "ENSEMBLE", frozenset({"bot"})))
 
-    async def start(self, sink: EventSink) -> None:
+    async def start(self, sink: EventSink, resume_from: ResumeFrom) -> None:
+        # Nothing is said here while the bot is away: there is nothing to catch up.
         self.sink = sink
         self._ready = True
 
@@ -61,7 +63,8 @@ class MemoryChat:
         """A message typed by a user, as the transport would deliver it."""
         event = ChatEvent(
             kind=EventKind.MESSAGE,
-            message_id=f"in{next(self._ids)}",
+            # Unique across sessions: `console --persist` keeps the processed ids in its store.
+            message_id=f"in-{uuid.uuid4().hex}",
             user=user,
             room=room,
             text=text,

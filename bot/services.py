@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar, cast
 
-from bot.errors import ServiceUnavailable
+from bot.errors import ServiceNotConfigured
 
 PortT = TypeVar("PortT")
 
@@ -33,10 +33,10 @@ class Services:
         self._by_key[key] = implementation
 
     def get(self, key: Key[PortT]) -> PortT:
-        """The implementation behind a key; raises ServiceUnavailable when not configured."""
+        """The implementation behind a key; raises ServiceNotConfigured when there is none."""
         if key not in self._by_key:
             label = getattr(key, "service_label", getattr(key, "__name__", str(key)))
-            raise ServiceUnavailable(label, "not configured")
+            raise ServiceNotConfigured(label)
         return cast(PortT, self._by_key[key])
 
     def optional(self, key: Key[PortT]) -> PortT | None:

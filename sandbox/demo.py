@@ -154,6 +154,8 @@ async def run_demo(user: str, room: str) -> int:
         )
         os.environ.setdefault("ENSEMBLE_HTTP__PORT", "0")
         os.environ.setdefault("ENSEMBLE_LOG__LEVEL", "WARNING")
+        # One person trying the bot, often piping commands: the per-person limit is for abuse.
+        os.environ.setdefault("ENSEMBLE_RATE_LIMIT__ENABLED", "false")
         settings = load_settings()
         if settings is None:
             await stack.stop()

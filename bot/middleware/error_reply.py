@@ -7,7 +7,13 @@ import logging
 from typing import Any
 
 from bot.context import answer_where_possible, reply_thread
-from bot.errors import ArgumentError, ServiceUnavailable, UserFacingError, outcome_of
+from bot.errors import (
+    ArgumentError,
+    ServiceNotConfigured,
+    ServiceUnavailable,
+    UserFacingError,
+    outcome_of,
+)
 from bot.help import usage_block
 from bot.i18n import N_
 from bot.invocation import Invocation, Next
@@ -40,6 +46,13 @@ class ErrorReply:
             return reason
         if isinstance(exc, UserFacingError):
             return t.t(exc.message, **exc.params)
+        if isinstance(exc, ServiceNotConfigured):  # not an outage: retrying will not help
+            log.info("service not configured", extra={"service": exc.service})
+            return t.t(
+                N_("{service} is not set up on this platform. If you need it, please ask the "
+                   "platform administrators."),
+                service=exc.service,
+            )
         if isinstance(exc, ServiceUnavailable):
             invocation.failed_service = exc.service
             log.warning(

@@ -28,6 +28,12 @@ class Resolve:
             )
         word, *rest = split_words(invocation.line) or [""]
         command = self._table.find(word)
+        if command is None and not invocation.prefixed:
+            # "bonjour, tu peux m'aider ?": someone talking, not a mistyped command.
+            raise UserFacingError(
+                N_("Hello! I answer commands rather than sentences: type /aide to see what I "
+                   "can do.")
+            )
         if command is None:
             raise self._unknown(word)
         while rest and (sub := command.subcommand(rest[0])) is not None:

@@ -1,5 +1,5 @@
 """Protocols implemented by the integrations; one module per kind of outside service."""
 
-from bot.ports.chat import ChatPort, ChatTransport, Clock, EventSink
+from bot.ports.chat import ChatPort, ChatTransport, Clock, EventSink, ResumeFrom
 
-__all__ = ["ChatPort", "ChatTransport", "Clock", "EventSink"]
+__all__ = ["ChatPort", "ChatTransport", "Clock", "EventSink", "ResumeFrom"]

@@ -9,6 +9,8 @@ from typing import Protocol
 from bot.models import ChatEvent, FileRef, Message, Room, User
 
 EventSink = Callable[[ChatEvent], Awaitable[None]]
+# Asked at the start of each session: the oldest moment whose messages may still be answered.
+ResumeFrom = Callable[[], Awaitable[datetime]]
 
 
 class Clock(Protocol):
@@ -62,7 +64,10 @@ class ChatPort(Protocol):
 class ChatTransport(ChatPort, Protocol):
     """A chat port that also delivers events and has a life cycle."""
 
-    async def start(self, sink: EventSink) -> None: ...
+    async def start(self, sink: EventSink, resume_from: ResumeFrom) -> None:
+        """Delivers events to `sink`; after each (re)connection, first what was said since
+        `resume_from()` and within the catch-up window, then live ones."""
+        ...
 
     async def stop(self) -> None:
         """Stops receiving; sending still works (a replica that steps down may start again)."""

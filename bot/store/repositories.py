@@ -1,4 +1,4 @@
-"""Core repositories: dedupe of processed messages, user preferences, audit log."""
+"""Core repositories: dedupe of processed messages, the chat mark, preferences, audit log."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from bot.store.database import Database, rows_changed
-from bot.store.tables import AuditEntry, ProcessedMessage, UserPreference, as_utc, utcnow
+from bot.store.tables import (
+    AuditEntry,
+    ChatMark,
+    ProcessedMessage,
+    UserPreference,
+    as_utc,
+    utcnow,
+)
 
 # Longer than nearly every command takes (one send may retry for about 110 s): a claim left
 # unfinished this long was cut short by a crash. A slower command on a replica that lost its
@@ -82,6 +89,54 @@ class ProcessedMessages:
 
 def _changed(result: object) -> bool:
     return rows_changed(result) == 1
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    first_seen_at: datetime
+    handled_until: datetime
+
+
+class ChatMarks:
+    """How far this store has handled the chat (one row: the bot lives in one chat)."""
+
+    NAME = "chat"
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def read(self) -> Mark | None:
+        async with self._db.session() as session:
+            row = await session.get(ChatMark, self.NAME)
+            if row is None:
+                return None
+            return Mark(as_utc(row.first_seen_at), as_utc(row.handled_until))
+
+    async def begin(self, now: datetime) -> Mark:
+        """The stored mark; a store that never saw the chat starts it at `now`."""
+        now = now.astimezone(UTC)
+        statement = (
+            self._db.insert(ChatMark)
+            .values(name=self.NAME, first_seen_at=now, handled_until=now)
+            .on_conflict_do_nothing(index_elements=[ChatMark.name])
+        )
+        async with self._db.session() as session:
+            await session.execute(statement)
+        mark = await self.read()
+        assert mark is not None, "inserted just before"
+        return mark
+
+    async def advance(self, moment: datetime) -> None:
+        """Moves the mark forward only: a late writer (a replica stepping down) cannot move
+        it back over what the new leader handled."""
+        moment = moment.astimezone(UTC)
+        statement = (
+            update(ChatMark)
+            .where(ChatMark.name == self.NAME, ChatMark.handled_until < moment)
+            .values(handled_until=moment)
+        )
+        async with self._db.session() as session:
+            await session.execute(statement)
 
 
 class Preferences:

@@ -33,6 +33,18 @@ class ProcessedMessage(Base):
     done: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class ChatMark(Base):
+    """Where this store's view of the chat begins and up to where it has handled everything."""
+
+    __tablename__ = "chat_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # The first session on this store: nothing said before is its business.
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Every message received before this moment has been handled (or is a duplicate).
+    handled_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class UserPreference(Base):
     __tablename__ = "user_preferences"
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from bot.config import RocketChatSettings
 from bot.errors import RoomClosed
 from bot.models import ChatEvent, FileRef, Message, Room, RoomType, User
-from bot.ports import EventSink
+from bot.ports import EventSink, ResumeFrom
 from integrations.rocketchat.errors import RocketChatError, RocketChatUnavailable
 from integrations.rocketchat.outbound import OutboundQueue
 from integrations.rocketchat.realtime import RealtimeSession, SessionLost, TokenRefused
@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 MEMBERS_PAGE = 100
 CONFIRM_SETTLE_SECONDS = 5.0
 CLOCK_SKEW_MARGIN = timedelta(minutes=5)
+# A live message is stamped by the server's clock: with catch-up off (window 0), still accept
+# what the two clocks may disagree on.
+LIVE_MIN_WINDOW = CLOCK_SKEW_MARGIN
 REMEMBERED_UPLOADS = 500
 T = TypeVar("T")
 
@@ -96,7 +99,11 @@ class RocketChatTransport:
         self._tasks: list[asyncio.Task[None]] = []
         self._session: RealtimeSession | None = None
         self._sink: EventSink | None = None
-        self._last_seen: datetime | None = None
+        self._resume_from: ResumeFrom | None = None
+        # Set at each session's start: nothing older is answered, live or replayed.
+        self._since = datetime.now(UTC)
+        # Live messages wait while a session catches up, so that messages go out oldest first.
+        self._caught_up = asyncio.Event()
         self._dm_rooms: dict[str, str] = {}
         # Idempotency key → message posted / file uploaded but maybe not posted yet; retries
         # come within minutes, so the most recent few hundred are enough.
@@ -114,11 +121,12 @@ class RocketChatTransport:
 
     # life cycle -----------------------------------------------------------------------------
 
-    async def start(self, sink: EventSink) -> None:
+    async def start(self, sink: EventSink, resume_from: ResumeFrom) -> None:
         # Never fails on an unreachable server: the supervisor keeps trying, /readyz says so.
         if self._closed:
             raise RocketChatUnavailable("the transport was closed")
         self._sink = sink
+        self._resume_from = resume_from
         self._tasks = [
             asyncio.create_task(self._supervise(), name="rocketchat-supervisor"),
             asyncio.create_task(self._consume(), name="rocketchat-consumer"),
@@ -178,8 +186,10 @@ class RocketChatTransport:
         return float(delay * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not security
 
     async def _one_session(self) -> None:
+        self._caught_up.clear()
         me = await self.rest.get("me")
         log.info("authenticated on Rocket.Chat", extra={"username": me.get("username")})
+        self._since = await self._resume_point()  # before subscribing: nothing falls between
         self._session = RealtimeSession(
             self._url,
             self.bot_username,
@@ -196,13 +206,22 @@ class RocketChatTransport:
             self.on_reconnect()  # a session back, not an attempt: operators alert on this rate
         self._was_ready = True
         await self._catch_up()
+        self._caught_up.set()
         await self._session.run()
+
+    async def _resume_point(self) -> datetime:
+        assert self._resume_from is not None, "start() first"
+        try:
+            return await self._resume_from()
+        except Exception as exc:  # the store is down: retried like a lost session
+            raise SessionLost(f"cannot tell where to resume: {type(exc).__name__}") from exc
 
     # receiving ------------------------------------------------------------------------------
 
     async def _consume(self) -> None:
         while True:
             raw = await self._incoming.get()
+            await self._caught_up.wait()
             try:
                 await self._deliver(raw)
             except Exception:  # one bad frame must not stop the stream
@@ -211,31 +230,36 @@ class RocketChatTransport:
     async def _deliver(self, raw: dict[str, Any]) -> None:
         if "_id" not in raw or "u" not in raw or "rid" not in raw:
             return
-        timestamp = parse_timestamp(raw.get("ts"))
-        if self._last_seen is None or timestamp > self._last_seen:
-            self._last_seen = timestamp
         if not is_actionable(raw, self._user_id):
+            return
+        # A reaction or a thread reply streams an old message again: too old is never answered.
+        if parse_timestamp(raw.get("ts")) < self._oldest(LIVE_MIN_WINDOW):
             return
         room = await self.rooms.lookup(str(raw["rid"]))
         if room is None or self._sink is None:
             return  # a public room the bot has not joined: not for us
         await self._sink(event_from_raw(raw, room))
 
+    def _oldest(self, at_least: timedelta = timedelta(0)) -> datetime:
+        """The oldest message still answered: nothing from before where this store resumes,
+        nothing older than the catch-up window (a command is not answered hours late)."""
+        window = max(timedelta(minutes=self._settings.catch_up_window_minutes), at_least)
+        return max(self._since, datetime.now(UTC) - window)
+
     async def _catch_up(self) -> None:
-        """Replays what was said while disconnected; the router's dedupe drops what was seen."""
-        window = timedelta(minutes=self._settings.catch_up_window_minutes)
-        floor = datetime.now(UTC) - window
-        since = max(self._last_seen or floor, floor)
-        replayed = 0
+        """Replays what was said since the resume point, oldest first across rooms, before any
+        live message; the router's dedupe drops what was seen. Nothing is said about what is
+        too old: the people who typed it have moved on."""
+        since = self._oldest()
+        missed: list[dict[str, Any]] = []
         for room in self.rooms.active_since(since):
             body = await self.rest.get("chat.syncMessages", roomId=room.id, lastUpdate=_iso(since))
             updated = body.get("result", {}).get("updated", [])
-            for raw in sorted(updated, key=lambda m: parse_timestamp(m.get("ts"))):
-                if parse_timestamp(raw.get("ts")) >= since:
-                    await self._deliver(raw)
-                    replayed += 1
-        if replayed:
-            log.info("caught up after reconnection", extra={"messages": replayed})
+            missed += [raw for raw in updated if parse_timestamp(raw.get("ts")) >= since]
+        for raw in sorted(missed, key=lambda m: parse_timestamp(m.get("ts"))):
+            await self._deliver(raw)
+        if missed:
+            log.info("caught up after reconnection", extra={"messages": len(missed)})
 
     async def _fetch_rooms(self) -> list[dict[str, Any]]:
         body = await self.rest.get("rooms.get")

@@ -132,13 +132,18 @@ def _columns(connection: Connection) -> set[str]:
 
 
 def _upgrade_to_previous_release(connection: Connection) -> None:
-    """Every branch at its head, except the core branch one revision back."""
+    """Every branch at its head, except the core branch just before NEW_REVISION."""
     config = alembic_config(connection)
     script = ScriptDirectory.from_config(config)
     heads = set(script.get_heads())
-    assert NEW_REVISION in heads
+    core_head = {h for h in heads if NEW_REVISION in _lineage(script, h)}
+    assert len(core_head) == 1
     previous = script.get_revision(NEW_REVISION).down_revision
     assert isinstance(previous, str)
-    for target in sorted(heads - {NEW_REVISION} | {previous}):
+    for target in sorted(heads - core_head | {previous}):
         command.upgrade(config, target)
     assert "claimed_at" not in _columns(connection)
+
+
+def _lineage(script: ScriptDirectory, head: str) -> set[str]:
+    return {revision.revision for revision in script.iterate_revisions(head, "base")}

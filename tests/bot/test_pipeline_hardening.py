@@ -73,7 +73,7 @@ async def test_an_error_reply_escapes_markdown_typed_by_the_user(bot: BotHarness
 
 
 async def test_an_unknown_command_is_echoed_harmlessly(bot: BotHarness) -> None:
-    answer = texts(await bot.say("@all", room=DM))
+    answer = texts(await bot.say("!@all", room=DM))
     assert answer == "Commande inconnue : /@\u200dall. Tapez /aide pour voir ce que je sais faire."
     answer = texts(await bot.say("/_x_"))
     assert answer.startswith(r"Commande inconnue : /\_x\_.")

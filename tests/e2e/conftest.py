@@ -78,6 +78,19 @@ class RunningBot:
         except aiohttp.ClientError:
             return False
 
+    async def leading(self) -> bool:
+        """Ready as the leader: connected, and every message said from now on is heard. A
+        replica is ready as a standby while it starts (before it takes the lead)."""
+        try:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.get(f"{self.http_url}/readyz") as response,
+            ):
+                body = await response.json()
+                return response.status == 200 and body.get("role") == "leader"
+        except aiohttp.ClientError:
+            return False
+
     async def metrics(self) -> str:
         async with (
             aiohttp.ClientSession() as session,
@@ -92,6 +105,7 @@ async def start_bot(
     base_env: dict[str, str] | None = None,
     *,
     wait_ready: bool = True,
+    standby: bool = False,
     **extra_env: str,
 ) -> RunningBot:
     port = free_port()
@@ -116,7 +130,8 @@ async def start_bot(
     bot = RunningBot(sandbox, process, f"http://127.0.0.1:{port}", log_path, log_file)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 30
-    while not await (bot.ready() if wait_ready else bot.alive()):
+    started = bot.alive if not wait_ready else bot.ready if standby else bot.leading
+    while not await started():
         if process.returncode is not None or loop.time() > deadline:
             await stop_bot(bot)
             raise AssertionError(f"bot did not become ready:\n{log_path.read_text()}")

@@ -57,6 +57,36 @@ def test_console_answers_bad_input_with_usage() -> None:
     assert "Utilisation : `/langue <langue>`" in result.stdout
 
 
+def test_console_with_a_kept_store_answers_in_every_session(tmp_path: Path) -> None:
+    store = f"sqlite+aiosqlite:///{tmp_path / 'console.db'}"
+    for session in ("first", "second"):
+        result = _run(["console", "--persist"], "/aide\n", ENSEMBLE_STORE__URL=store)
+        assert result.returncode == 0, result.stderr
+        assert "**Ce que je sais faire**" in result.stdout, session
+
+
+def test_console_answers_every_piped_command() -> None:
+    result = _run(["console"], "/langue fr\n" * 30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Désormais, je vous réponds en français.") == 30
+    assert "trop vite" not in result.stdout
+
+
+def test_demo_answers_every_piped_command() -> None:
+    result = _run(["demo"], "!langue fr\n" * 25)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Désormais, je vous réponds en français.") == 25
+    assert "trop vite" not in result.stdout
+
+
+def test_console_points_a_sentence_to_aide_and_runs_a_bare_command_name() -> None:
+    result = _run(["console"], "bonjour, tu peux m'aider ?\naide\n/bonjour\n")
+    assert result.returncode == 0, result.stderr
+    assert "Je réponds à des commandes plutôt qu’à des phrases" in result.stdout
+    assert "**Ce que je sais faire**" in result.stdout
+    assert result.stdout.count("Commande inconnue") == 1  # the typed /bonjour only
+
+
 def test_check_config_names_the_invalid_variable() -> None:
     result = _run(["check-config"], ENSEMBLE_STORE__URL="nonsense")
     assert result.returncode == 1

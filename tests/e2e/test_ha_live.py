@@ -27,11 +27,14 @@ async def test_a_standby_takes_over_when_the_leader_is_killed(
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     leader = await start_bot(rocketchat, tmp_path / "a", **shared)
-    standby = await start_bot(rocketchat, tmp_path / "b", **shared)
+    standby = await start_bot(rocketchat, tmp_path / "b", standby=True, **shared)
     try:
         assert (await role_of(leader), await role_of(standby)) == ("leader", "standby")
         rocketchat.state.post("marie", ROOM, "!aide")
         await leader.wait_for(lambda: len(leader.bot_messages(ROOM)) == 1, what="one reply")
+        # Counted once its whole chain has run: a kill before would leave its claim to expire
+        # (the standby would run it again after the lease), a case of its own.
+        await leader.wait_for_async(lambda: _handled(leader, "aide"), what="aide counted")
         leader.process.kill()  # a crash: no goodbye, the lock goes with its connection
         await leader.process.wait()
         rocketchat.state.post("marie", ROOM, "!langue en")  # typed while nobody leads
@@ -46,3 +49,8 @@ async def test_a_standby_takes_over_when_the_leader_is_killed(
     finally:
         await stop_bot(standby)
         await stop_bot(leader)
+
+
+async def _handled(bot: RunningBot, command: str) -> bool:
+    counted = f'ensemble_commands_total{{command="{command}",outcome="ok"}} 1.0'
+    return counted in await bot.metrics()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
+
+from bot.store import Database
+from bot.store.tables import ChatMark
 from integrations.rocketchat.wire import message_id_for
 from sandbox.rocketchat import RocketChatSandbox
 from tests.e2e.conftest import RunningBot, start_bot, stop_bot
@@ -129,6 +134,74 @@ async def test_commands_typed_while_the_bot_was_down_are_answered_once(
         assert [m["_id"] for m in again.bot_messages(ROOM)] == [reply_id(first), reply_id(missed)]
     finally:
         await stop_bot(again)
+
+
+async def test_a_new_store_answers_only_what_is_said_once_it_runs_and_catches_up_its_gap(
+    rocketchat: RocketChatSandbox, tmp_path: Path
+) -> None:
+    """A new database must not replay the chat's last hour (meetings created again, stray
+    replies); a restart on the same store still answers what was said while it was down."""
+    state = rocketchat.state
+    before = state.post("marie", ROOM, "!langue en").message["_id"]
+    state.direct_post("marie", "ensemble-bot", "aide")
+    bot = await start_bot(rocketchat, tmp_path)
+    try:
+        state.react("jean", before, ":thumbsup:")  # streams the old command again
+        first = state.post("marie", ROOM, "!aide").message["_id"]
+        await bot.wait_for(lambda: len(bot.bot_messages(ROOM)) == 1, what="a reply")
+    finally:
+        await stop_bot(bot)
+    missed = state.post("marie", ROOM, "!aide").message["_id"]
+    again = await start_bot(rocketchat, tmp_path)  # the same SQLite file
+    try:
+        await again.wait_for(lambda: len(again.bot_messages(ROOM)) == 2, what="catch-up")
+        await asyncio.sleep(1.0)  # anything replayed from before the first start shows now
+        assert [m["_id"] for m in again.bot_messages(ROOM)] == [reply_id(first), reply_id(missed)]
+        assert _bot_dms(again, "marie") == []
+    finally:
+        await stop_bot(again)
+
+
+async def test_after_a_long_outage_commands_older_than_the_window_get_no_answer(
+    rocketchat: RocketChatSandbox, tmp_path: Path
+) -> None:
+    state = rocketchat.state
+    bot = await start_bot(rocketchat, tmp_path)
+    await stop_bot(bot)
+    await _pretend_the_store_last_ran(tmp_path / "bot.db", hours_ago=3)
+    stale = _post_ago(rocketchat, 120, "!langue en")
+    state.react("jean", stale, ":eyes:")  # touched since: the sync lists it again
+    recent = _post_ago(rocketchat, 30, "!aide")
+    again = await start_bot(rocketchat, tmp_path)
+    try:
+        await again.wait_for(lambda: len(again.bot_messages(ROOM)) == 1, what="catch-up")
+        state.react("sophie", stale, ":tada:")
+        await asyncio.sleep(1.0)
+        assert [m["_id"] for m in again.bot_messages(ROOM)] == [reply_id(recent)]
+    finally:
+        await stop_bot(again)
+
+
+def _post_ago(sandbox: RocketChatSandbox, minutes: float, text: str) -> str:
+    """A command stamped `minutes` ago by the server's clock, as if typed then."""
+    clock = sandbox.state.store.clock
+    clock.advance(-minutes * 60)
+    try:
+        return str(sandbox.state.post("marie", ROOM, text).message["_id"])
+    finally:
+        clock.advance(minutes * 60)
+
+
+async def _pretend_the_store_last_ran(path: Path, hours_ago: float) -> None:
+    then = datetime.now(UTC) - timedelta(hours=hours_ago)
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with database.session() as session:
+            await session.execute(
+                update(ChatMark).values(first_seen_at=then - timedelta(days=1), handled_until=then)
+            )
+    finally:
+        await database.close()
 
 
 async def test_metrics_count_commands_and_readiness_follows_the_connection(

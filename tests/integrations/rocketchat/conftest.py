@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.config import RocketChatSettings
+from bot.ports import ResumeFrom
 from integrations.rocketchat import RocketChatTransport
 from sandbox.rocketchat import RocketChatSandbox
 
 Chat = tuple[RocketChatTransport, RocketChatSandbox]
+
+
+async def from_now() -> datetime:
+    """The resume point of a store that never saw the chat."""
+    return datetime.now(UTC)
+
+
+def resume_at(moment: datetime) -> ResumeFrom:
+    async def since() -> datetime:
+        return moment
+
+    return since
 
 
 def transport_for(sandbox: RocketChatSandbox, **options: float) -> RocketChatTransport:

@@ -9,7 +9,7 @@ from bot.models import ChatEvent, Room, RoomType, User
 from bot.testing import eventually
 from integrations.rocketchat.wire import event_from_raw
 from sandbox.rocketchat.state import seed
-from tests.integrations.rocketchat.conftest import Chat
+from tests.integrations.rocketchat.conftest import Chat, from_now
 from tests.sandbox.rocketchat.png import png
 
 
@@ -20,7 +20,7 @@ async def test_a_public_channel_the_bot_was_kicked_from_is_no_longer_heard(chat:
     async def sink(event: ChatEvent) -> None:
         heard.append(event)
 
-    await transport.start(sink)
+    await transport.start(sink, from_now)
     await eventually(lambda: transport.ready)
     assert transport.rooms.get("GENERAL") is not None
     sandbox.state.kick("admin", "general", seed.BOT_USERNAME)

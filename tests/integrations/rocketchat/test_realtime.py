@@ -11,6 +11,7 @@ from aiohttp import web
 from bot.config import RocketChatSettings
 from bot.testing import eventually
 from integrations.rocketchat import RocketChatTransport
+from tests.integrations.rocketchat.conftest import from_now
 
 
 class BrokenRocketChat:
@@ -69,7 +70,7 @@ async def test_a_server_that_does_not_open_the_session_is_retried(
     async def ignore(_event: object) -> None:
         return None
 
-    await chat.start(ignore)
+    await chat.start(ignore, from_now)
     try:
         with caplog.at_level(logging.WARNING, "integrations.rocketchat.transport"):
             await eventually(lambda: server.websocket_attempts >= 2)

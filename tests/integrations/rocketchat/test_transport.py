@@ -13,7 +13,7 @@ from integrations.rocketchat import RocketChatTransport
 from integrations.rocketchat.errors import RocketChatUnavailable
 from integrations.rocketchat.wire import message_id_for
 from sandbox.rocketchat import RocketChatSandbox
-from tests.integrations.rocketchat.conftest import transport_for
+from tests.integrations.rocketchat.conftest import from_now, transport_for
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ async def transport(sandbox: RocketChatSandbox) -> AsyncIterator[RocketChatTrans
     async def ignore(_event: object) -> None:
         return None
 
-    await chat.start(ignore)
+    await chat.start(ignore, from_now)
     yield chat
     await chat.close()
 
@@ -137,7 +137,7 @@ async def test_a_reconnection_is_counted_once_however_many_attempts_it_took(
         return sum(1 for r in failed if getattr(r, "route", None) == "GET me")
 
     caplog.set_level(logging.INFO, "integrations.rocketchat.rest")
-    await chat.start(ignore)
+    await chat.start(ignore, from_now)
     try:
         await eventually(lambda: chat.ready)
         assert reconnections == []  # the first session is a connection, not a reconnection
@@ -180,7 +180,7 @@ async def test_a_replica_that_stepped_down_can_lead_again(
     async def ignore(_event: object) -> None:
         return None
 
-    await transport.start(ignore)
+    await transport.start(ignore, from_now)
     await eventually(lambda: transport.ready)
     room_id = sandbox.state.room_id("equipe-projet")
     await transport.send(room_id, Message(text="de retour"))
