@@ -17,6 +17,9 @@ class Account:
     email: str = ""
     admin: bool = False
     app_passwords: list[str] = field(default_factory=list)
+    # The account's `core.lang`: a French administration's instance speaks French, and
+    # Nextcloud translates OCS messages into it (see l10n.py).
+    language: str = "fr"
 
     def accepts(self, secret: str) -> bool:
         """Login password or any app password, compared in constant time."""
@@ -44,6 +47,7 @@ class Directory:
         *,
         email: str = "",
         admin: bool = False,
+        language: str = "fr",
     ) -> Account:
         account = Account(
             uid=uid,
@@ -51,6 +55,7 @@ class Directory:
             password=password or secrets.token_urlsafe(12),
             email=email,
             admin=admin,
+            language=language,
         )
         self.accounts[uid] = account
         if admin:

@@ -9,10 +9,12 @@ from aiohttp import web
 from . import policy as policy_mod
 from .directory import Account
 from .envelope import OcsError, ocs_ok, read_params
+from .l10n import Joined
 from .middleware import ACCOUNT_KEY, account_of
 from .state import NextcloudState, state_of
 
 routes = web.RouteTableDef()
+LOCALES = {"fr": "fr_FR", "en": "en_US"}
 V12 = "/ocs/v{v:[12]}.php"
 
 
@@ -51,8 +53,8 @@ def user_data(state: NextcloudState, account: Account, *, full: bool) -> dict[st
             "subadmin": [],
             "quota": _quota(state, account.uid),
             "groups": state.directory.groups_of(account.uid),
-            "language": "fr",
-            "locale": "fr_FR",
+            "language": account.language,
+            "locale": LOCALES.get(account.language, account.language),
             "additional_mail": [],
             "phone": "",
             "address": "",
@@ -147,5 +149,6 @@ async def validate_password(request: web.Request) -> web.Response:
     params = await read_params(request)
     errors = state_of(request).policy.password_errors(params.get("password", ""))
     if errors:
-        return ocs_ok(request, {"passed": False, "reason": " ".join(errors)})
+        reason = Joined(tuple(errors)).render(account_of(request).language)
+        return ocs_ok(request, {"passed": False, "reason": reason})
     return ocs_ok(request, {"passed": True})

@@ -494,6 +494,27 @@ async def test_an_admin_revokes_a_share_already_gone_from_nextcloud(
     assert "déjà disparu" in room_texts(sent)
 
 
+@pytest.mark.parametrize("deleted", ["the share", "the file"])
+async def test_revoking_a_share_deleted_in_a_french_nextcloud_closes_it(
+    bot: BotHarness, control: Any, nextcloud: NextcloudSandbox, deleted: str
+) -> None:
+    """Real server, French account: DELETE …/shares/313 → meta 404 "ID de partage erroné, ce
+    partage n'existe pas". The record is closed, and Nextcloud's number never shown."""
+    nextcloud.state.shares._next_id = 313  # Nextcloud numbers shares of the whole instance
+    await put_file(control)
+    await bot.say("/partage plan.txt")
+    [share] = await all_shares(control)
+    assert share["id"] == "313"
+    if deleted == "the share":
+        await files_of(bot).delete_share("313")
+    else:
+        await files_of(bot).delete(PLAN)
+    text = room_texts(await bot.say("/partage revoquer 1"))
+    assert "déjà disparu" in text and "313" not in text and "n’existe pas" not in text
+    assert "aucun partage" in room_texts(await bot.say("/partage liste"))
+    assert "déjà révoqué" in room_texts(await bot.say("/partage revoquer 1"))
+
+
 class LaterClock:
     """The bot's clock, moved forward by a test."""
 
@@ -543,3 +564,46 @@ async def test_without_nextcloud_settings_the_command_says_it_is_unavailable(
     async with BotHarness(settings, features=[core.install, shares.install]) as harness:
         sent = await harness.say("/partage plan.txt")
     assert "Nextcloud" in room_texts(sent)
+
+
+# A French administration's Nextcloud answers the bot's account in French: the bot must not
+# depend on the server's words. Each case reads the permissive policy first, then the admin
+# tightens it, and the command runs while the bot's 300 s policy cache still holds the old one.
+@pytest.mark.parametrize(
+    ("tightened", "command", "answer", "server_words"),
+    [
+        ({"expire_date_enabled": True, "expire_date_days": 7, "expire_date_enforced": True},
+         "/partage plan.txt --expire 30j",
+         "Nextcloud autorise des liens de 7 jours au plus, je l’ai donc raccourci.",
+         "Impossible de définir la date"),
+        ({"links_enabled": False}, "/partage plan.txt",
+         "Les liens publics sont désactivés sur Nextcloud par son administrateur",
+         "Le partage de lien public"),
+        ({"public_upload": False}, "/partage dossier --edition",
+         "Nextcloud n’autorise pas la modification par lien public : lecture seule.",
+         "Envois publics"),
+    ],
+)
+async def test_a_french_server_tightened_within_the_policy_cache_gets_the_right_answer(
+    bot: BotHarness, control: Any, tightened: dict[str, Any], command: str, answer: str,
+    server_words: str,
+) -> None:
+    _, state = await control("GET", "state")
+    assert state["users"][BOT]["language"] == "fr"
+    await put_file(control)
+    await put_file(control, "Partage/equipe-projet/dossier/a.txt")
+    await bot.say("/partage plan.txt")  # reads and caches the permissive policy
+    before = await all_shares(control)
+    await control("POST", "policy", json=tightened)
+    text = room_texts(await bot.say(command))
+    assert answer in text, text
+    assert "n’existe pas" not in text and server_words not in text
+    made = (await all_shares(control))[len(before):]
+    if tightened.get("links_enabled") is False:
+        assert made == []
+    elif "expire_date_days" in tightened:
+        [share] = made
+        assert share["expiration"] == f"{today() + timedelta(days=7)} 00:00:00"
+    else:
+        [share] = made
+        assert share["permissions"] & 2 == 0  # read only
