@@ -585,7 +585,7 @@ async def test_without_nextcloud_settings_the_command_says_it_is_unavailable(
     ],
 )
 async def test_a_french_server_tightened_within_the_policy_cache_gets_the_right_answer(
-    bot: BotHarness, control: Any, tightened: dict[str, Any], command: str, answer: str,
+    *, bot: BotHarness, control: Any, tightened: dict[str, Any], command: str, answer: str,
     server_words: str,
 ) -> None:
     _, state = await control("GET", "state")
@@ -607,3 +607,20 @@ async def test_a_french_server_tightened_within_the_policy_cache_gets_the_right_
     else:
         [share] = made
         assert share["permissions"] & 2 == 0  # read only
+
+
+@pytest.mark.parametrize("recipient", ["@ensemble-bot", "@Ensemble-Bot"])
+async def test_sharing_with_the_bot_itself_is_refused_up_front(
+    bot: BotHarness, control: Any, recipient: str
+) -> None:
+    """Nextcloud's sharee search finds the bot's own account on its exact id (UserPlugin,
+    Nextcloud 30); the share would then be refused in English inside a French reply."""
+    await put_file(control)
+    text = room_texts(await bot.say(f"/partage plan.txt --avec {recipient} @jean"))
+    assert text == ("Je ne peux pas partager un fichier avec moi-même\u202f: nommez des "
+                    "personnes, un salon ou un groupe.")
+    assert await all_shares(control) == []
+    await bot.say("/langue en")
+    english = room_texts(await bot.say(f"/share plan.txt --with {recipient}"))
+    assert english == "I cannot share a file with myself: name people, a room or a group."
+

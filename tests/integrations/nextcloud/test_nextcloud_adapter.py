@@ -207,7 +207,8 @@ async def test_a_stale_policy_is_reread_after_the_refresh_period(
 )
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("cached", [False, True])
-async def test_link_refusals_are_typed_in_every_language(  # noqa: PLR0913 - the case matrix
+async def test_link_refusals_are_typed_in_every_language(
+    *,
     files: NextcloudFiles,
     sandbox: NextcloudSandbox,
     policy: dict[str, Any],

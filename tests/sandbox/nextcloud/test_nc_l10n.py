@@ -24,7 +24,7 @@ async def french(control: Control) -> None:
 
 
 @pytest.mark.parametrize(
-    ("switches", "kwargs", "code", "message"),
+    "case",
     [
         # The French of nextcloud/server 30.0.1 lib/l10n/fr.json and
         # apps/files_sharing/l10n/fr.json, as the issue observed them on a real server.
@@ -44,10 +44,11 @@ async def french(control: Control) -> None:
         ({"password_enforced": True}, {}, 403, "Passwords are enforced for link and mail shares"),
     ],
 )
-async def test_a_french_account_gets_the_servers_french(  # noqa: PLR0913 - one case per row
-    make_nc: NcFactory, control: Control, switches: dict[str, object],
-    kwargs: dict[str, object], code: int, message: str,
+async def test_a_french_account_gets_the_servers_french(
+    make_nc: NcFactory, control: Control,
+    case: tuple[dict[str, object], dict[str, object], int, str],
 ) -> None:
+    switches, kwargs, code, message = case
     await french(control)
     nc = make_nc()
     await nc.files.upload("plan.txt", b"x")
