@@ -34,6 +34,18 @@ def new_app_password() -> str:
     return "-".join(groups)
 
 
+def decode_basic(header: str | None) -> tuple[str, str] | None:
+    """The (login, secret) of an `Authorization: Basic …` header; None when absent or bad."""
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    login, _, secret = decoded.partition(":")
+    return login, secret
+
+
 class Directory:
     def __init__(self) -> None:
         self.accounts: dict[str, Account] = {}
@@ -77,12 +89,9 @@ class Directory:
 
     def authenticate(self, header: str | None) -> Account | None:
         """Check an `Authorization: Basic …` header; None when absent or wrong."""
-        if not header or not header.lower().startswith("basic "):
+        decoded = decode_basic(header)
+        if decoded is None:
             return None
-        try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        login, _, secret = decoded.partition(":")
+        login, secret = decoded
         account = self.accounts.get(login)
         return account if account is not None and account.accepts(secret) else None

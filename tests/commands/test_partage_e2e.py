@@ -624,3 +624,54 @@ async def test_sharing_with_the_bot_itself_is_refused_up_front(
     english = room_texts(await bot.say(f"/share plan.txt --with {recipient}"))
     assert english == "I cannot share a file with myself: name people, a room or a group."
 
+
+
+REQUEST_TOKEN = re.compile(r'name="requesttoken" value="([^"]+)"')
+
+
+async def test_a_protected_link_the_bot_gives_opens_with_its_password_only(
+    bot: BotHarness, control: Any
+) -> None:
+    """The link in the room leads to Nextcloud's password page; the password sent by DM
+    unlocks the download; a wrong one is refused (ShareController, publicshareauth.php and
+    public WebDAV of Nextcloud 30.0.1, as the sandbox plays them)."""
+    await put_file(control)
+    sent = await bot.say("/partage plan.txt")
+    [link] = LINK.findall(room_texts(sent))
+    match = PASSWORD.search(dm_texts(sent, "marie"))
+    assert match is not None
+    password = match.group(1)
+    jar = aiohttp.CookieJar(unsafe=True)  # the sandbox is on an IP address
+    headers = {"Accept-Language": "fr-FR,fr;q=0.9"}
+    async with aiohttp.ClientSession(cookie_jar=jar, headers=headers) as browser:
+        async with browser.get(link) as page:
+            assert page.url.path.endswith("/authenticate/showShare")
+            form = await page.text()
+        assert "Ce partage est protégé par mot de passe" in form
+        token = REQUEST_TOKEN.search(form)
+        assert token is not None
+        async with browser.post(page.url, data={"password": "pas-le-bon",
+                                                "requesttoken": token.group(1)}) as wrong:
+            assert wrong.status == 200
+            assert "Le mot de passe est incorrect" in await wrong.text()
+        async with browser.get(f"{link}/download") as locked:
+            assert locked.url.path.endswith("/authenticate/downloadShare")
+            assert await locked.read() != b"x"
+        async with browser.post(page.url, data={"password": password,
+                                                "requesttoken": token.group(1)}) as unlocked:
+            assert unlocked.status == 200 and unlocked.url.path == page.url.path.split(
+                "/authenticate")[0]
+            assert "plan.txt" in await unlocked.text()
+        async with browser.get(f"{link}/download") as download:
+            assert download.status == 200 and await download.read() == b"x"
+    token_part = link.rsplit("/", 1)[1]
+    dav = link.replace(f"/index.php/s/{token_part}", f"/public.php/dav/files/{token_part}")
+    async with aiohttp.ClientSession() as client:
+        right = {"Authorization": aiohttp.encode_basic_auth("anonymous", password)}
+        async with client.get(dav, headers=right) as file:
+            assert file.status == 200 and await file.read() == b"x"
+        wrong_auth = {"Authorization": aiohttp.encode_basic_auth("anonymous", "pas-le-bon")}
+        async with client.get(dav, headers=wrong_auth) as bad:
+            assert bad.status == 401
+        async with client.get(dav) as anonymous:
+            assert anonymous.status == 401

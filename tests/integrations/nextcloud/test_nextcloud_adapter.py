@@ -166,7 +166,7 @@ async def test_policy_reads_capabilities_and_refreshes(
     policy = await files.policy()
     assert policy.links_enabled and not policy.password_enforced
     assert policy.expiry_default_days is None and policy.max_expiry_days is None
-    assert policy.office_extensions == {"docx", "xlsx", "pptx"}
+    assert policy.office_extensions == {"md", "docx", "xlsx", "pptx"}  # Text's creator too
     assert ".part" in policy.forbidden_extensions
     await control(sandbox, "POST", "policy", json={
         "password_enforced": True, "expire_date_enabled": True, "expire_date_days": 7,
@@ -174,7 +174,7 @@ async def test_policy_reads_capabilities_and_refreshes(
     assert (await files.policy()).password_enforced is False  # still the cached read
     fresh = await files.refresh_policy()
     assert fresh.password_enforced and fresh.max_expiry_days == 7
-    assert fresh.office_extensions == frozenset()
+    assert fresh.office_extensions == {"md"}
 
 
 async def test_a_stale_policy_is_reread_after_the_refresh_period(
