@@ -30,6 +30,22 @@ HELP = """Tapez un message ou une commande (/aide, !reunion…). Raccourcis du t
   :quitter    sortir"""
 
 
+NO_SUCH_BUTTON = "pas de bouton de ce numéro"
+
+
+def refusal(result: dict[str, Any]) -> str | None:
+    """What the server said instead of taking the action: a Meteor error (e.g. a message over
+    Message_MaxAllowedSize: "Message size exceeds Message_MaxAllowedSize
+    [error-message-size-exceeded]") or a client-side refusal with its ephemeral text. A link
+    button that opens a page is no refusal."""
+    if result.get("error"):
+        return str(result["error"])
+    reason = str(result.get("reason") or "")
+    if result.get("sent") is False and not reason.startswith("opened-url:"):
+        return str(result.get("ephemeral") or reason or "refused")
+    return None
+
+
 class ChatClient:
     """A user of the sandbox Rocket.Chat, driven through /_sandbox/."""
 
@@ -41,25 +57,28 @@ class ChatClient:
         self._seen: set[str] = set()
         self.buttons: list[tuple[str, str]] = []
 
-    async def _control(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def _control(self, action: str, body: dict[str, Any]) -> str | None:
+        """Runs one user action; the server's refusal, if it refused it."""
         async with self._http.post(f"{self._base}/_sandbox/{action}", json=body) as response:
             result: dict[str, Any] = await response.json()
-            return result
+        return refusal(result)
 
-    async def say(self, text: str) -> None:
-        await self._control("post", {"username": self.user, "room": self.room, "text": text})
+    async def say(self, text: str) -> str | None:
+        return await self._control(
+            "post", {"username": self.user, "room": self.room, "text": text}
+        )
 
-    async def press(self, index: int) -> bool:
+    async def press(self, index: int) -> str | None:
+        """None when pressed; otherwise why not."""
         if not 1 <= index <= len(self.buttons):
-            return False
+            return NO_SUCH_BUTTON
         message_id, label = self.buttons[index - 1]
-        await self._control(
+        return await self._control(
             "click", {"username": self.user, "message_id": message_id, "button": label}
         )
-        return True
 
-    async def call(self) -> None:
-        await self._control("call", {"username": self.user, "room": self.room})
+    async def call(self) -> str | None:
+        return await self._control("call", {"username": self.user, "room": self.room})
 
     async def new_messages(self) -> list[tuple[str, dict[str, Any]]]:
         fresh: list[tuple[str, dict[str, Any]]] = []
@@ -123,13 +142,15 @@ async def _handle_line(client: ChatClient, line: str) -> bool:
         return False
     if text.startswith(":bouton"):
         number = text.split()[-1]
-        if not (number.isdigit() and await client.press(int(number))):
-            print("(pas de bouton de ce numéro)", flush=True)
-            return True
+        refused = await client.press(int(number)) if number.isdigit() else NO_SUCH_BUTTON
     elif text in (":appel", ":call"):
-        await client.call()
+        refused = await client.call()
     else:
-        await client.say(text)
+        refused = await client.say(text)
+    if refused is not None:
+        # Nothing was posted, so nothing will answer: say why now rather than wait.
+        print(f"(Rocket.Chat a refusé\u202f: {refused})", flush=True)
+        return True
     await _wait_for_answers(client)
     return True
 

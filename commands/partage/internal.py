@@ -14,6 +14,7 @@ from bot.ports.files import (
     READ,
     UPDATE,
     FilesPort,
+    GroupSharingDisabled,
     RemoteFile,
     ShareKind,
     UnknownGroup,
@@ -48,16 +49,35 @@ def rights(node: RemoteFile, edit: bool) -> int:
     return READ | UPDATE | CREATE | DELETE if node.is_dir else READ | UPDATE
 
 
-async def _user(files: FilesPort, name: str) -> Target:
+SELF_SHARE = N_("I cannot share a file with myself: name people, a room or a group.")
+
+
+def _is_bot(ctx: Context, name: str) -> bool:
+    """The bot's chat or Nextcloud account. Nextcloud's sharee search offers the searching
+    account itself on an exact id (UserPlugin::search, Nextcloud 30), then refuses the share
+    with an untranslated "Cannot share with yourself"."""
+    own = {ctx.chat.bot_username.lower(), (ctx.settings.nextcloud.username or "").lower()}
+    return name.lower() in own - {""}
+
+
+async def _user(ctx: Context, files: FilesPort, name: str) -> Target:
+    if _is_bot(ctx, name):
+        raise UserFacingError(SELF_SHARE)
     found = await files.find_user(name)
     if found is None:
         raise UserFacingError(MESSAGES[UnknownUser], detail=f"@{name}")
+    if _is_bot(ctx, found):
+        raise UserFacingError(SELF_SHARE)
     return Target(ShareKind.USER, found)
 
 
 async def _group(files: FilesPort, name: str) -> Target:
     found = await files.find_group(name)
     if found is None:
+        # With group sharing off the sharee search offers no group at all
+        # (ShareesAPIController::search, Nextcloud 30): say that, not "no such group".
+        if not (await files.refresh_policy()).group_sharing:
+            raise UserFacingError(MESSAGES[GroupSharingDisabled], detail=name)
         raise UserFacingError(MESSAGES[UnknownGroup], detail=name)
     return Target(ShareKind.GROUP, found)
 
@@ -84,9 +104,11 @@ async def _room(ctx: Context, files: FilesPort, name: str, into: Resolution) -> 
         into.targets.append(Target(ShareKind.GROUP, group))
         return
     for member in await ctx.chat.room_members(room.id):
-        if member.username == ctx.chat.bot_username:
+        if _is_bot(ctx, member.username):
             continue
         account = await files.find_user(member.username)
+        if account is not None and _is_bot(ctx, account):
+            continue
         if account is None:
             into.skipped.append(member.username)
         else:
@@ -99,7 +121,7 @@ async def resolve(ctx: Context, files: FilesPort, recipients: tuple[Recipient, .
     with nextcloud_errors():
         for recipient in recipients:
             if recipient.kind is RecipientKind.USER:
-                resolution.targets.append(await _user(files, recipient.name))
+                resolution.targets.append(await _user(ctx, files, recipient.name))
             elif recipient.kind is RecipientKind.GROUP:
                 resolution.targets.append(await _group(files, recipient.name))
             else:

@@ -17,10 +17,12 @@ from bot.ports.files import (
     LinkRequest,
     LinksDisabled,
     PasswordRequired,
+    PublicUploadDisabled,
     RemoteFile,
     RemoteShare,
     SharingDisabled,
     SharingPolicy,
+    WeakPassword,
 )
 from bot.store.shares import NewShare, ShareRecords
 from commands.partage.display import code, day, label
@@ -82,26 +84,31 @@ def plan_link(
 async def _create(
     ctx: Context, files: FilesPort, plan: LinkPlan
 ) -> tuple[RemoteShare, LinkPlan]:
-    """Creates the link. The server may have tightened its policy since our last read:
-    each of its two corrections (password, maximum expiry) is applied once and retried."""
+    """Creates the link. The server may have tightened its policy since our last read: each
+    of its corrections (password, maximum expiry, no public upload) is applied once, as a
+    fresh read of the policy would have planned it, and the link asked again."""
     corrected: set[type[Exception]] = set()
     while True:
         try:
             return await files.create_link(plan.request), plan
-        except PasswordRequired:
-            if PasswordRequired in corrected:
+        except (PasswordRequired, WeakPassword, ExpiryTooFar, PublicUploadDisabled) as error:
+            kind = PasswordRequired if isinstance(error, WeakPassword) else type(error)
+            if kind in corrected:
                 raise
-            corrected.add(PasswordRequired)
-            policy = await files.refresh_policy()
-            password = strong_password(policy)
-            plan = replace(plan, request=replace(plan.request, password=password))
-        except ExpiryTooFar as error:
-            if ExpiryTooFar in corrected:
-                raise
-            corrected.add(ExpiryTooFar)
-            expires = expiry_date(ctx, error.max_days)
-            plan = replace(plan, request=replace(plan.request, expires=expires),
-                           clamped_to=error.max_days)
+            corrected.add(kind)
+            plan = await _corrected(ctx, files, plan, error)
+
+
+async def _corrected(ctx: Context, files: FilesPort, plan: LinkPlan, error: Exception) -> LinkPlan:
+    request = plan.request
+    if isinstance(error, ExpiryTooFar):
+        expires = expiry_date(ctx, error.max_days)
+        return replace(plan, request=replace(request, expires=expires), clamped_to=error.max_days)
+    if isinstance(error, PublicUploadDisabled):
+        return replace(plan, request=replace(request, permissions=READ, public_upload=False),
+                       edit_refused=True)
+    password = strong_password(await files.refresh_policy())
+    return replace(plan, request=replace(request, password=password))
 
 
 async def share_link(

@@ -27,7 +27,15 @@ from bot.ports.files import (
     ShareKind,
     SharingPolicy,
 )
-from integrations.nextcloud.errors import SERVICE, translate
+from integrations.nextcloud.errors import (
+    SERVICE,
+    Refusal,
+    link_refusal,
+    recipient_refusal,
+    refused_by_policy,
+    share_id_refusal,
+    translate,
+)
 from integrations.nextcloud.policy import read_policy
 
 T = TypeVar("T")
@@ -102,14 +110,37 @@ class NextcloudFiles:
     ) -> T:
         """Runs one nc-py-api call within the timeout and turns failures into port errors."""
         try:
-            async with asyncio.timeout(self._timeout * weight):
-                return await action()
+            return await self._raw(action, weight)
         except NextcloudException as exc:
             raise translate(exc, subject, dav=dav) from exc
+
+    async def _raw(self, action: Callable[[], Awaitable[T]], weight: int = 1) -> T:
+        """One call within the timeout; Nextcloud's own refusals are left to the caller."""
+        try:
+            async with asyncio.timeout(self._timeout * weight):
+                return await action()
         except TimeoutError as exc:
             raise ServiceUnavailable(SERVICE, "timeout") from exc
         except RequestException as exc:
             raise ServiceUnavailable(SERVICE, type(exc).__name__) from exc
+
+    async def _share(
+        self,
+        action: Callable[[], Awaitable[Share]],
+        path: str,
+        explain: Callable[[Refusal, SharingPolicy], Exception],
+    ) -> RemoteShare:
+        """Creates a share; a refusal is explained by what no language changes: its status,
+        this request, whether `path` is still there and the policy read again right now (the
+        cached one may predate an admin's change, and the server's words are translated)."""
+        try:
+            return self._remote_share(await self._raw(action))
+        except NextcloudException as exc:
+            if not refused_by_policy(exc):
+                raise translate(exc, path) from exc
+            policy = await self.refresh_policy()
+            refusal = Refusal.of(exc, path, exists=await self.stat(path) is not None)
+            raise explain(refusal, policy) from exc
 
     # Policy ---------------------------------------------------------------------------
 
@@ -218,24 +249,24 @@ class NextcloudFiles:
             options["expire_date"] = request.expires
         if request.public_upload:
             options["public_upload"] = True
-        share = await self._call(
+        return await self._share(
             lambda: self._nc.files.sharing.create(
                 request.path, ShareType.TYPE_LINK, request.permissions, **options
             ),
             request.path,
+            lambda refusal, policy: link_refusal(refusal, request, policy),
         )
-        return self._remote_share(share)
 
     async def share_with(
         self, path: str, kind: ShareKind, recipient: str, permissions: int, label: str = ""
     ) -> RemoteShare:
-        share = await self._call(
+        return await self._share(
             lambda: self._nc.files.sharing.create(
                 path, TYPES[kind], permissions, share_with=recipient, label=label
             ),
-            recipient,
+            path,
+            lambda refusal, policy: recipient_refusal(refusal, kind, recipient, policy),
         )
-        return self._remote_share(share)
 
     async def update_share(
         self,
@@ -255,13 +286,21 @@ class NextcloudFiles:
             changes["expire_date"] = expires
         if label is not None:
             changes["label"] = label
-        share = await self._call(
-            lambda: self._nc.files.sharing.update(int(share_id), **changes), share_id
-        )
+        try:
+            share = await self._raw(
+                lambda: self._nc.files.sharing.update(int(share_id), **changes)
+            )
+        except NextcloudException as exc:
+            # A 404 may also be a refused expiry (Manager::validateExpirationDateLink), but
+            # the bot never moves an expiry this way: its only 404 here is an unknown share.
+            raise share_id_refusal(exc, share_id) from exc
         return self._remote_share(share)
 
     async def delete_share(self, share_id: str) -> None:
-        await self._call(lambda: self._nc.files.sharing.delete(int(share_id)), share_id)
+        try:
+            await self._raw(lambda: self._nc.files.sharing.delete(int(share_id)))
+        except NextcloudException as exc:
+            raise share_id_refusal(exc, share_id) from exc
 
     async def list_shares(self, path: str = "") -> list[RemoteShare]:
         shares = await self._call(lambda: self._nc.files.sharing.get_list(path=path), path)

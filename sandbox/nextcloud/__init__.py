@@ -14,11 +14,14 @@ __all__ = ["NextcloudSandbox", "NextcloudState"]
 class NextcloudSandbox:
     """Start/stop a loopback Nextcloud; `state` is there for tests that want to poke at it."""
 
-    def __init__(self, *, seed: bool = True) -> None:
+    def __init__(self, *, seed: bool = True, language: str = "fr") -> None:
+        """`language` is every seeded account's: the server answers OCS calls in it."""
         self.state = NextcloudState()
         self._secrets: dict[str, str] = {}
         if seed:
             self._secrets = _seed(self.state)
+            for account in self.state.directory.accounts.values():
+                account.language = language
         self._runner: web.AppRunner | None = None
         self._url = ""
 

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from . import ooxml
 from .directory import new_app_password
+from .l10n import LANGUAGES
 from .shares import check_password
 from .state import NextcloudState, state_of
 from .tree import Node, TreeError
@@ -50,7 +51,8 @@ def describe_state(state: NextcloudState) -> dict[str, Any]:
     directory = state.directory
     return {
         "users": {uid: {"display_name": a.display_name, "email": a.email, "admin": a.admin,
-                        "groups": directory.groups_of(uid), "quota": state.tree.quotas.get(uid),
+                        "language": a.language, "groups": directory.groups_of(uid),
+                        "quota": state.tree.quotas.get(uid),
                         "used": state.tree.used(uid)}
                   for uid, a in sorted(directory.accounts.items())},
         "groups": {gid: sorted(m) for gid, m in sorted(directory.groups.items())},
@@ -164,7 +166,8 @@ async def create_user(request: web.Request) -> web.Response:
         raise _bad("uid is required")
     account = state.directory.add_user(uid, body.get("display_name"), body.get("password"),
                                        email=str(body.get("email", "")),
-                                       admin=bool(body.get("admin", False)))
+                                       admin=bool(body.get("admin", False)),
+                                       language=_language(body.get("language", "fr")))
     app_password = new_app_password()
     account.app_passwords.append(app_password)
     state.tree.ensure_home(uid)
@@ -172,6 +175,24 @@ async def create_user(request: web.Request) -> web.Response:
         state.directory.add_to_group(str(gid), uid)
     return web.json_response({"uid": uid, "password": account.password,
                               "app_password": app_password}, status=201)
+
+
+def _language(value: object) -> str:
+    if value not in LANGUAGES:
+        raise _bad(f"language must be one of {', '.join(LANGUAGES)}")
+    return str(value)
+
+
+@routes.post("/_sandbox/language")
+async def set_language(request: web.Request) -> web.Response:
+    """{"user": "ensemble-bot", "language": "en"}: the account's language (its `core.lang`),
+    in which the server then answers that account's OCS calls."""
+    body = await _json(request)
+    account = state_of(request).directory.accounts.get(str(body.get("user", "")))
+    if account is None:
+        raise _bad("no such user", 404)
+    account.language = _language(body.get("language"))
+    return web.json_response({"user": account.uid, "language": account.language})
 
 
 @routes.post("/_sandbox/groups")

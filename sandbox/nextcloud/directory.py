@@ -17,6 +17,9 @@ class Account:
     email: str = ""
     admin: bool = False
     app_passwords: list[str] = field(default_factory=list)
+    # The account's `core.lang`: a French administration's instance speaks French, and
+    # Nextcloud translates OCS messages into it (see l10n.py).
+    language: str = "fr"
 
     def accepts(self, secret: str) -> bool:
         """Login password or any app password, compared in constant time."""
@@ -29,6 +32,18 @@ def new_app_password() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
     groups = ["".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(5)]
     return "-".join(groups)
+
+
+def decode_basic(header: str | None) -> tuple[str, str] | None:
+    """The (login, secret) of an `Authorization: Basic …` header; None when absent or bad."""
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    login, _, secret = decoded.partition(":")
+    return login, secret
 
 
 class Directory:
@@ -44,6 +59,7 @@ class Directory:
         *,
         email: str = "",
         admin: bool = False,
+        language: str = "fr",
     ) -> Account:
         account = Account(
             uid=uid,
@@ -51,6 +67,7 @@ class Directory:
             password=password or secrets.token_urlsafe(12),
             email=email,
             admin=admin,
+            language=language,
         )
         self.accounts[uid] = account
         if admin:
@@ -72,12 +89,9 @@ class Directory:
 
     def authenticate(self, header: str | None) -> Account | None:
         """Check an `Authorization: Basic …` header; None when absent or wrong."""
-        if not header or not header.lower().startswith("basic "):
+        decoded = decode_basic(header)
+        if decoded is None:
             return None
-        try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        login, _, secret = decoded.partition(":")
+        login, secret = decoded
         account = self.accounts.get(login)
         return account if account is not None and account.accepts(secret) else None

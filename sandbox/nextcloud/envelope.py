@@ -9,15 +9,18 @@ from xml.sax.saxutils import escape
 
 from aiohttp import web
 
+from .l10n import Message
+
 V1_OK = 100
 V2_OK = 200
 
 
 class OcsError(Exception):
-    """An OCS failure: `statuscode` goes in meta (and is the HTTP status on v2)."""
+    """An OCS failure: `statuscode` goes in meta (and is the HTTP status on v2); the message
+    is said in the account's language when the answer is rendered (`l10n.localise`)."""
 
-    def __init__(self, statuscode: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, statuscode: int, message: Message) -> None:
+        super().__init__(str(message))
         self.statuscode = statuscode
         self.message = message
 

@@ -10,6 +10,7 @@ from aiohttp import web
 from . import davxml
 from .directory import Account
 from .envelope import OcsError, ocs_failure, unauthorised
+from .l10n import localise
 from .state import state_of
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -74,7 +75,10 @@ async def _ocs_call(request: web.Request, handler: Handler) -> web.StreamRespons
     try:
         return await handler(request)
     except OcsError as exc:
-        return ocs_failure(request, exc.statuscode, exc.message)
+        # Only capabilities answer without an account; they never fail.
+        account = request.get(ACCOUNT_KEY)
+        language = account.language if account is not None else "en"
+        return ocs_failure(request, exc.statuscode, localise(exc.message, language))
     except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
         # Unknown OCS route: statuscode 998 and HTTP 404 on both versions (OC\OCS\ApiHelper).
         response = ocs_failure(request, 998, INVALID_QUERY)

@@ -9,10 +9,12 @@ from aiohttp import web
 from . import policy as policy_mod
 from .directory import Account
 from .envelope import OcsError, ocs_ok, read_params
+from .l10n import Joined
 from .middleware import ACCOUNT_KEY, account_of
 from .state import NextcloudState, state_of
 
 routes = web.RouteTableDef()
+LOCALES = {"fr": "fr_FR", "en": "en_US"}
 V12 = "/ocs/v{v:[12]}.php"
 
 
@@ -51,8 +53,8 @@ def user_data(state: NextcloudState, account: Account, *, full: bool) -> dict[st
             "subadmin": [],
             "quota": _quota(state, account.uid),
             "groups": state.directory.groups_of(account.uid),
-            "language": "fr",
-            "locale": "fr_FR",
+            "language": account.language,
+            "locale": LOCALES.get(account.language, account.language),
             "additional_mail": [],
             "phone": "",
             "address": "",
@@ -112,28 +114,73 @@ def _sharee(label: str, share_type: int, share_with: str) -> dict[str, Any]:
     return {"label": label, "value": {"shareType": share_type, "shareWith": share_with}}
 
 
+def _user_sharee(account: Account) -> dict[str, Any]:
+    return {**_sharee(account.display_name, 0, account.uid), "subline": "",
+            "icon": "icon-user", "shareWithDisplayNameUnique": account.email or account.uid,
+            "status": []}
+
+
+def _user_matches(state: NextcloudState, me: str, search: str, limit: int) -> tuple[
+        list[dict[str, Any]], list[dict[str, Any]]]:
+    """UserPlugin::search (nextcloud/server 30.0.1 lib/private/Collaboration/Collaborators/
+    UserPlugin.php) with the default settings (enumeration on, full match on uid, display name
+    and e-mail): candidates come from the user backend's getDisplayNames (uid, display name or
+    e-mail containing the text, ordered by display name), minus the searching account
+    (takeOutCurrentUser); a full match is exact, the rest wide. Then, when no uid matched, an
+    account whose uid *is* the text is added to exact by a direct lookup, and that lookup does
+    not take the searching account out: searching one's own uid finds oneself."""
+    lowered = search.lower()
+    accounts = sorted(state.directory.accounts.values(),
+                      key=lambda a: (a.display_name.lower(), a.uid.lower()))
+    found = [a for a in accounts
+             if lowered in a.uid.lower() or lowered in a.display_name.lower()
+             or lowered in a.email.lower()][:limit]
+    exact: list[dict[str, Any]] = []
+    wide: list[dict[str, Any]] = []
+    by_id = False
+    for account in (a for a in found if a.uid != me):
+        full = lowered and lowered in (account.uid.lower(), account.display_name.lower(),
+                                       account.email.lower())
+        (exact if full else wide).append(_user_sharee(account))
+        by_id = by_id or account.uid.lower() == lowered
+    direct = next((a for a in accounts if a.uid.lower() == lowered), None)
+    if not by_id and direct is not None:
+        exact.append(_user_sharee(direct))
+    return exact, wide
+
+
+def _group_matches(state: NextcloudState, search: str) -> tuple[
+        list[dict[str, Any]], list[dict[str, Any]]]:
+    """GroupPlugin::search (30.0.1): gid or display name containing the text; a full match is
+    exact. Here a group's display name is its gid."""
+    if not state.policy.group_sharing:
+        return [], []
+    lowered = search.lower()
+    groups = sorted(g for g in state.directory.groups if lowered in g.lower())
+    return ([_sharee(g, 1, g) for g in groups if g.lower() == lowered],
+            [_sharee(g, 1, g) for g in groups if g.lower() != lowered])
+
+
 @routes.get(f"{V12}/apps/files_sharing/api/v1/sharees")
 async def sharees(request: web.Request) -> web.Response:
-    """The Files app's recipient search: users and groups matching `search`, exact first."""
+    """The Files app's recipient search (ShareesAPIController::search, 30.0.1)."""
     state = state_of(request)
-    me = request[ACCOUNT_KEY].uid
-    search = request.query.get("search", "").lower()
-    users: dict[str, dict[str, Any]] = {
-        uid: {**_sharee(acc.display_name, 0, uid), "subline": "", "icon": "icon-user",
-              "shareWithDisplayNameUnique": acc.email or uid, "status": []}
-        for uid, acc in sorted(state.directory.accounts.items())
-        if uid != me and (search in uid.lower() or search in acc.display_name.lower())
-    }
-    groups = {gid: _sharee(gid, 1, gid) for gid in sorted(state.directory.groups)
-              if search in gid.lower()}
+    if not request.query.get("itemType"):
+        raise OcsError(400, "Missing itemType")  # OCSBadRequestException, not translated
+    try:
+        per_page = int(request.query.get("perPage", "200"))
+    except ValueError:
+        per_page = 200
+    if per_page <= 0:
+        raise OcsError(400, "Invalid perPage argument")
+    search = request.query.get("search", "")
+    exact_users, users = _user_matches(state, request[ACCOUNT_KEY].uid, search, per_page)
+    exact_groups, groups = _group_matches(state, search)
     empty: dict[str, list[Any]] = {"remotes": [], "remote_groups": [], "emails": [],
                                    "circles": [], "rooms": [], "deck": []}
     return ocs_ok(request, {
-        "exact": {"users": [v for k, v in users.items() if k == search],
-                  "groups": [v for k, v in groups.items() if k == search], **empty},
-        "users": [v for k, v in users.items() if k != search],
-        "groups": [v for k, v in groups.items() if k != search],
-        **empty, "lookup": [], "lookupEnabled": False,
+        "exact": {"users": exact_users, "groups": exact_groups, **empty},
+        "users": users, "groups": groups, **empty, "lookup": [], "lookupEnabled": False,
     })
 
 
@@ -147,5 +194,6 @@ async def validate_password(request: web.Request) -> web.Response:
     params = await read_params(request)
     errors = state_of(request).policy.password_errors(params.get("password", ""))
     if errors:
-        return ocs_ok(request, {"passed": False, "reason": " ".join(errors)})
+        reason = Joined(tuple(errors)).render(account_of(request).language)
+        return ocs_ok(request, {"passed": False, "reason": reason})
     return ocs_ok(request, {"passed": True})

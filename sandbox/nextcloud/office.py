@@ -13,6 +13,7 @@ from aiohttp import web
 
 from . import ooxml
 from .envelope import OcsError, ocs_failure, ocs_ok, read_params
+from .l10n import localise
 from .middleware import account_of
 from .share_rules import node_permissions
 from .state import NextcloudState, state_of
@@ -65,10 +66,22 @@ def _new_file(state: NextcloudState, user: str, path: str) -> Node:
     return node
 
 
+def _text_template_creator(language: str) -> dict[str, Any]:
+    """The Text app's creator, registered in every Nextcloud 30 (nextcloud/text 30.0.1
+    lib/Listeners/RegisterTemplateCreatorListener.php: app "text", label "New text file",
+    extension ".md", mimetypes text/markdown and text/plain, ratio 1, order 10 so it comes
+    first; TemplateFileCreator::jsonSerialize gives the keys). Labels are translated."""
+    return {"app": "text", "label": localise("New text file", language), "extension": ".md",
+            "iconClass": None, "iconSvgInline": "<svg><title>article</title></svg>",
+            "mimetypes": ["text/markdown", "text/plain"], "ratio": 1.0,
+            "actionLabel": localise("Create new text file", language), "templates": []}
+
+
 @routes.get(f"{BASE}/templates")
 async def list_templates(request: web.Request) -> web.Response:
     installed = state_of(request).policy.onlyoffice_installed
-    return ocs_ok(request, _template_creators() if installed else [])
+    creators = [_text_template_creator(account_of(request).language)]
+    return ocs_ok(request, creators + (_template_creators() if installed else []))
 
 
 @routes.post(f"{BASE}/templates/create")
@@ -149,19 +162,51 @@ async def direct_create(request: web.Request) -> web.Response:
     return ocs_ok(request, {"url": _editing_url(request)})
 
 
+def _open_refused(request: web.Request, reason: str) -> web.Response:
+    """DirectEditingController::open catches any exception into a 403 DataResponse
+    {"message": "Failed to open file: " . $e->getMessage()} (apps/files 30.0.1)."""
+    return ocs_failure(request, 403, "", {"message": f"Failed to open file: {reason}"})
+
+
 @routes.post(f"{BASE}/directEditing/open")
 async def direct_open(request: web.Request) -> web.Response:
+    """DirectEditing\\Manager::open (lib/private/DirectEditing/Manager.php 30.0.1): a missing
+    file throws NotFoundException(<full path>); without editorId the first editor listing the
+    file's mimetype is taken, else "No default editor found for files mimetype"; an unknown
+    editorId is "Editor <id> is unknown"."""
     params = await read_params(request)
     state = state_of(request)
-    node = state.tree.get(account_of(request).uid, params.get("path", ""))
-    if node is None:
-        raise OcsError(404, "File not found")
+    uid = account_of(request).uid
+    path = params.get("path", "")
+    node = state.tree.get(uid, path)
+    if node is None or node.is_dir:
+        return _open_refused(request, f"/{uid}/files/{path.strip('/')}" if node is None else "")
     editors, _ = _editing_registry(state)
     editor_id = params.get("editorId")
-    if editor_id:
-        usable = editor_id in editors
-    else:
-        usable = any(node.mime in editor["mimetypes"] for editor in editors.values())
-    if not usable:
-        return _no_editor(request, "open")
+    if not editor_id:
+        editor_id = next((e["id"] for e in editors.values() if node.mime in e["mimetypes"]),
+                         None)
+        if editor_id is None:
+            return _open_refused(request, "No default editor found for files mimetype")
+    if editor_id not in editors:
+        return _open_refused(request, f"Editor {editor_id} is unknown")
     return ocs_ok(request, {"url": _editing_url(request)})
+
+
+@routes.get(f"{BASE}/directEditing/templates/{{editor_id}}/{{creator_id}}")
+async def direct_templates(request: web.Request) -> web.Response:
+    """Manager::getTemplates: an unknown editor is a 500 "Failed to obtain template list: No
+    matching editor found"; a creator of that editor without templates of its own offers the
+    one "empty" template (title "Empty file", translated); any other creator id, none."""
+    editors, creators = _editing_registry(state_of(request))
+    editor_id = request.match_info["editor_id"]
+    if editor_id not in editors:
+        return ocs_failure(request, 500, "", {
+            "message": "Failed to obtain template list: No matching editor found"})
+    creator = creators.get(request.match_info["creator_id"])
+    if creator is None or creator["editor"] != editor_id:
+        return ocs_ok(request, {"templates": []})
+    title = localise("Empty file", account_of(request).language)
+    return ocs_ok(request, {"templates": {"empty": {
+        "id": "empty", "title": title, "preview": None, "extension": creator["extension"],
+        "mimetype": creator["mimetype"]}}})

@@ -11,6 +11,8 @@ import string
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from .l10n import Text
+
 VERSION = {
     "major": 30,
     "minor": 0,
@@ -67,27 +69,26 @@ class Policy:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def password_errors(self, password: str) -> list[str]:
-        """English hints of the password_policy app, in its order of checks."""
-        errors: list[str] = []
+    def password_errors(self, password: str) -> list[Text]:
+        """The password_policy app's hints (translated there), in its order of checks."""
+        errors: list[Text] = []
         if self.password_enforce_non_common and password.lower() in COMMON_PASSWORDS:
             errors.append(
-                "Password is among the 1,000,000 most common ones. Please make it unique."
+                Text("Password is among the 1,000,000 most common ones. Please make it unique.")
             )
         if len(password) < self.password_min_length:
-            errors.append(
-                f"Password needs to be at least {self.password_min_length} characters long."
-            )
+            errors.append(Text("Password needs to be at least %s characters long.",
+                               (self.password_min_length,)))
         if self.password_enforce_upper_lower and (
             password.lower() == password or password.upper() == password
         ):
-            errors.append(
+            errors.append(Text(
                 "Password needs to contain at least one lower and one upper case character."
-            )
+            ))
         if self.password_enforce_numeric and not any(c.isdigit() for c in password):
-            errors.append("Password needs to contain at least one numeric character.")
+            errors.append(Text("Password needs to contain at least one numeric character."))
         if self.password_enforce_special and not any(c in SPECIAL_CHARS for c in password):
-            errors.append("Password needs to contain at least one special character.")
+            errors.append(Text("Password needs to contain at least one special character."))
         return errors
 
     def generate_password(self) -> str:

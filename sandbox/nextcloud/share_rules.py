@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from .envelope import OcsError
+from .l10n import Joined, Text
 from .policy import Policy
 from .tree import Node
 
@@ -82,7 +83,7 @@ def check_link_permissions(permissions: int, node: Node, policy: Policy) -> int:
 
 def check_increase(permissions: int, node: Node) -> None:
     if node_permissions(node) & permissions != permissions:
-        raise OcsError(404, f"Cannot increase permissions of /{node.path}")
+        raise OcsError(404, Text("Cannot increase permissions of %s", (f"/{node.path}",)))
 
 
 def validate_link_expiry(
@@ -101,10 +102,10 @@ def validate_link_expiry(
             raise OcsError(403, "Expiration date is enforced")
         days = policy.expire_date_days
         if expire > today() + timedelta(days=days):
-            unit = "day" if days == 1 else "days"
-            raise OcsError(
-                404, f"Cannot set expiration date more than {days} {unit} in the future"
-            )
+            raise OcsError(404, Text(
+                "Cannot set expiration date more than %n day in the future",
+                plural="Cannot set expiration date more than %n days in the future", count=days,
+            ))
     return expire
 
 
@@ -122,4 +123,4 @@ def verify_password(password: str | None, policy: Policy) -> None:
         return
     errors = policy.password_errors(password)
     if errors:
-        raise OcsError(403, " ".join(errors))
+        raise OcsError(403, Joined(tuple(errors)))

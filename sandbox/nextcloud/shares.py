@@ -13,6 +13,7 @@ from typing import Any
 from . import share_rules as rules
 from .directory import Account, Directory
 from .envelope import OcsError
+from .l10n import Text
 from .policy import Policy
 from .share_json import render_share
 from .tree import FileTree, Node
@@ -220,9 +221,9 @@ class ShareStore:
             raise OcsError(400, "Maximum label length is 255")
         if params.get("sendPasswordByTalk") == "true":
             if not self.policy.talk_enabled:
-                raise OcsError(403, f"Sharing /{share.owner}/files/{share.node.path} sending the "
-                               "password by Nextcloud Talk failed because Nextcloud Talk is "
-                               "not enabled")
+                raise OcsError(403, Text(
+                    "Sharing %s sending the password by Nextcloud Talk failed because Nextcloud "
+                    "Talk is not enabled", (f"/{share.owner}/files/{share.node.path}",)))
             share.send_password_by_talk = True
         self._require_api()
         if share.node.is_dir and not self.policy.public_upload and share.permissions & (

@@ -43,6 +43,15 @@ class UploadSession:
     chunks: dict[str, bytes] = field(default_factory=dict)
 
 
+@dataclass
+class PublicSession:
+    """A browser session on public share pages: its CSRF request token and the protected
+    links it unlocked with their password (`public_link_authenticated_token`)."""
+
+    requesttoken: str
+    unlocked: set[int] = field(default_factory=set)
+
+
 class NextcloudState:
     def __init__(self) -> None:
         self.tree = FileTree()
@@ -57,6 +66,7 @@ class NextcloudState:
         self.dav_debug = False
         self.uploads: dict[tuple[str, str], UploadSession] = {}
         self.webhooks = WebhookRegistry()
+        self.public_sessions: dict[str, PublicSession] = {}
 
     def emit(self, event: str, user: str, **nodes: NodeRef) -> None:
         """A node event, as `OCP\\Files\\Events\\Node\\<event>` with `node` or source/target."""

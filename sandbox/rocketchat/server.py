@@ -16,6 +16,8 @@ from sandbox.rocketchat.ratelimit import RateLimiter
 from sandbox.rocketchat.rest.app import RestApi
 from sandbox.rocketchat.state.api import SandboxState
 
+MAX_REQUEST_BYTES = 1024 * 1024 * 1024
+
 
 class Runtime:
     """Everything one running simulator owns."""
@@ -36,7 +38,11 @@ class Runtime:
         return await self.ddp.drop_all()
 
     def build_app(self) -> web.Application:
-        app = web.Application()
+        # aiohttp refuses bodies above 1 MiB (413) by default; Rocket.Chat takes files up to
+        # FileUpload_MaxFileSize (100 MiB by default) and checks that setting itself (see
+        # state/uploads.stage). This cap only bounds the transport, base64 of the control
+        # API included.
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES)
         app.router.add_get("/websocket", self.ddp.handle)
         app.router.add_get("/sockjs/websocket", self.ddp.handle)
         RestApi(self.state, self.faults, self.limiter).register(app)

@@ -494,6 +494,27 @@ async def test_an_admin_revokes_a_share_already_gone_from_nextcloud(
     assert "déjà disparu" in room_texts(sent)
 
 
+@pytest.mark.parametrize("deleted", ["the share", "the file"])
+async def test_revoking_a_share_deleted_in_a_french_nextcloud_closes_it(
+    bot: BotHarness, control: Any, nextcloud: NextcloudSandbox, deleted: str
+) -> None:
+    """Real server, French account: DELETE …/shares/313 → meta 404 "ID de partage erroné, ce
+    partage n'existe pas". The record is closed, and Nextcloud's number never shown."""
+    nextcloud.state.shares._next_id = 313  # Nextcloud numbers shares of the whole instance
+    await put_file(control)
+    await bot.say("/partage plan.txt")
+    [share] = await all_shares(control)
+    assert share["id"] == "313"
+    if deleted == "the share":
+        await files_of(bot).delete_share("313")
+    else:
+        await files_of(bot).delete(PLAN)
+    text = room_texts(await bot.say("/partage revoquer 1"))
+    assert "déjà disparu" in text and "313" not in text and "n’existe pas" not in text
+    assert "aucun partage" in room_texts(await bot.say("/partage liste"))
+    assert "déjà révoqué" in room_texts(await bot.say("/partage revoquer 1"))
+
+
 class LaterClock:
     """The bot's clock, moved forward by a test."""
 
@@ -543,3 +564,114 @@ async def test_without_nextcloud_settings_the_command_says_it_is_unavailable(
     async with BotHarness(settings, features=[core.install, shares.install]) as harness:
         sent = await harness.say("/partage plan.txt")
     assert "Nextcloud" in room_texts(sent)
+
+
+# A French administration's Nextcloud answers the bot's account in French: the bot must not
+# depend on the server's words. Each case reads the permissive policy first, then the admin
+# tightens it, and the command runs while the bot's 300 s policy cache still holds the old one.
+@pytest.mark.parametrize(
+    ("tightened", "command", "answer", "server_words"),
+    [
+        ({"expire_date_enabled": True, "expire_date_days": 7, "expire_date_enforced": True},
+         "/partage plan.txt --expire 30j",
+         "Nextcloud autorise des liens de 7 jours au plus, je l’ai donc raccourci.",
+         "Impossible de définir la date"),
+        ({"links_enabled": False}, "/partage plan.txt",
+         "Les liens publics sont désactivés sur Nextcloud par son administrateur",
+         "Le partage de lien public"),
+        ({"public_upload": False}, "/partage dossier --edition",
+         "Nextcloud n’autorise pas la modification par lien public : lecture seule.",
+         "Envois publics"),
+    ],
+)
+async def test_a_french_server_tightened_within_the_policy_cache_gets_the_right_answer(
+    *, bot: BotHarness, control: Any, tightened: dict[str, Any], command: str, answer: str,
+    server_words: str,
+) -> None:
+    _, state = await control("GET", "state")
+    assert state["users"][BOT]["language"] == "fr"
+    await put_file(control)
+    await put_file(control, "Partage/equipe-projet/dossier/a.txt")
+    await bot.say("/partage plan.txt")  # reads and caches the permissive policy
+    before = await all_shares(control)
+    await control("POST", "policy", json=tightened)
+    text = room_texts(await bot.say(command))
+    assert answer in text, text
+    assert "n’existe pas" not in text and server_words not in text
+    made = (await all_shares(control))[len(before):]
+    if tightened.get("links_enabled") is False:
+        assert made == []
+    elif "expire_date_days" in tightened:
+        [share] = made
+        assert share["expiration"] == f"{today() + timedelta(days=7)} 00:00:00"
+    else:
+        [share] = made
+        assert share["permissions"] & 2 == 0  # read only
+
+
+@pytest.mark.parametrize("recipient", ["@ensemble-bot", "@Ensemble-Bot"])
+async def test_sharing_with_the_bot_itself_is_refused_up_front(
+    bot: BotHarness, control: Any, recipient: str
+) -> None:
+    """Nextcloud's sharee search finds the bot's own account on its exact id (UserPlugin,
+    Nextcloud 30); the share would then be refused in English inside a French reply."""
+    await put_file(control)
+    text = room_texts(await bot.say(f"/partage plan.txt --avec {recipient} @jean"))
+    assert text == ("Je ne peux pas partager un fichier avec moi-même\u202f: nommez des "
+                    "personnes, un salon ou un groupe.")
+    assert await all_shares(control) == []
+    await bot.say("/langue en")
+    english = room_texts(await bot.say(f"/share plan.txt --with {recipient}"))
+    assert english == "I cannot share a file with myself: name people, a room or a group."
+
+
+
+REQUEST_TOKEN = re.compile(r'name="requesttoken" value="([^"]+)"')
+
+
+async def test_a_protected_link_the_bot_gives_opens_with_its_password_only(
+    bot: BotHarness, control: Any
+) -> None:
+    """The link in the room leads to Nextcloud's password page; the password sent by DM
+    unlocks the download; a wrong one is refused (ShareController, publicshareauth.php and
+    public WebDAV of Nextcloud 30.0.1, as the sandbox plays them)."""
+    await put_file(control)
+    sent = await bot.say("/partage plan.txt")
+    [link] = LINK.findall(room_texts(sent))
+    match = PASSWORD.search(dm_texts(sent, "marie"))
+    assert match is not None
+    password = match.group(1)
+    jar = aiohttp.CookieJar(unsafe=True)  # the sandbox is on an IP address
+    headers = {"Accept-Language": "fr-FR,fr;q=0.9"}
+    async with aiohttp.ClientSession(cookie_jar=jar, headers=headers) as browser:
+        async with browser.get(link) as page:
+            assert page.url.path.endswith("/authenticate/showShare")
+            form = await page.text()
+        assert "Ce partage est protégé par mot de passe" in form
+        token = REQUEST_TOKEN.search(form)
+        assert token is not None
+        async with browser.post(page.url, data={"password": "pas-le-bon",
+                                                "requesttoken": token.group(1)}) as wrong:
+            assert wrong.status == 200
+            assert "Le mot de passe est incorrect" in await wrong.text()
+        async with browser.get(f"{link}/download") as locked:
+            assert locked.url.path.endswith("/authenticate/downloadShare")
+            assert await locked.read() != b"x"
+        async with browser.post(page.url, data={"password": password,
+                                                "requesttoken": token.group(1)}) as unlocked:
+            assert unlocked.status == 200 and unlocked.url.path == page.url.path.split(
+                "/authenticate")[0]
+            assert "plan.txt" in await unlocked.text()
+        async with browser.get(f"{link}/download") as download:
+            assert download.status == 200 and await download.read() == b"x"
+    token_part = link.rsplit("/", 1)[1]
+    dav = link.replace(f"/index.php/s/{token_part}", f"/public.php/dav/files/{token_part}")
+    async with aiohttp.ClientSession() as client:
+        right = {"Authorization": aiohttp.encode_basic_auth("anonymous", password)}
+        async with client.get(dav, headers=right) as file:
+            assert file.status == 200 and await file.read() == b"x"
+        wrong_auth = {"Authorization": aiohttp.encode_basic_auth("anonymous", "pas-le-bon")}
+        async with client.get(dav, headers=wrong_auth) as bad:
+            assert bad.status == 401
+        async with client.get(dav) as anonymous:
+            assert anonymous.status == 401

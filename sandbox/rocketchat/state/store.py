@@ -20,6 +20,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "Message_ShowDeletedStatus": False,
     "Message_KeepHistory": False,
     "Message_MaxAllowedSize": 5000,
+    # apps/meteor/server/settings/file-upload.ts: 100 MiB by default, -1 for no limit.
+    "FileUpload_MaxFileSize": 104857600,
     "API_Embed": True,  # URL previews (Admin > Message > "Embed Link Previews")
     "Threads_enabled": True,
     "API_Enable_Rate_Limiter": True,

@@ -26,6 +26,13 @@ def stage(
     store: Store, user: User, room: Room, *, name: str, kind: str, content: bytes
 ) -> Upload:
     check_can_send(store, user, room)
+    limit = int(store.settings["FileUpload_MaxFileSize"])
+    if limit > -1 and len(content) > limit:
+        # rooms.media / rooms.upload call getUploadFormData with sizeLimit =
+        # FileUpload_MaxFileSize; busboy truncates a longer file and the part ends in
+        # Meteor.Error('error-file-too-large'), a REST 400 (apps/meteor/app/api/server/v1/
+        # rooms.ts, apps/meteor/app/api/server/lib/getUploadFormData.ts, Rocket.Chat 7.x).
+        raise MeteorError("error-file-too-large")
     mime = kind or "application/octet-stream"
     upload = Upload(id=store.ids.meteor_id(), rid=room.id, user_id=user.id, name=name,
                     type=mime, content=content, uploaded_at=store.now(),

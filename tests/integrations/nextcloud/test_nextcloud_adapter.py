@@ -20,9 +20,11 @@ from bot.ports.files import (
     AlreadyExists,
     ExpiryTooFar,
     ForbiddenName,
+    GroupSharingDisabled,
     LinkRequest,
     LinksDisabled,
     PasswordRequired,
+    PublicUploadDisabled,
     QuotaExceeded,
     RemoteNotFound,
     ShareKind,
@@ -164,7 +166,7 @@ async def test_policy_reads_capabilities_and_refreshes(
     policy = await files.policy()
     assert policy.links_enabled and not policy.password_enforced
     assert policy.expiry_default_days is None and policy.max_expiry_days is None
-    assert policy.office_extensions == {"docx", "xlsx", "pptx"}
+    assert policy.office_extensions == {"md", "docx", "xlsx", "pptx"}  # Text's creator too
     assert ".part" in policy.forbidden_extensions
     await control(sandbox, "POST", "policy", json={
         "password_enforced": True, "expire_date_enabled": True, "expire_date_days": 7,
@@ -172,7 +174,7 @@ async def test_policy_reads_capabilities_and_refreshes(
     assert (await files.policy()).password_enforced is False  # still the cached read
     fresh = await files.refresh_policy()
     assert fresh.password_enforced and fresh.max_expiry_days == 7
-    assert fresh.office_extensions == frozenset()
+    assert fresh.office_extensions == {"md"}
 
 
 async def test_a_stale_policy_is_reread_after_the_refresh_period(
@@ -199,22 +201,52 @@ async def test_a_stale_policy_is_reread_after_the_refresh_period(
          {"expires": datetime.now(UTC).date() + timedelta(days=30)}, ExpiryTooFar),
         ({"links_enabled": False}, {}, LinksDisabled),
         ({"api_enabled": False}, {}, SharingDisabled),
+        ({"public_upload": False},
+         {"path": "Partage", "permissions": 15, "public_upload": True}, PublicUploadDisabled),
     ],
 )
-async def test_link_refusals_are_typed(
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("cached", [False, True])
+async def test_link_refusals_are_typed_in_every_language(
+    *,
     files: NextcloudFiles,
     sandbox: NextcloudSandbox,
     policy: dict[str, Any],
     request_: dict[str, Any],
     error: type[Exception],
+    language: str,
+    cached: bool,
 ) -> None:
+    """By status, request and a fresh policy, never by the server's (translated) words, and
+    also while the cached policy predates the admin's change."""
+    await control(sandbox, "POST", "language", json={"user": BOT, "language": language})
     await files.upload("Partage/plan.txt", b"x")
+    await files.policy()
     await control(sandbox, "POST", "policy", json=policy)
-    await files.refresh_policy()
+    if not cached:
+        await files.refresh_policy()
     with pytest.raises(error) as raised:
-        await files.create_link(LinkRequest("Partage/plan.txt", **request_))
+        await files.create_link(LinkRequest(**{"path": "Partage/plan.txt", **request_}))
     if isinstance(raised.value, ExpiryTooFar):
         assert raised.value.max_days == 7
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_recipient_refusals_are_typed_in_every_language(
+    files: NextcloudFiles, sandbox: NextcloudSandbox, language: str
+) -> None:
+    await control(sandbox, "POST", "language", json={"user": BOT, "language": language})
+    await files.upload("Partage/plan.txt", b"x")
+    with pytest.raises(UnknownUser):
+        await files.share_with("Partage/plan.txt", ShareKind.USER, "fantome", READ)
+    with pytest.raises(RemoteNotFound):
+        await files.share_with("Partage/absent.txt", ShareKind.USER, "marie", READ)
+    await files.policy()
+    await control(sandbox, "POST", "policy", json={"group_sharing": False})
+    with pytest.raises(GroupSharingDisabled):
+        await files.share_with("Partage/plan.txt", ShareKind.GROUP, "equipe-projet", READ)
+    with pytest.raises(ShareNotFound):
+        await files.delete_share("313")
 
 
 async def test_server_errors_and_bad_credentials_mean_unavailable(

@@ -18,7 +18,8 @@ Control = Callable[..., Awaitable[Any]]
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[NextcloudSandbox]:
-    server = NextcloudSandbox()
+    # Messages are checked in English here; tests/sandbox/nextcloud/test_nc_l10n.py has French.
+    server = NextcloudSandbox(language="en")
     await server.start()
     yield server
     await server.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 
 import aiohttp
@@ -35,8 +36,9 @@ async def test_inspection_rejects_a_file_that_is_not_ooxml(nc: AsyncNextcloud,
 
 async def test_templates_list_onlyoffice_creators_when_installed(nc: AsyncNextcloud) -> None:
     creators = await nc.ocs("GET", f"{FILES_API}/templates")
-    assert {(c["app"], c["extension"]) for c in creators} == {
-        ("onlyoffice", ".docx"), ("onlyoffice", ".xlsx"), ("onlyoffice", ".pptx")}
+    assert [(c["app"], c["extension"]) for c in creators] == [
+        ("text", ".md"), ("onlyoffice", ".docx"), ("onlyoffice", ".xlsx"),
+        ("onlyoffice", ".pptx")]
 
 
 async def test_template_create_writes_a_valid_blank_document(nc: AsyncNextcloud,
@@ -51,12 +53,22 @@ async def test_template_create_writes_a_valid_blank_document(nc: AsyncNextcloud,
     assert report["valid"] is True
 
 
-async def test_without_office_app_templates_are_empty_and_files_are_0_bytes(
+async def test_without_office_app_only_the_text_creator_is_listed_and_files_are_0_bytes(
     make_nc: NcFactory, control: Control
 ) -> None:
     await control("POST", "policy", json={"onlyoffice_installed": False})
     nc = make_nc()
-    assert await nc.ocs("GET", f"{FILES_API}/templates") == []
+    # The Text app registers its creator on every Nextcloud 30 (RegisterTemplateCreator-
+    # Listener.php, order 10); the label follows the account's language.
+    assert await nc.ocs("GET", f"{FILES_API}/templates") == [{
+        "app": "text", "label": "New text file", "extension": ".md", "iconClass": None,
+        "iconSvgInline": "<svg><title>article</title></svg>",
+        "mimetypes": ["text/markdown", "text/plain"], "ratio": 1.0,
+        "actionLabel": "Create new text file", "templates": []}]
+    await control("POST", "language", json={"user": "ensemble-bot", "language": "fr"})
+    [french] = await make_nc().ocs("GET", f"{FILES_API}/templates")
+    assert (french["label"], french["actionLabel"]) == (
+        "Nouveau fichier texte", "Créer un nouveau fichier texte")
     created = await nc.ocs("POST", f"{FILES_API}/templates/create",
                            json={"filePath": "/Partage/vide.docx"})
     assert created["size"] == 0
@@ -223,3 +235,37 @@ async def test_download_limit_only_on_file_links(nc: AsyncNextcloud) -> None:
                      params={"limit": 1})
     assert err.value.status_code == 404
     assert "Invalid file type" in err.value.response.text
+
+
+async def test_direct_editing_open_refuses_as_nextcloud_30_does(
+    make_nc: NcFactory, control: Control
+) -> None:
+    """DirectEditingController::open: 403 {"message": "Failed to open file: …"} with the
+    exception of DirectEditing\\Manager::open."""
+    await control("POST", "policy", json={"onlyoffice_installed": False})
+    nc = make_nc()
+    await nc.files.upload("Partage/photo.png", b"\x89PNG")
+    await nc.files.upload("Partage/notes.md", b"# notes")
+    for body, message in [
+        ({"path": "/Partage/photo.png"},
+         "Failed to open file: No default editor found for files mimetype"),
+        ({"path": "/Partage/notes.md", "editorId": "onlyoffice"},
+         "Failed to open file: Editor onlyoffice is unknown"),
+    ]:
+        with pytest.raises(NextcloudException) as err:
+            await nc.ocs("POST", f"{FILES_API}/directEditing/open", json=body)
+        assert err.value.status_code == 403
+        assert json.loads(err.value.response.text)["ocs"]["data"] == {"message": message}
+    opened = await nc.ocs("POST", f"{FILES_API}/directEditing/open",
+                          json={"path": "/Partage/notes.md"})
+    assert "/index.php/apps/files/directEditing/" in opened["url"]
+
+
+async def test_direct_editing_templates_offer_the_empty_file(nc: AsyncNextcloud) -> None:
+    listed = await nc.ocs("GET", f"{FILES_API}/directEditing/templates/text/textdocument")
+    assert listed == {"templates": {"empty": {
+        "id": "empty", "title": "Empty file", "preview": None, "extension": "md",
+        "mimetype": "text/markdown"}}}
+    with pytest.raises(NextcloudException) as err:
+        await nc.ocs("GET", f"{FILES_API}/directEditing/templates/nothing/textdocument")
+    assert err.value.status_code == 500

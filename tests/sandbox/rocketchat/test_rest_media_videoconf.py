@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import json
 from typing import Any
 
 import aiohttp
@@ -9,10 +12,14 @@ import aiohttp
 from sandbox.rocketchat import RocketChatSandbox
 from tests.sandbox.rocketchat.conftest import bot_headers, user_headers
 
+MIB = 1024 * 1024
+
 
 def _form(name: str, content: bytes, kind: str, **fields: str) -> aiohttp.FormData:
     form = aiohttp.FormData()
-    form.add_field("file", content, filename=name, content_type=kind)
+    # Large bodies go as a stream, as aiohttp asks (a ResourceWarning otherwise).
+    form.add_field("file", io.BytesIO(content) if len(content) > MIB else content,
+                   filename=name, content_type=kind)
     for key, value in fields.items():
         form.add_field(key, value)
     return form
@@ -115,3 +122,52 @@ async def test_no_provider_means_no_call(sandbox: RocketChatSandbox,
                              json={"roomId": "GENERAL"})
     assert status == 400 and body["errorType"] == "no-videoconf-provider-app"
     assert all(m.get("t") != "videoconf" for m in sandbox.state.messages("general"))
+
+
+
+async def test_a_20_mb_attachment_is_accepted_as_by_a_default_rocket_chat(
+    sandbox: RocketChatSandbox, http: aiohttp.ClientSession
+) -> None:
+    """FileUpload_MaxFileSize is 104857600 (100 MiB) by default; aiohttp's own 1 MiB cap on
+    request bodies must not stand in front of it."""
+    content = bytes(range(256)) * (20 * MIB // 256)
+    async with http.post(f"{sandbox.url}/api/v1/rooms.upload/GENERAL",
+                         headers=bot_headers(sandbox),
+                         data=_form("rapport.pdf", content, "application/pdf")) as response:
+        assert response.status == 200, await response.text()
+        message = (await response.json())["message"]
+    assert message["file"]["size"] == len(content)
+    async with http.get(f"{sandbox.url}{message['attachments'][0]['title_link']}",
+                        headers=bot_headers(sandbox)) as download:
+        assert await download.read() == content
+
+
+async def test_a_file_above_the_setting_is_refused_as_rocket_chat_does(
+    sandbox: RocketChatSandbox, http: aiohttp.ClientSession
+) -> None:
+    """getUploadFormData with sizeLimit = FileUpload_MaxFileSize: a truncated file part is
+    Meteor.Error('error-file-too-large'), REST 400; nothing is staged."""
+    sandbox.state.store.settings["FileUpload_MaxFileSize"] = 2 * MIB
+    async with http.post(f"{sandbox.url}/api/v1/rooms.media/GENERAL",
+                         headers=bot_headers(sandbox),
+                         data=_form("gros.bin", b"x" * (3 * MIB), "application/pdf")) as response:
+        assert response.status == 400
+        body = await response.json()
+    assert body["success"] is False and body["errorType"] == "error-file-too-large"
+    assert body["error"] == "[error-file-too-large]"
+    assert sandbox.state.store.uploads == {}
+
+
+async def test_a_6_mb_file_posted_through_the_control_api_arrives(
+    sandbox: RocketChatSandbox, http: aiohttp.ClientSession
+) -> None:
+    content = b"y" * (6 * MIB)
+    file = {"name": "photos.zip", "type": "application/zip",
+            "content_base64": base64.b64encode(content).decode()}
+    body = json.dumps({"username": "marie", "room": "GENERAL", "text": "les photos",
+                       "file": file}).encode()
+    async with http.post(f"{sandbox.url}/_sandbox/post", data=io.BytesIO(body),
+                         headers={"Content-Type": "application/json"}) as response:
+        assert response.status == 200, await response.text()
+        posted = (await response.json())["message"]
+    assert posted["file"]["size"] == len(content)
