@@ -58,7 +58,9 @@ async def kanban(ctx: Context) -> None:
     shorts = short_ids(c.id for c in cards)
     lines = [ctx.tn("{board}: {count} open card", "{board}: {count} open cards",
                     len(open_cards), board=board_label(board.title, board.url))]
-    lines += [f"• {safe(x.title)}: {ctx.translator.number(per_list[x.id])}" for x in lists]
+    number = ctx.translator.number
+    lines += [ctx.t("• {list}: {count}", list=safe(x.title), count=number(per_list[x.id]))
+              for x in lists]
     if late:
         lines.append(ctx.tn("{count} overdue card:", "{count} overdue cards:", len(late)))
         lines += [

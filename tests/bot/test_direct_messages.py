@@ -51,5 +51,5 @@ async def test_a_command_named_without_its_slash_still_runs(bot: BotHarness) -> 
 @pytest.mark.parametrize("typed", ["/bonjour", "!bonjour"])
 async def test_a_typed_unknown_command_is_still_unknown(bot: BotHarness, typed: str) -> None:
     assert await answers(bot, f"{typed}, tu peux m'aider ?") == [
-        "Commande inconnue : /bonjour,. Tapez /aide pour voir ce que je sais faire."
+        "Commande inconnue\u202f: /bonjour,. Tapez /aide pour voir ce que je sais faire."
     ]

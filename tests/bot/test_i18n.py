@@ -64,7 +64,7 @@ def test_translations_keep_the_placeholders(language: str) -> None:
 
 def test_french_is_the_default_and_english_differs() -> None:
     catalogs = Catalogs(LOCALES)
-    assert catalogs.get(None).t("Usage:") == "Utilisation :"
+    assert catalogs.get(None).t("Usage:") == "Utilisation\u202f:"
     assert catalogs.get("en").t("Usage:") == "Usage:"
     assert catalogs.get("de").language == "fr"
 

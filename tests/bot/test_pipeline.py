@@ -92,8 +92,8 @@ async def test_bang_prefix_alias_and_dm_plain_text_are_commands(bot: BotHarness)
 
 async def test_bad_input_gives_the_reason_then_the_usage_in_french(bot: BotHarness) -> None:
     answer = texts(await bot.say("/sonde"))
-    assert "Argument manquant : commande." in answer
-    assert "Utilisation : `/sonde <commande> [reste…] [--avec avec…] [--vite]`" in answer
+    assert "Argument manquant\u202f: commande." in answer
+    assert "Utilisation\u202f: `/sonde <commande> [reste…] [--avec avec…] [--vite]`" in answer
     assert received == []
 
 
@@ -113,12 +113,12 @@ async def test_unclosed_quote_is_reported_not_guessed(bot: BotHarness) -> None:
 
 async def test_unknown_command_suggests_the_closest(bot: BotHarness) -> None:
     answer = texts(await bot.say("/sondr 1"))
-    assert "Commande inconnue : /sondr. Vouliez-vous dire /sonde" in answer
+    assert "Commande inconnue\u202f: /sondr. Vouliez-vous dire /sonde" in answer
 
 
 async def test_crisis_command_names_the_roles_allowed(bot: BotHarness) -> None:
     denied = texts(await bot.say("/cellule"))
-    assert denied == "/cellule est réservée à ces rôles : admin, crise."
+    assert denied == "/cellule est réservée à ces rôles\u202f: admin, crise."
     assert texts(await bot.say("/cellule", user=CRISIS_LEAD)) == "cellule ouverte"
     assert texts(await bot.say("/cellule", user=ADMIN)) == "cellule ouverte"
 
@@ -137,7 +137,7 @@ async def test_rate_limit_answers_with_the_wait(tmp_path: object, settings: Sett
         received.clear()
         for _ in range(3):
             answers = await bot.say("/sonde 1")
-        assert "Vous envoyez des commandes trop vite ; réessayez dans 60 s." in texts(answers)
+        assert "Vous envoyez des commandes trop vite\u202f; réessayez dans 60 s." in texts(answers)
         assert len(received) == 2
         other = await bot.say("/sonde 1", user=CRISIS_LEAD)
         assert texts(other) == "ok"

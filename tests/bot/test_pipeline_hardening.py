@@ -62,21 +62,23 @@ def metrics_page(bot: BotHarness) -> str:
 
 async def test_an_error_reply_never_echoes_a_mass_mention(bot: BotHarness) -> None:
     answer = texts(await bot.say("/langue fr @all @here"))
-    assert answer.startswith("Mots en trop : @\u200dall @\u200dhere.")
+    assert answer.startswith("Mots en trop\u202f: @\u200dall @\u200dhere.")
     assert "@all" not in answer and "@here" not in answer
 
 
 async def test_an_error_reply_escapes_markdown_typed_by_the_user(bot: BotHarness) -> None:
     answer = texts(await bot.say("/langue fr **urgent** [ici](http://x)"))
-    assert answer.startswith(r"Mots en trop : \*\*urgent\*\* \[ici\]\(http://x\).")
-    assert "Utilisation : `/langue" in answer  # the bot's own formatting is kept
+    assert answer.startswith("Mots en trop\u202f: " + r"\*\*urgent\*\* \[ici\]\(http://x\).")
+    assert "Utilisation\u202f: `/langue" in answer  # the bot's own formatting is kept
 
 
 async def test_an_unknown_command_is_echoed_harmlessly(bot: BotHarness) -> None:
     answer = texts(await bot.say("!@all", room=DM))
-    assert answer == "Commande inconnue : /@\u200dall. Tapez /aide pour voir ce que je sais faire."
+    assert answer == (
+        "Commande inconnue\u202f: /@\u200dall. Tapez /aide pour voir ce que je sais faire."
+    )
     answer = texts(await bot.say("/_x_"))
-    assert answer.startswith(r"Commande inconnue : /\_x\_.")
+    assert answer.startswith("Commande inconnue\u202f: " + r"/\_x\_.")
 
 
 async def test_metrics_never_label_a_command_with_what_the_user_typed(bot: BotHarness) -> None:

@@ -219,11 +219,11 @@ async def test_taches_lists_open_cards_of_a_person(linked: Stack) -> None:
     await linked.bot.say("/tache Écrire le compte rendu @marie @jean")
     await linked.bot.say("/tache Réserver la salle @jean")
     mine = texts(await linked.bot.say("/taches", user=AGENT))
-    assert "Marie Curie : 2 cartes ouvertes" in mine
+    assert "Marie Curie\u202f: 2 cartes ouvertes" in mine
     assert "Appeler la préfecture" in mine and "Écrire le compte rendu" in mine
     assert "Réserver la salle" not in mine
     jean = texts(await linked.bot.say("/taches @jean"))
-    assert "Jean Moulin : 2 cartes ouvertes" in jean
+    assert "Jean Moulin\u202f: 2 cartes ouvertes" in jean
 
 
 async def test_kanban_summarises_lists_and_overdue_cards(linked: Stack) -> None:
@@ -233,10 +233,11 @@ async def test_kanban_summarises_lists_and_overdue_cards(linked: Stack) -> None:
     assert isinstance(clock, FixedClock)
     clock.moment = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     summary = texts(await linked.bot.say("/kanban"))
-    assert f"**[Équipe projet]({linked.board_url})** : 2 cartes ouvertes" in summary
-    assert "• À faire: 2" in summary and "• Fait: 0" in summary
+    assert f"**[Équipe projet]({linked.board_url})**\u202f: 2 cartes ouvertes" in summary
+    assert "• À faire\u202f: 2" in summary and "• Fait\u202f: 0" in summary
     late = next(c for c in linked.cards() if c.title == "Appeler la préfecture")
-    assert f"1 carte en retard :\n• {linked.label('Appeler la préfecture', late.id)}" in summary
+    late_label = linked.label("Appeler la préfecture", late.id)
+    assert f"1 carte en retard\u202f:\n• {late_label}" in summary
 
 
 async def test_kanban_and_taches_count_open_cards_the_same_way(linked: Stack) -> None:
@@ -245,8 +246,8 @@ async def test_kanban_and_taches_count_open_cards_the_same_way(linked: Stack) ->
     [card] = linked.cards()
     await linked.bot.say(f"/tache fait {card.id[:6]}")
     summary = texts(await linked.bot.say("/kanban"))
-    assert f"**[Équipe projet]({linked.board_url})** : 0 carte ouverte\n" in summary
-    assert "• Fait: 1" in summary and "Aucune carte en retard." in summary  # done, not late
+    assert f"**[Équipe projet]({linked.board_url})**\u202f: 0 carte ouverte\n" in summary
+    assert "• Fait\u202f: 1" in summary and "Aucune carte en retard." in summary  # done, not late
     mine = texts(await linked.bot.say("/taches"))
     assert mine == "Marie Curie n’a aucune carte ouverte sur les tableaux liés."
     await linked.bot.say("/tache Relire @marie")
@@ -254,7 +255,7 @@ async def test_kanban_and_taches_count_open_cards_the_same_way(linked: Stack) ->
     archived = next(c for c in linked.cards() if c.title == "Archiver")
     archived.archived = True  # archived in the Wekan UI
     assert ": 1 carte ouverte" in texts(await linked.bot.say("/kanban"))
-    assert texts(await linked.bot.say("/taches")).startswith("Marie Curie : 1 carte ouverte")
+    assert texts(await linked.bot.say("/taches")).startswith("Marie Curie\u202f: 1 carte ouverte")
 
 
 async def test_aide_kanban_says_what_open_means_and_what_polling_cannot_see(

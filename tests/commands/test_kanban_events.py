@@ -170,7 +170,7 @@ async def test_a_move_in_the_wekan_ui_is_told_in_the_room(stack: Stack, hook_url
     label = stack.label("Appeler la préfecture", card.id)
     assert told == [
         f"Marie Curie a déplacé {label} de À faire vers En cours.",
-        f"Marie Curie a commenté {label} : C'est fait @\u200ball \\*urgent\\*",
+        f"Marie Curie a commenté {label}\u202f: C'est fait @\u200ball \\*urgent\\*",
         f"Marie Curie a fixé l’échéance de {label} au 05/03/2026 16:00.",
         f"Marie Curie a archivé {label}.",
     ]

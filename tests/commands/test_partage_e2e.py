@@ -580,7 +580,7 @@ async def test_without_nextcloud_settings_the_command_says_it_is_unavailable(
          "Les liens publics sont désactivés sur Nextcloud par son administrateur",
          "Le partage de lien public"),
         ({"public_upload": False}, "/partage dossier --edition",
-         "Nextcloud n’autorise pas la modification par lien public : lecture seule.",
+         "Nextcloud n’autorise pas la modification par lien public\u202f: lecture seule.",
          "Envois publics"),
     ],
 )

@@ -206,7 +206,7 @@ async def test_immediate_meeting_posts_one_message_and_dms_every_member(
     [room] = room_messages(sent)
     attachment = room.message.attachments[0]
     number = meeting_id(room.message.text)
-    assert "« point hebdo »" in room.message.text and "Marie Curie" in room.message.text
+    assert "« point hebdo »" in plain(room.message.text) and "Marie Curie" in room.message.text
     assert attachment.buttons[0].label == "Rejoindre"
     assert attachment.buttons[0].command == f"!reunion rejoindre {number}"
     assert attachment.title_link is not None
@@ -381,7 +381,7 @@ async def test_links_only_for_members_of_the_meeting_room(bot: BotHarness) -> No
     number = meeting_id((await bot.say("/reunion budget"))[0].message.text)
     direct = Room("dm-alice", "alice", RoomType.DIRECT)
     refused = await bot.say(f"/reunion lien {number}", user=OUTSIDER, room=direct)
-    assert refused[0].message.text == f"Il n’y a pas de réunion n° {number}."
+    assert refused[0].message.text == f"Il n’y a pas de réunion n°\u00a0{number}."
     assert dms(refused) == {}
     again = await bot.say(f"/reunion lien {number}", user=JEAN, room=direct)
     assert_member(claims_in(dms(again)["jean"]), JEAN)
@@ -392,7 +392,8 @@ async def test_big_rooms_get_links_on_demand(tmp_path: Path, clock: FakeClock) -
     async with harness(settings, clock) as bot:
         sent = await bot.say("/reunion assemblée générale")
         assert set(dms(sent)) == {"marie"}
-        assert "Appuyez sur « Rejoindre »" in room_messages(sent)[0].message.attachments[0].text
+        card = plain(room_messages(sent)[0].message.attachments[0].text)
+        assert "Appuyez sur « Rejoindre »" in card
         number = meeting_id(sent[0].message.text)
         await bot.say("/reunion plénière demain 10h")
         clock.moment = tomorrow_at(clock, 9) + timedelta(minutes=45)
@@ -558,7 +559,7 @@ async def test_immediate_links_last_until_the_end_plus_grace_and_at_most_four_ho
     assert_times(fresh, clock.now(), start + timedelta(minutes=90))
     clock.moment = start + timedelta(minutes=90)
     over = await bot.say(f"/reunion lien {number}", user=LUC)
-    assert over[0].message.text == f"La réunion n° {number} est terminée."
+    assert over[0].message.text == f"La réunion n°\u00a0{number} est terminée."
     assert dms(over) == {}
     assert_no_token_in_rooms(bot)
 
@@ -582,8 +583,8 @@ async def test_owning_another_room_gives_no_right_over_its_meetings(bot: BotHarn
 
     unknown = await bot.say("/reunion annuler 999", user=OUTSIDER, room=ALICE_GROUP)
     hidden = await bot.say(f"/reunion annuler {number}", user=OUTSIDER, room=ALICE_GROUP)
-    assert unknown[0].message.text == "Il n’y a pas de réunion n° 999."
-    assert hidden[0].message.text == f"Il n’y a pas de réunion n° {number}."
+    assert unknown[0].message.text == "Il n’y a pas de réunion n°\u00a0999."
+    assert hidden[0].message.text == f"Il n’y a pas de réunion n°\u00a0{number}."
     # Marie is a member of #equipe-projet, so the meeting is no secret to her; still refused.
     refused = await bot.say(f"/reunion annuler {number}", user=AGENT, room=MARIE_GROUP)
     assert refused[0].message.text.startswith("Seul l’organisateur")

@@ -53,8 +53,8 @@ def test_console_switches_to_english() -> None:
 
 def test_console_answers_bad_input_with_usage() -> None:
     result = _run(["console"], "/langue klingon\n")
-    assert "Langue non prise en charge : klingon" in result.stdout
-    assert "Utilisation : `/langue <langue>`" in result.stdout
+    assert "Langue non prise en charge\u202f: klingon" in result.stdout
+    assert "Utilisation\u202f: `/langue <langue>`" in result.stdout
 
 
 def test_console_with_a_kept_store_answers_in_every_session(tmp_path: Path) -> None:

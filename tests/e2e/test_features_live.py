@@ -175,7 +175,7 @@ async def test_partage_refuses_a_path_escaping_the_share_folder(
 ) -> None:
     bot.sandbox.state.post("marie", ROOM, "/partage ../../etc/passwd")
     await bot.wait_for(lambda: len(bot.bot_messages(ROOM)) >= 1, what="the refusal")
-    assert "Un chemin ne peut pas remonter avec « .. »" in room_text(bot)
+    assert "Un chemin ne peut pas remonter avec «\u202f..\u202f»" in room_text(bot)
     assert await control(stack.nextcloud.url, "shares") == []
 
 

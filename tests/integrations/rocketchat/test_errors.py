@@ -31,4 +31,4 @@ async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
 async def test_the_user_is_told_rocketchat_is_down(bot: BotHarness) -> None:
     sent = await bot.say("/membres")
     answer = "\n".join(s.message.text for s in sent)
-    assert answer.startswith("Rocket.Chat ne répond pas pour le moment ; réessayez plus tard")
+    assert answer.startswith("Rocket.Chat ne répond pas pour le moment\u202f; réessayez plus tard")
