@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
-from bot.models import ChatEvent, FileRef, Message, Room, User
+from bot.models import ChatEvent, FileRef, Message, Room, RoomRole, User
 
 EventSink = Callable[[ChatEvent], Awaitable[None]]
 # Asked at the start of each session: the oldest moment whose messages may still be answered.
@@ -40,8 +40,8 @@ class ChatPort(Protocol):
         """Whether the user is in the room, without listing a big room's members."""
         ...
 
-    async def room_roles(self, room_id: str, user_id: str) -> frozenset[str]:
-        """Roles a user holds in one room (owner, moderator, leader), not the global ones."""
+    async def room_roles(self, room_id: str, user_id: str) -> frozenset[RoomRole]:
+        """Roles a user holds in one room, not the global ones."""
         ...
 
     async def message(self, message_id: str) -> ChatEvent | None: ...

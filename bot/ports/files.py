@@ -7,6 +7,8 @@ from datetime import date
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
+from bot.errors import UserFacingError
+from bot.i18n import N_, Nn_, Plural
 from bot.services import ServiceKey
 
 READ, UPDATE, CREATE, DELETE, SHARE = 1, 2, 4, 8, 16
@@ -75,74 +77,93 @@ class LinkRequest:
     label: str = ""
 
 
-class FilesError(Exception):
-    """A refusal of the file server the user can act on; subclasses say which."""
+class FilesError(UserFacingError):
+    """A refusal of the file server the user can act on; each subclass carries the sentence
+    that explains it (rendered in the user's language by the error reply), with `detail` (the
+    path, the name, or the server's own words) as its parameter."""
+
+    MESSAGE: ClassVar[str | Plural] = N_("Nextcloud refused: {detail}")
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__(detail)
+        super().__init__(self.MESSAGE, detail=detail)
         self.detail = detail
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 class RemoteNotFound(FilesError):
-    pass
+    MESSAGE = N_("There is no {detail} in Nextcloud.")
 
 
 class UnknownUser(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud has no account named {detail}.")
 
 
 class UnknownGroup(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud has no group named {detail}.")
 
 
 class PasswordRequired(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud requires a password on public links.")
 
 
 class WeakPassword(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud refused the password: {detail}")
 
 
 class ExpiryTooFar(FilesError):
+    MESSAGE = Nn_("Nextcloud allows links for {count} day at most.",
+                  "Nextcloud allows links for {count} days at most.")
+
     def __init__(self, max_days: int, detail: str = "") -> None:
         super().__init__(detail)
         self.max_days = max_days
+        self.params["count"] = max_days
 
 
 class ExpiryInvalid(FilesError):
     """In the past, unreadable, or missing while enforced."""
 
+    MESSAGE = N_("Nextcloud refused the expiry date: {detail}")
+
 
 class QuotaExceeded(FilesError):
-    pass
+    MESSAGE = N_(
+        "The bot's Nextcloud storage is full: ask an administrator to free space or raise "
+        "its quota."
+    )
 
 
 class SharingDisabled(FilesError):
-    pass
+    MESSAGE = N_("Sharing is turned off on Nextcloud by its administrator.")
 
 
 class LinksDisabled(FilesError):
-    pass
+    MESSAGE = N_(
+        "Public links are turned off on Nextcloud by its administrator; share with people "
+        "or groups with --avec instead."
+    )
 
 
 class PublicUploadDisabled(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud does not allow editing through public links here.")
 
 
 class GroupSharingDisabled(FilesError):
-    pass
+    MESSAGE = N_("Sharing with groups is turned off on Nextcloud.")
 
 
 class ForbiddenName(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud does not accept a file named {detail}.")
 
 
 class AlreadyExists(FilesError):
-    pass
+    MESSAGE = N_("{detail} already exists in Nextcloud.")
 
 
 class ShareNotFound(FilesError):
-    pass
+    MESSAGE = N_("This share no longer exists in Nextcloud.")
 
 
 class Refused(FilesError):

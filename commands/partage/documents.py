@@ -9,7 +9,6 @@ from bot.ports.files import FilesPort
 from bot.routing import argument
 from commands.partage.blank_office import EXTENSIONS, blank_document
 from commands.partage.display import files_port
-from commands.partage.errors import nextcloud_errors
 from commands.partage.internal import Resolution, resolve, share_internally
 from commands.partage.links import share_link
 from commands.partage.options import Recipient, RecipientKind, ShareOptions
@@ -36,8 +35,7 @@ def parse_document_name(value: str, _ctx: Context) -> str:
 @argument("nom", parse_document_name, greedy=True, metavar=N_("name.docx"))
 async def nouveau(ctx: Context, nom: str) -> None:
     files = files_port(ctx)
-    with nextcloud_errors():
-        policy = await files.policy()
+    policy = await files.policy()
     name = safe_file_name(nom, policy)
     extension = name.rpartition(".")[2].lower()
     folder = await room_folder(ctx, dated=False)
@@ -58,8 +56,7 @@ async def nouveau(ctx: Context, nom: str) -> None:
 
 
 async def _requester(ctx: Context, files: FilesPort) -> Resolution:
-    with nextcloud_errors():
-        found = await files.find_user(ctx.user.username)
+    found = await files.find_user(ctx.user.username)
     if found is None:
         return Resolution([], [])
     return await resolve(ctx, files, (Recipient(RecipientKind.USER, found),))

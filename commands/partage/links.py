@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.context import Context
-from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.ports.files import (
     CREATE,
@@ -26,7 +25,6 @@ from bot.ports.files import (
 )
 from bot.store.shares import NewShare, ShareRecords
 from commands.partage.display import code, day, label
-from commands.partage.errors import MESSAGES, nextcloud_errors
 from commands.partage.options import ShareOptions, expiry_date
 from commands.partage.passwords import strong_password
 
@@ -63,9 +61,9 @@ def plan_link(
 ) -> LinkPlan:
     settings = ctx.settings.nextcloud
     if not policy.api_enabled:
-        raise UserFacingError(MESSAGES[SharingDisabled], detail="")
+        raise SharingDisabled()
     if not policy.links_enabled:
-        raise UserFacingError(MESSAGES[LinksDisabled], detail="")
+        raise LinksDisabled()
     days, clamped = _days(options, policy, settings.default_expiry_days)
     # On by default (settings); --mdp asks for one when an administrator turned that off.
     protect = options.password or policy.password_enforced or settings.link_password_by_default
@@ -114,11 +112,9 @@ async def _corrected(ctx: Context, files: FilesPort, plan: LinkPlan, error: Exce
 async def share_link(
     ctx: Context, files: FilesPort, node: RemoteFile, options: ShareOptions
 ) -> None:
-    with nextcloud_errors():
-        policy = await files.policy()
+    policy = await files.policy()
     plan = plan_link(ctx, node, options, policy)
-    with nextcloud_errors():
-        share, plan = await _create(ctx, files, plan)
+    share, plan = await _create(ctx, files, plan)
     record = await ctx.service(ShareRecords).add(
         NewShare(
             remote_id=share.id,

@@ -10,7 +10,6 @@ from bot.ports.files import ShareNotFound
 from bot.routing import argument
 from bot.store.shares import ShareRecord, ShareRecords
 from commands.partage.display import code, day, files_port
-from commands.partage.errors import nextcloud_errors
 from commands.partage.options import today
 from commands.partage.permissions import is_admin, moderates
 from commands.partage.share import router  # /partage is declared there, before its subcommands
@@ -81,11 +80,8 @@ async def revoquer(ctx: Context, numero: int) -> None:
     files = files_port(ctx)
     gone = False
     try:
-        with nextcloud_errors():
-            await files.delete_share(share.remote_id)
-    except UserFacingError as error:
-        if not isinstance(error.__cause__, ShareNotFound):
-            raise
+        await files.delete_share(share.remote_id)
+    except ShareNotFound:
         gone = True
     await records.mark_revoked(numero, ctx.user.username)
     name = code(share.path.rpartition("/")[2])

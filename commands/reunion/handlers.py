@@ -13,6 +13,7 @@ from bot.i18n import N_
 from bot.models import Message, RoomType, Upload, User
 from bot.ports.meetings import MEETING_PORT, MeetingPort
 from bot.routing import Router, argument, option
+from bot.sanitize import escape_markdown
 from bot.store.meetings import Meeting, NewMeeting
 from commands.reunion import texts
 from commands.reunion.calendar import cancellation, invitation
@@ -204,7 +205,7 @@ async def annuler(ctx: Context, numero: int) -> None:
             "they expire."
         ),
         id=meeting.id,
-        title=texts.markdown_safe(meeting.title),
+        title=escape_markdown(meeting.title),
     )
     await ctx.reply(text)
     if meeting.chat_room_id != ctx.room.id:
