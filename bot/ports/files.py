@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
+from enum import Flag, StrEnum
 from typing import ClassVar, Protocol
 
 from bot.errors import UserFacingError
 from bot.i18n import N_, Nn_, Plural
 from bot.services import ServiceKey
 
-READ, UPDATE, CREATE, DELETE, SHARE = 1, 2, 4, 8, 16
+
+class SharePermission(Flag):
+    """What a share lets its holders do, in the bot's words (the file adapter maps them to its
+    server's). The values are stored with each share: they never change meaning."""
+
+    READ = 1
+    EDIT = 2  # change the content of the shared file, or of the files in a shared folder
+    ADD = 4  # put new files into a shared folder
+    DELETE = 8
+    RESHARE = 16
+
+    @classmethod
+    def editing(cls, folder: bool) -> SharePermission:
+        """Everything but resharing: for a folder, adding and deleting files too."""
+        return cls.READ | cls.EDIT | cls.ADD | cls.DELETE if folder else cls.READ | cls.EDIT
 
 
 class ShareKind(StrEnum):
@@ -35,7 +49,7 @@ class RemoteShare:
     kind: ShareKind
     path: str
     url: str
-    permissions: int
+    permissions: SharePermission
     expires: date | None = None
     recipient: str | None = None
     protected: bool = False
@@ -70,7 +84,7 @@ class SharingPolicy:
 @dataclass(frozen=True, slots=True)
 class LinkRequest:
     path: str
-    permissions: int = READ
+    permissions: SharePermission = SharePermission.READ
     password: str | None = None
     expires: date | None = None
     public_upload: bool = False
@@ -197,14 +211,19 @@ class FilesPort(Protocol):
     async def create_link(self, request: LinkRequest) -> RemoteShare: ...
 
     async def share_with(
-        self, path: str, kind: ShareKind, recipient: str, permissions: int, label: str = ""
+        self,
+        path: str,
+        kind: ShareKind,
+        recipient: str,
+        permissions: SharePermission,
+        label: str = "",
     ) -> RemoteShare: ...
 
     async def update_share(
         self,
         share_id: str,
         *,
-        permissions: int | None = None,
+        permissions: SharePermission | None = None,
         password: str | None = None,
         expires: date | None = None,
         label: str | None = None,

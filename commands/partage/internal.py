@@ -9,14 +9,11 @@ from bot.errors import PermissionDenied, UserFacingError
 from bot.i18n import N_
 from bot.models import Room
 from bot.ports.files import (
-    CREATE,
-    DELETE,
-    READ,
-    UPDATE,
     FilesPort,
     GroupSharingDisabled,
     RemoteFile,
     ShareKind,
+    SharePermission,
     UnknownGroup,
     UnknownUser,
 )
@@ -42,10 +39,8 @@ class Resolution:
     skipped: list[str]
 
 
-def rights(node: RemoteFile, edit: bool) -> int:
-    if not edit:
-        return READ
-    return READ | UPDATE | CREATE | DELETE if node.is_dir else READ | UPDATE
+def rights(node: RemoteFile, edit: bool) -> SharePermission:
+    return SharePermission.editing(node.is_dir) if edit else SharePermission.READ
 
 
 SELF_SHARE = N_("I cannot share a file with myself: name people, a room or a group.")
@@ -150,7 +145,7 @@ async def share_internally(
                 remote_id=share.id, path=share.path or node.path, url=share.url,
                 kind=share.kind.value, creator_id=ctx.user.id,
                 creator_username=ctx.user.username, room_id=ctx.room.id,
-                room_name=ctx.room.name, permissions=share.permissions,
+                room_name=ctx.room.name, permissions=share.permissions.value,
                 recipient=target.name, expires_on=share.expires,
             )
         )

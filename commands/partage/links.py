@@ -7,10 +7,6 @@ from dataclasses import dataclass, replace
 from bot.context import Context
 from bot.i18n import N_
 from bot.ports.files import (
-    CREATE,
-    DELETE,
-    READ,
-    UPDATE,
     ExpiryTooFar,
     FilesPort,
     LinkRequest,
@@ -19,6 +15,7 @@ from bot.ports.files import (
     PublicUploadDisabled,
     RemoteFile,
     RemoteShare,
+    SharePermission,
     SharingDisabled,
     SharingPolicy,
     WeakPassword,
@@ -45,15 +42,17 @@ def _days(options: ShareOptions, policy: SharingPolicy, default: int) -> tuple[i
     return limit, limit if options.expire_days is not None else None
 
 
-def _rights(node: RemoteFile, edit: bool, policy: SharingPolicy) -> tuple[int, bool, bool]:
+def _rights(
+    node: RemoteFile, edit: bool, policy: SharingPolicy
+) -> tuple[SharePermission, bool, bool]:
     """Permissions, public upload, and whether editing had to be refused by policy."""
     if not edit:
-        return READ, False, False
+        return SharePermission.READ, False, False
     if not node.is_dir:
-        return READ | UPDATE, False, False
+        return SharePermission.editing(folder=False), False, False
     if policy.public_upload:
-        return READ | UPDATE | CREATE | DELETE, True, False
-    return READ, False, True
+        return SharePermission.editing(folder=True), True, False
+    return SharePermission.READ, False, True
 
 
 def plan_link(
@@ -103,7 +102,8 @@ async def _corrected(ctx: Context, files: FilesPort, plan: LinkPlan, error: Exce
         expires = expiry_date(ctx, error.max_days)
         return replace(plan, request=replace(request, expires=expires), clamped_to=error.max_days)
     if isinstance(error, PublicUploadDisabled):
-        return replace(plan, request=replace(request, permissions=READ, public_upload=False),
+        return replace(plan, request=replace(request, permissions=SharePermission.READ,
+                                                  public_upload=False),
                        edit_refused=True)
     password = strong_password(await files.refresh_policy())
     return replace(plan, request=replace(request, password=password))
@@ -125,7 +125,7 @@ async def share_link(
             creator_username=ctx.user.username,
             room_id=ctx.room.id,
             room_name=ctx.room.name,
-            permissions=share.permissions,
+            permissions=share.permissions.value,
             protected=plan.request.password is not None,
             expires_on=share.expires or plan.request.expires,
         )
@@ -160,7 +160,7 @@ def _announce(
     if plan.request.password is not None:
         lines.append(ctx.t(N_("The link is protected by a password, sent to @{user} by direct "
                               "message only."), user=ctx.user.username))
-    if plan.request.permissions & UPDATE:
+    if SharePermission.EDIT in plan.request.permissions:
         lines.append(ctx.t(N_("People with the link can edit it.")))
     if plan.edit_refused:
         lines.append(
