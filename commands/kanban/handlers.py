@@ -59,10 +59,9 @@ async def kanban(ctx: Context) -> None:
     await ctx.reply("\n".join(lines))
 
 
-@router.command(
+@kanban.subcommand(
     "lier",
     aliases=("link",),
-    parent="kanban",
     help=N_("Link this room to a Wekan board I am a member of; its card events are then "
             "posted here (comments only through Wekan's outgoing webhook: polling cannot see "
             "them)"),
@@ -144,10 +143,9 @@ async def _record(ctx: Context, card: Card) -> None:
         await watch.record(card)
 
 
-@router.command(
+@tache.subcommand(
     "fait",
     aliases=("done",),
-    parent="tache",
     help=N_("Move a card to the board's last list, where cards are done"),
     examples=("/tache fait 3xK9pQ",),
 )

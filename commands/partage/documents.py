@@ -13,7 +13,7 @@ from commands.partage.internal import Resolution, resolve, share_internally
 from commands.partage.links import share_link
 from commands.partage.options import Recipient, RecipientKind, ShareOptions
 from commands.partage.paths import safe_file_name
-from commands.partage.share import router  # /partage is declared there, before its subcommands
+from commands.partage.share import partage
 from commands.partage.storage import room_folder, store
 
 
@@ -25,10 +25,9 @@ def parse_document_name(value: str, _ctx: Context) -> str:
     return name
 
 
-@router.command(
+@partage.subcommand(
     "nouveau",
     aliases=("new",),
-    parent="partage",
     help=N_("Create a blank document to edit together with the room"),
     examples=("/partage nouveau compte-rendu.docx",),
 )

@@ -12,7 +12,7 @@ from bot.store.shares import ShareRecord, ShareRecords
 from commands.partage.display import code, day, files_port
 from commands.partage.options import today
 from commands.partage.permissions import is_admin, moderates
-from commands.partage.share import router  # /partage is declared there, before its subcommands
+from commands.partage.share import partage
 
 
 def parse_share_number(value: str, _ctx: Context) -> int:
@@ -23,10 +23,9 @@ def parse_share_number(value: str, _ctx: Context) -> int:
     return int(text)
 
 
-@router.command(
+@partage.subcommand(
     "liste",
     aliases=("list",),
-    parent="partage",
     help=N_("My shares still in force (in this room, or all of them in a DM)"),
 )
 async def liste(ctx: Context) -> None:
@@ -57,10 +56,9 @@ def _may_revoke(ctx: Context, share: ShareRecord) -> bool:
     return share.room_id == ctx.room.id and moderates(ctx)
 
 
-@router.command(
+@partage.subcommand(
     "revoquer",
     aliases=("revoke",),
-    parent="partage",
     help=N_("Revoke one of the shares: the link stops working"),
     examples=("/partage revoquer 12",),
 )
