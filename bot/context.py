@@ -8,15 +8,22 @@ from typing import Any, TypeVar
 from bot.config import Settings
 from bot.errors import RoomClosed
 from bot.i18n import N_, Translator
-from bot.models import Attachment, ChatEvent, Message, Room, RoomType, Upload, User
+from bot.models import (
+    ROOM_MANAGERS,
+    Attachment,
+    ChatEvent,
+    Message,
+    Room,
+    RoomType,
+    Upload,
+    User,
+)
 from bot.ports import ChatPort, Clock
 from bot.sanitize import neutralise_mass_mentions
 from bot.services import Key, Services
 from bot.store import Database
 
 PortT = TypeVar("PortT")
-# Room-scoped roles as the chat reports them on the sender (Rocket.Chat: owner, moderator).
-ROOM_MANAGER_ROLES = frozenset({"owner", "moderator"})
 
 
 async def answer_where_possible(
@@ -83,7 +90,7 @@ class Context:
     @property
     def moderates_room(self) -> bool:
         """An administrator, or an owner or moderator of the room the command was typed in."""
-        return self.is_admin or bool(self.user.roles & ROOM_MANAGER_ROLES)
+        return self.is_admin or bool(self.user.room_roles & ROOM_MANAGERS)
 
     def service(self, key: Key[PortT]) -> PortT:
         return self.services.get(key)

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.models import ChatEvent, EventKind, FileRef, Message, Room, RoomType, User
+from bot.models import ChatEvent, EventKind, FileRef, Message, Room, RoomRole, RoomType, User
 from bot.ports import EventSink, ResumeFrom
 
 
@@ -38,7 +38,7 @@ class MemoryChat:
         self.sink: EventSink | None = None
         self._seen_keys: dict[str, str] = {}
         self.topics: dict[str, str] = {}
-        self.room_role_holders: dict[tuple[str, str], frozenset[str]] = {}
+        self.room_role_holders: dict[tuple[str, str], frozenset[RoomRole]] = {}
         self.archived: list[str] = []
         self.add_user(User("bot", bot_username, "ENSEMBLE", frozenset({"bot"})))
 
@@ -128,7 +128,7 @@ class MemoryChat:
     async def is_member(self, room_id: str, user: User) -> bool:
         return user.id in self.members.get(room_id, [])
 
-    async def room_roles(self, room_id: str, user_id: str) -> frozenset[str]:
+    async def room_roles(self, room_id: str, user_id: str) -> frozenset[RoomRole]:
         return self.room_role_holders.get((room_id, user_id), frozenset())
 
     async def message(self, message_id: str) -> ChatEvent | None:

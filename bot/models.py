@@ -18,12 +18,27 @@ class RoomType(StrEnum):
     DIRECT = "direct"
 
 
+class RoomRole(StrEnum):
+    """A person's standing in one room, in the core's words (the chat adapter maps its own)."""
+
+    OWNER = "owner"
+    MODERATOR = "moderator"
+
+
+# The room roles that let someone manage what others did in that room.
+ROOM_MANAGERS = frozenset({RoomRole.OWNER, RoomRole.MODERATOR})
+
+
 @dataclass(frozen=True, slots=True)
 class User:
+    """`roles` are the person's global roles on the platform (as named in the settings);
+    `room_roles` their roles in the room of the event being handled, kept apart."""
+
     id: str
     username: str
     display_name: str = ""
     roles: frozenset[str] = frozenset()
+    room_roles: frozenset[RoomRole] = frozenset()
 
     @property
     def label(self) -> str:

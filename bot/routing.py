@@ -80,7 +80,8 @@ class Command:
     def path(self) -> str:
         return f"{self.parent.path} {self.name}" if self.parent else self.name
 
-    def subcommand(self, word: str) -> Command | None:
+    def child(self, word: str) -> Command | None:
+        """The subcommand named (or aliased) `word`."""
         lowered = word.lower()
         return next((sub for sub in self.subcommands if lowered in sub.names), None)
 
@@ -145,26 +146,13 @@ class Router:
         help: str = "",  # noqa: A002 - the natural name in a declaration
         permission: Permission = Permission.MEMBER,
         examples: Iterable[str] = (),
-        parent: str | None = None,
         hidden: bool = False,
-    ) -> Callable[[HandlerT], HandlerT]:
-        def register(function: HandlerT) -> HandlerT:
-            declared = Command(
-                name=name,
-                handler=function,
-                aliases=tuple(aliases),
-                help=help,
-                permission=permission,
-                arguments=_declared(function, "__arguments__"),
-                options=_declared(function, "__options__"),
-                examples=tuple(examples),
-                hidden=hidden,
-            )
-            if parent is None:
-                self.commands.append(declared)
-            else:
-                self._attach(parent, declared)
-            return function
+    ) -> Callable[[Handler], Declared]:
+        def register(function: Handler) -> Declared:
+            declared = _command(function, name, aliases=aliases, help=help,
+                                permission=permission, examples=examples, hidden=hidden)
+            self.commands.append(declared)
+            return Declared(declared)
 
         return register
 
@@ -173,14 +161,62 @@ class Router:
         self.call_handlers.append(function)
         return function
 
-    def _attach(self, parent_name: str, child: Command) -> None:
-        parent = next((c for c in self.commands if c.name == parent_name), None)
-        if parent is None:
-            raise LookupError(f"declare /{parent_name} before its subcommand {child.name}")
-        child.parent = parent
-        if child.permission is Permission.MEMBER:
-            child.permission = parent.permission
-        parent.subcommands.append(child)
+
+def _command(  # noqa: PLR0913 - one parameter per declared field
+    function: Handler,
+    name: str,
+    *,
+    aliases: Iterable[str],
+    help: str,  # noqa: A002 - the natural name in a declaration
+    permission: Permission,
+    examples: Iterable[str],
+    hidden: bool,
+) -> Command:
+    return Command(
+        name=name,
+        handler=function,
+        aliases=tuple(aliases),
+        help=help,
+        permission=permission,
+        arguments=_declared(function, "__arguments__"),
+        options=_declared(function, "__options__"),
+        examples=tuple(examples),
+        hidden=hidden,
+    )
+
+
+class Declared:
+    """What `@router.command` (and `.subcommand`) return: the declared command, still callable
+    as its handler, on which subcommands are declared (no name to look up, no import order)."""
+
+    def __init__(self, command: Command) -> None:
+        self.command = command
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.command.handler(*args, **kwargs)
+
+    def subcommand(
+        self,
+        name: str,
+        *,
+        aliases: Iterable[str] = (),
+        help: str = "",  # noqa: A002 - the natural name in a declaration
+        permission: Permission | None = None,
+        examples: Iterable[str] = (),
+        hidden: bool = False,
+    ) -> Callable[[Handler], Declared]:
+        """A subcommand; it takes the parent's permission unless it names its own."""
+        parent = self.command
+
+        def register(function: Handler) -> Declared:
+            child = _command(function, name, aliases=aliases, help=help,
+                             permission=permission or parent.permission, examples=examples,
+                             hidden=hidden)
+            child.parent = parent
+            parent.subcommands.append(child)
+            return Declared(child)
+
+        return register
 
 
 class CommandTable:

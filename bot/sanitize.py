@@ -1,4 +1,10 @@
-"""Keeps user-typed text harmless when the bot echoes it: no mass mentions, no Markdown tricks."""
+"""Keeps outside text harmless when the bot echoes it: no mentions that ping, no Markdown tricks.
+
+The one escaper of the bot: every piece of text the bot did not write itself (a command's
+arguments, a meeting title, a card title or comment, a file name) goes through
+`escape_markdown` before it is placed in one of the bot's sentences. The bot's own formatting
+(bold, links, code spans) is added after escaping, so it is kept.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,35 @@ import re
 
 MAX_COMMAND_LENGTH = 2000
 # A zero-width joiner after "@" keeps the word readable but no longer a mention.
+DEFUSE = "\u200d"
 _MASS_MENTION = re.compile(r"@(all|here|channel|everyone)\b", re.IGNORECASE)
-_MARKDOWN = re.compile(r"([\\`*_~\[\]()>#|])")
+# Rocket.Chat's message parser (packages/message-parser/src/grammar.pegjs, parser 0.32) reads
+# emphasis (* _ ~), code (`), quotes (>), links ([label](url)), tables (|) and, at the start of
+# a line, headings (#); parentheses too, so that no part of a link survives.
+_MARKDOWN = re.compile(r"([\\`*_~\[\]()>|])")
+_HEADING = re.compile(r"^#", re.MULTILINE)
+_SPACES = re.compile(r"\s+")
 
 
 def neutralise_mass_mentions(text: str) -> str:
-    return _MASS_MENTION.sub(lambda m: "@\u200d" + m.group(1), text)
+    """@all, @here, @channel and @everyone no longer ping; other mentions are kept (the bot's
+    own sentences name people on purpose)."""
+    return _MASS_MENTION.sub(lambda m: "@" + DEFUSE + m.group(1), text)
 
 
-def escape_markdown(text: str) -> str:
-    """For user input shown inside the bot's own formatting (titles, names, paths)."""
-    return neutralise_mass_mentions(_MARKDOWN.sub(r"\\\1", text))
+def escape_markdown(text: str, *, every_mention: bool = False) -> str:
+    """For outside text shown inside the bot's own formatting: Markdown characters escaped,
+    mass mentions defused, and with `every_mention` (text written by someone else than the
+    person who asked, such as a board comment) no mention at all that pings."""
+    escaped = _HEADING.sub(r"\\#", _MARKDOWN.sub(r"\\\1", text))
+    if every_mention:
+        return escaped.replace("@", "@" + DEFUSE)
+    return neutralise_mass_mentions(escaped)
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """Whitespace runs made one space; cut to `limit` characters with an ellipsis."""
+    text = _SPACES.sub(" ", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text

@@ -28,5 +28,5 @@ async def aide(ctx: Context, commande: str | None) -> None:
     if command is None:
         raise ArgumentError(N_("There is no command /{command}."), command=commande.lstrip("/!"))
     for word in words[1:]:
-        command = command.subcommand(word) or command
+        command = command.child(word) or command
     await ctx.reply(details(command, ctx.translator))

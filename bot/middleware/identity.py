@@ -6,7 +6,7 @@ import time
 from dataclasses import replace
 
 from bot.invocation import Invocation, Next
-from bot.models import User
+from bot.models import RoomRole, User
 from bot.ports import ChatPort
 
 ROLES_TTL_SECONDS = 300.0
@@ -18,7 +18,7 @@ class Identity:
         self._chat = chat
         self._ttl = ttl
         self._users: dict[str, tuple[float, User]] = {}
-        self._room_roles: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
+        self._room_roles: dict[tuple[str, str], tuple[float, frozenset[RoomRole]]] = {}
 
     async def __call__(self, invocation: Invocation, call_next: Next) -> None:
         sender = invocation.event.user
@@ -29,7 +29,9 @@ class Identity:
                 roles, display_name = known.roles, display_name or known.display_name
         # Room ownership is what lets someone manage what others shared in that room.
         room_roles = await self._roles_in_room(invocation.event.room.id, sender.id)
-        invocation.user = replace(sender, roles=roles | room_roles, display_name=display_name)
+        invocation.user = replace(
+            sender, roles=roles, room_roles=room_roles, display_name=display_name
+        )
         await call_next(invocation)
 
     async def _user(self, user_id: str) -> User | None:
@@ -42,7 +44,7 @@ class Identity:
             self._users[user_id] = (now, user)
         return user
 
-    async def _roles_in_room(self, room_id: str, user_id: str) -> frozenset[str]:
+    async def _roles_in_room(self, room_id: str, user_id: str) -> frozenset[RoomRole]:
         key, now = (room_id, user_id), time.monotonic()
         cached = self._room_roles.get(key)
         if cached and now - cached[0] < ROOM_ROLES_TTL_SECONDS:

@@ -36,7 +36,7 @@ class Resolve:
             )
         if command is None:
             raise self._unknown(word)
-        while rest and (sub := command.subcommand(rest[0])) is not None:
+        while rest and (sub := command.child(rest[0])) is not None:
             command = sub
             rest = rest[1:]
         invocation.command = command

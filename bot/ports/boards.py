@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
+from bot.errors import UserFacingError
+from bot.i18n import N_
 from bot.services import ServiceKey
 
 
@@ -101,11 +103,23 @@ class NotFound(BoardsError):
         self.key = key
 
 
-class WriteNotApplied(BoardsError):
-    """The server acknowledged a write and did not perform it (Wekan does that)."""
+class WriteNotApplied(BoardsError, UserFacingError):
+    """The server acknowledged a write and did not perform it (Wekan does that); `what` says
+    which part of the write was lost, and picks the sentence the user is shown."""
+
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "list": N_("Wekan did not put the card in the list I asked for; please check the "
+                   "board."),
+        "assignees": N_("Wekan dropped the assignee of the card; please check the board."),
+        "due date": N_("Wekan did not keep the due date of the card; please check the board."),
+        "move": N_("Wekan acknowledged the move but the card did not change list; please "
+                   "check the board."),
+        "membership": N_("Wekan did not add the person to the board; please check the board."),
+    }
 
     def __init__(self, what: str, detail: str = "") -> None:
-        super().__init__(f"{what} not applied {detail}".strip())
+        UserFacingError.__init__(self, self.MESSAGES.get(what, self.MESSAGES["move"]))
+        self.args = (f"{what} not applied {detail}".strip(),)
         self.what = what
 
 
@@ -138,7 +152,6 @@ class BoardPort(Protocol):
 
     async def person(self, username: str) -> Person: ...
 
-    async def person_by_id(self, person_id: str) -> Person: ...
 
     async def ensure_member(self, board_id: str, person: Person) -> None: ...
 

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
-from bot.models import ChatEvent, FileRef, Message, Room, User
+from bot.models import ChatEvent, FileRef, Message, Room, RoomRole, User
 
 EventSink = Callable[[ChatEvent], Awaitable[None]]
 # Asked at the start of each session: the oldest moment whose messages may still be answered.
@@ -28,9 +28,7 @@ class ChatPort(Protocol):
 
     async def user(self, user_id: str) -> User | None: ...
 
-    async def user_by_username(self, username: str) -> User | None: ...
 
-    async def room(self, room_id: str) -> Room | None: ...
 
     async def room_by_name(self, name: str) -> Room | None: ...
 
@@ -40,8 +38,8 @@ class ChatPort(Protocol):
         """Whether the user is in the room, without listing a big room's members."""
         ...
 
-    async def room_roles(self, room_id: str, user_id: str) -> frozenset[str]:
-        """Roles a user holds in one room (owner, moderator, leader), not the global ones."""
+    async def room_roles(self, room_id: str, user_id: str) -> frozenset[RoomRole]:
+        """Roles a user holds in one room, not the global ones."""
         ...
 
     async def message(self, message_id: str) -> ChatEvent | None: ...
@@ -50,15 +48,10 @@ class ChatPort(Protocol):
 
     async def delete_message(self, room_id: str, message_id: str) -> bool: ...
 
-    async def create_private_room(self, name: str, members: list[str]) -> Room: ...
 
-    async def invite(self, room_id: str, user_id: str) -> None: ...
 
-    async def kick(self, room_id: str, user_id: str) -> None: ...
 
-    async def set_topic(self, room_id: str, topic: str) -> None: ...
 
-    async def archive(self, room_id: str) -> None: ...
 
 
 class ChatTransport(ChatPort, Protocol):

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
+from enum import Flag, StrEnum
 from typing import ClassVar, Protocol
 
+from bot.errors import UserFacingError
+from bot.i18n import N_, Nn_, Plural
 from bot.services import ServiceKey
 
-READ, UPDATE, CREATE, DELETE, SHARE = 1, 2, 4, 8, 16
+
+class SharePermission(Flag):
+    """What a share lets its holders do, in the bot's words (the file adapter maps them to its
+    server's). The values are stored with each share: they never change meaning."""
+
+    READ = 1
+    EDIT = 2  # change the content of the shared file, or of the files in a shared folder
+    ADD = 4  # put new files into a shared folder
+    DELETE = 8
+    RESHARE = 16
+
+    @classmethod
+    def editing(cls, folder: bool) -> SharePermission:
+        """Everything but resharing: for a folder, adding and deleting files too."""
+        return cls.READ | cls.EDIT | cls.ADD | cls.DELETE if folder else cls.READ | cls.EDIT
 
 
 class ShareKind(StrEnum):
@@ -33,7 +49,7 @@ class RemoteShare:
     kind: ShareKind
     path: str
     url: str
-    permissions: int
+    permissions: SharePermission
     expires: date | None = None
     recipient: str | None = None
     protected: bool = False
@@ -68,81 +84,100 @@ class SharingPolicy:
 @dataclass(frozen=True, slots=True)
 class LinkRequest:
     path: str
-    permissions: int = READ
+    permissions: SharePermission = SharePermission.READ
     password: str | None = None
     expires: date | None = None
     public_upload: bool = False
     label: str = ""
 
 
-class FilesError(Exception):
-    """A refusal of the file server the user can act on; subclasses say which."""
+class FilesError(UserFacingError):
+    """A refusal of the file server the user can act on; each subclass carries the sentence
+    that explains it (rendered in the user's language by the error reply), with `detail` (the
+    path, the name, or the server's own words) as its parameter."""
+
+    MESSAGE: ClassVar[str | Plural] = N_("Nextcloud refused: {detail}")
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__(detail)
+        super().__init__(self.MESSAGE, detail=detail)
         self.detail = detail
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 class RemoteNotFound(FilesError):
-    pass
+    MESSAGE = N_("There is no {detail} in Nextcloud.")
 
 
 class UnknownUser(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud has no account named {detail}.")
 
 
 class UnknownGroup(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud has no group named {detail}.")
 
 
 class PasswordRequired(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud requires a password on public links.")
 
 
 class WeakPassword(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud refused the password: {detail}")
 
 
 class ExpiryTooFar(FilesError):
+    MESSAGE = Nn_("Nextcloud allows links for {count} day at most.",
+                  "Nextcloud allows links for {count} days at most.")
+
     def __init__(self, max_days: int, detail: str = "") -> None:
         super().__init__(detail)
         self.max_days = max_days
+        self.params["count"] = max_days
 
 
 class ExpiryInvalid(FilesError):
     """In the past, unreadable, or missing while enforced."""
 
+    MESSAGE = N_("Nextcloud refused the expiry date: {detail}")
+
 
 class QuotaExceeded(FilesError):
-    pass
+    MESSAGE = N_(
+        "The bot's Nextcloud storage is full: ask an administrator to free space or raise "
+        "its quota."
+    )
 
 
 class SharingDisabled(FilesError):
-    pass
+    MESSAGE = N_("Sharing is turned off on Nextcloud by its administrator.")
 
 
 class LinksDisabled(FilesError):
-    pass
+    MESSAGE = N_(
+        "Public links are turned off on Nextcloud by its administrator; share with people "
+        "or groups with --avec instead."
+    )
 
 
 class PublicUploadDisabled(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud does not allow editing through public links here.")
 
 
 class GroupSharingDisabled(FilesError):
-    pass
+    MESSAGE = N_("Sharing with groups is turned off on Nextcloud.")
 
 
 class ForbiddenName(FilesError):
-    pass
+    MESSAGE = N_("Nextcloud does not accept a file named {detail}.")
 
 
 class AlreadyExists(FilesError):
-    pass
+    MESSAGE = N_("{detail} already exists in Nextcloud.")
 
 
 class ShareNotFound(FilesError):
-    pass
+    MESSAGE = N_("This share no longer exists in Nextcloud.")
 
 
 class Refused(FilesError):
@@ -163,35 +198,28 @@ class FilesPort(Protocol):
 
     async def stat(self, path: str) -> RemoteFile | None: ...
 
-    async def list_folder(self, path: str) -> list[RemoteFile]: ...
 
     async def search(self, name_like: str, under: str = "") -> list[RemoteFile]: ...
 
     async def upload(self, path: str, content: bytes) -> RemoteFile: ...
 
-    async def move(self, source: str, target: str) -> RemoteFile: ...
 
     async def delete(self, path: str) -> None: ...
 
     async def create_link(self, request: LinkRequest) -> RemoteShare: ...
 
     async def share_with(
-        self, path: str, kind: ShareKind, recipient: str, permissions: int, label: str = ""
+        self,
+        path: str,
+        kind: ShareKind,
+        recipient: str,
+        permissions: SharePermission,
+        label: str = "",
     ) -> RemoteShare: ...
 
-    async def update_share(
-        self,
-        share_id: str,
-        *,
-        permissions: int | None = None,
-        password: str | None = None,
-        expires: date | None = None,
-        label: str | None = None,
-    ) -> RemoteShare: ...
 
     async def delete_share(self, share_id: str) -> None: ...
 
-    async def list_shares(self, path: str = "") -> list[RemoteShare]: ...
 
     async def find_user(self, name: str) -> str | None: ...
 

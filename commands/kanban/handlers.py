@@ -9,7 +9,7 @@ from bot.context import Context
 from bot.dates import END_OF_WORKING_DAY, read_datetime
 from bot.errors import ArgumentError, UserFacingError
 from bot.i18n import N_
-from bot.ports.boards import BoardList, Card, Person, WriteNotApplied, is_open
+from bot.ports.boards import BoardList, Card, Person, is_open
 from bot.routing import Router, argument, option
 from bot.store.boards import BoardLinks
 from commands.kanban import resolve
@@ -19,20 +19,6 @@ from commands.kanban.watch import BoardWatch
 router = Router()
 MAX_TITLE = 255
 MAX_LISTED = 30
-
-_NOT_APPLIED = {
-    "list": N_("Wekan did not put the card in the list I asked for; please check the board."),
-    "assignees": N_("Wekan dropped the assignee of the card; please check the board."),
-    "due date": N_("Wekan did not keep the due date of the card; please check the board."),
-    "move": N_("Wekan acknowledged the move but the card did not change list; please check "
-               "the board."),
-    "membership": N_("Wekan did not add the person to the board; please check the board."),
-}
-
-
-def _not_applied(error: WriteNotApplied) -> UserFacingError:
-    return UserFacingError(_NOT_APPLIED.get(error.what, _NOT_APPLIED["move"]))
-
 
 def _when(ctx: Context, moment: datetime) -> str:
     return ctx.translator.datetime(moment.astimezone(ctx.settings.tz), "short")
@@ -73,10 +59,9 @@ async def kanban(ctx: Context) -> None:
     await ctx.reply("\n".join(lines))
 
 
-@router.command(
+@kanban.subcommand(
     "lier",
     aliases=("link",),
-    parent="kanban",
     help=N_("Link this room to a Wekan board I am a member of; its card events are then "
             "posted here (comments only through Wekan's outgoing webhook: polling cannot see "
             "them)"),
@@ -131,13 +116,10 @@ async def tache(
     target = resolve.list_by_name(await port.lists(linked.board_id),
                                   " ".join(liste) or None, linked.board_title)
     people = [await resolve.person(ctx, name) for name in dict.fromkeys(qui)]
-    try:
-        for someone in people:
-            await port.ensure_member(linked.board_id, someone)
-        card = await port.create_card(linked.board_id, target.id, titre,
-                                      assignees=tuple(people), due_at=due_at)
-    except WriteNotApplied as exc:
-        raise _not_applied(exc) from exc
+    for someone in people:
+        await port.ensure_member(linked.board_id, someone)
+    card = await port.create_card(linked.board_id, target.id, titre,
+                                  assignees=tuple(people), due_at=due_at)
     await _record(ctx, card)
     await ctx.reply(_created(ctx, card, target, linked.board_title, people))
 
@@ -161,10 +143,9 @@ async def _record(ctx: Context, card: Card) -> None:
         await watch.record(card)
 
 
-@router.command(
+@tache.subcommand(
     "fait",
     aliases=("done",),
-    parent="tache",
     help=N_("Move a card to the board's last list, where cards are done"),
     examples=("/tache fait 3xK9pQ",),
 )
@@ -179,10 +160,7 @@ async def fait(ctx: Context, carte: str) -> None:
         await ctx.reply(ctx.t("Card {card} is already in {list}.", card=label,
                               list=safe(done.title)))
         return
-    try:
-        moved = await port.move_card(card, done.id)
-    except WriteNotApplied as exc:
-        raise _not_applied(exc) from exc
+    moved = await port.move_card(card, done.id)
     await _record(ctx, moved)
     await ctx.reply(ctx.t("Card {card} moved to {list}.", card=label, list=safe(done.title)))
 

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+
+from bot.sanitize import escape_markdown, one_line
 
 SHORT_ID = 6
 MIN_TYPED_ID = 4
 MAX_ECHO = 160
-_MARKDOWN = re.compile(r"([*_~`\\\[\]|>])")
-_ZERO_WIDTH = "\u200b"
 
 
 def safe(text: str, limit: int = MAX_ECHO) -> str:
     """Text from the board shown in a room: capped, Markdown escaped, mentions defused."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = _MARKDOWN.sub(r"\\\1", text)
     # No @all/@here (nor anyone else) gets pinged by a card title or a comment.
-    return text.replace("@", "@" + _ZERO_WIDTH)
+    return escape_markdown(one_line(text, limit), every_mention=True)
 
 
 def short_ids(card_ids: Iterable[str]) -> dict[str, str]:

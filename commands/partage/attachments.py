@@ -8,7 +8,6 @@ from bot.i18n import N_
 from bot.models import ChatEvent
 from bot.ports.files import FilesPort
 from commands.partage.deliver import deliver
-from commands.partage.errors import nextcloud_errors
 from commands.partage.options import ShareOptions
 from commands.partage.paths import safe_file_name
 from commands.partage.permissions import moderates
@@ -27,8 +26,7 @@ async def parent_with_files(ctx: Context) -> ChatEvent:
 
 async def share_attachments(ctx: Context, files: FilesPort, options: ShareOptions) -> None:
     parent = await parent_with_files(ctx)
-    with nextcloud_errors():
-        policy = await files.policy()
+    policy = await files.policy()
     folder = await room_folder(ctx, dated=True)
     for attachment in parent.files:
         name = safe_file_name(attachment.name, policy)

@@ -9,12 +9,11 @@ from bot.ports.files import FilesPort
 from bot.routing import argument
 from commands.partage.blank_office import EXTENSIONS, blank_document
 from commands.partage.display import files_port
-from commands.partage.errors import nextcloud_errors
 from commands.partage.internal import Resolution, resolve, share_internally
 from commands.partage.links import share_link
 from commands.partage.options import Recipient, RecipientKind, ShareOptions
 from commands.partage.paths import safe_file_name
-from commands.partage.share import router  # /partage is declared there, before its subcommands
+from commands.partage.share import partage
 from commands.partage.storage import room_folder, store
 
 
@@ -26,18 +25,16 @@ def parse_document_name(value: str, _ctx: Context) -> str:
     return name
 
 
-@router.command(
+@partage.subcommand(
     "nouveau",
     aliases=("new",),
-    parent="partage",
     help=N_("Create a blank document to edit together with the room"),
     examples=("/partage nouveau compte-rendu.docx",),
 )
 @argument("nom", parse_document_name, greedy=True, metavar=N_("name.docx"))
 async def nouveau(ctx: Context, nom: str) -> None:
     files = files_port(ctx)
-    with nextcloud_errors():
-        policy = await files.policy()
+    policy = await files.policy()
     name = safe_file_name(nom, policy)
     extension = name.rpartition(".")[2].lower()
     folder = await room_folder(ctx, dated=False)
@@ -58,8 +55,7 @@ async def nouveau(ctx: Context, nom: str) -> None:
 
 
 async def _requester(ctx: Context, files: FilesPort) -> Resolution:
-    with nextcloud_errors():
-        found = await files.find_user(ctx.user.username)
+    found = await files.find_user(ctx.user.username)
     if found is None:
         return Resolution([], [])
     return await resolve(ctx, files, (Recipient(RecipientKind.USER, found),))

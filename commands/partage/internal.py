@@ -9,20 +9,16 @@ from bot.errors import PermissionDenied, UserFacingError
 from bot.i18n import N_
 from bot.models import Room
 from bot.ports.files import (
-    CREATE,
-    DELETE,
-    READ,
-    UPDATE,
     FilesPort,
     GroupSharingDisabled,
     RemoteFile,
     ShareKind,
+    SharePermission,
     UnknownGroup,
     UnknownUser,
 )
 from bot.store.shares import NewShare, ShareRecords
 from commands.partage.display import code, label
-from commands.partage.errors import MESSAGES, nextcloud_errors
 from commands.partage.options import Recipient, RecipientKind
 
 
@@ -43,10 +39,8 @@ class Resolution:
     skipped: list[str]
 
 
-def rights(node: RemoteFile, edit: bool) -> int:
-    if not edit:
-        return READ
-    return READ | UPDATE | CREATE | DELETE if node.is_dir else READ | UPDATE
+def rights(node: RemoteFile, edit: bool) -> SharePermission:
+    return SharePermission.editing(node.is_dir) if edit else SharePermission.READ
 
 
 SELF_SHARE = N_("I cannot share a file with myself: name people, a room or a group.")
@@ -65,7 +59,7 @@ async def _user(ctx: Context, files: FilesPort, name: str) -> Target:
         raise UserFacingError(SELF_SHARE)
     found = await files.find_user(name)
     if found is None:
-        raise UserFacingError(MESSAGES[UnknownUser], detail=f"@{name}")
+        raise UnknownUser(f"@{name}")
     if _is_bot(ctx, found):
         raise UserFacingError(SELF_SHARE)
     return Target(ShareKind.USER, found)
@@ -77,8 +71,8 @@ async def _group(files: FilesPort, name: str) -> Target:
         # With group sharing off the sharee search offers no group at all
         # (ShareesAPIController::search, Nextcloud 30): say that, not "no such group".
         if not (await files.refresh_policy()).group_sharing:
-            raise UserFacingError(MESSAGES[GroupSharingDisabled], detail=name)
-        raise UserFacingError(MESSAGES[UnknownGroup], detail=name)
+            raise GroupSharingDisabled(name)
+        raise UnknownGroup(name)
     return Target(ShareKind.GROUP, found)
 
 
@@ -118,14 +112,13 @@ async def _room(ctx: Context, files: FilesPort, name: str, into: Resolution) -> 
 async def resolve(ctx: Context, files: FilesPort, recipients: tuple[Recipient, ...]) -> Resolution:
     """Every recipient checked before anything is shared, so a typo shares nothing."""
     resolution = Resolution([], [])
-    with nextcloud_errors():
-        for recipient in recipients:
-            if recipient.kind is RecipientKind.USER:
-                resolution.targets.append(await _user(ctx, files, recipient.name))
-            elif recipient.kind is RecipientKind.GROUP:
-                resolution.targets.append(await _group(files, recipient.name))
-            else:
-                await _room(ctx, files, recipient.name, resolution)
+    for recipient in recipients:
+        if recipient.kind is RecipientKind.USER:
+            resolution.targets.append(await _user(ctx, files, recipient.name))
+        elif recipient.kind is RecipientKind.GROUP:
+            resolution.targets.append(await _group(files, recipient.name))
+        else:
+            await _room(ctx, files, recipient.name, resolution)
     unique = list(dict.fromkeys(resolution.targets))
     return Resolution(unique, resolution.skipped)
 
@@ -138,10 +131,9 @@ async def share_internally(
     records = ctx.service(ShareRecords)
     made, known, url = [], [], ""
     for target in resolution.targets:
-        with nextcloud_errors():
-            share = await files.share_with(
-                node.path, target.kind, target.name, rights(node, edit), label(ctx)
-            )
+        share = await files.share_with(
+            node.path, target.kind, target.name, rights(node, edit), label(ctx)
+        )
         url = share.url
         # Nextcloud answers a repeated user/group share with the existing one (Nextcloud 30
         # lib/private/Share20/Manager.php createShare catches AlreadySharedException).
@@ -153,7 +145,7 @@ async def share_internally(
                 remote_id=share.id, path=share.path or node.path, url=share.url,
                 kind=share.kind.value, creator_id=ctx.user.id,
                 creator_username=ctx.user.username, room_id=ctx.room.id,
-                room_name=ctx.room.name, permissions=share.permissions,
+                room_name=ctx.room.name, permissions=share.permissions.value,
                 recipient=target.name, expires_on=share.expires,
             )
         )

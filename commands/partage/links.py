@@ -5,13 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.context import Context
-from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.ports.files import (
-    CREATE,
-    DELETE,
-    READ,
-    UPDATE,
     ExpiryTooFar,
     FilesPort,
     LinkRequest,
@@ -20,13 +15,13 @@ from bot.ports.files import (
     PublicUploadDisabled,
     RemoteFile,
     RemoteShare,
+    SharePermission,
     SharingDisabled,
     SharingPolicy,
     WeakPassword,
 )
 from bot.store.shares import NewShare, ShareRecords
 from commands.partage.display import code, day, label
-from commands.partage.errors import MESSAGES, nextcloud_errors
 from commands.partage.options import ShareOptions, expiry_date
 from commands.partage.passwords import strong_password
 
@@ -47,15 +42,17 @@ def _days(options: ShareOptions, policy: SharingPolicy, default: int) -> tuple[i
     return limit, limit if options.expire_days is not None else None
 
 
-def _rights(node: RemoteFile, edit: bool, policy: SharingPolicy) -> tuple[int, bool, bool]:
+def _rights(
+    node: RemoteFile, edit: bool, policy: SharingPolicy
+) -> tuple[SharePermission, bool, bool]:
     """Permissions, public upload, and whether editing had to be refused by policy."""
     if not edit:
-        return READ, False, False
+        return SharePermission.READ, False, False
     if not node.is_dir:
-        return READ | UPDATE, False, False
+        return SharePermission.editing(folder=False), False, False
     if policy.public_upload:
-        return READ | UPDATE | CREATE | DELETE, True, False
-    return READ, False, True
+        return SharePermission.editing(folder=True), True, False
+    return SharePermission.READ, False, True
 
 
 def plan_link(
@@ -63,9 +60,9 @@ def plan_link(
 ) -> LinkPlan:
     settings = ctx.settings.nextcloud
     if not policy.api_enabled:
-        raise UserFacingError(MESSAGES[SharingDisabled], detail="")
+        raise SharingDisabled()
     if not policy.links_enabled:
-        raise UserFacingError(MESSAGES[LinksDisabled], detail="")
+        raise LinksDisabled()
     days, clamped = _days(options, policy, settings.default_expiry_days)
     # On by default (settings); --mdp asks for one when an administrator turned that off.
     protect = options.password or policy.password_enforced or settings.link_password_by_default
@@ -105,7 +102,8 @@ async def _corrected(ctx: Context, files: FilesPort, plan: LinkPlan, error: Exce
         expires = expiry_date(ctx, error.max_days)
         return replace(plan, request=replace(request, expires=expires), clamped_to=error.max_days)
     if isinstance(error, PublicUploadDisabled):
-        return replace(plan, request=replace(request, permissions=READ, public_upload=False),
+        return replace(plan, request=replace(request, permissions=SharePermission.READ,
+                                                  public_upload=False),
                        edit_refused=True)
     password = strong_password(await files.refresh_policy())
     return replace(plan, request=replace(request, password=password))
@@ -114,11 +112,9 @@ async def _corrected(ctx: Context, files: FilesPort, plan: LinkPlan, error: Exce
 async def share_link(
     ctx: Context, files: FilesPort, node: RemoteFile, options: ShareOptions
 ) -> None:
-    with nextcloud_errors():
-        policy = await files.policy()
+    policy = await files.policy()
     plan = plan_link(ctx, node, options, policy)
-    with nextcloud_errors():
-        share, plan = await _create(ctx, files, plan)
+    share, plan = await _create(ctx, files, plan)
     record = await ctx.service(ShareRecords).add(
         NewShare(
             remote_id=share.id,
@@ -129,7 +125,7 @@ async def share_link(
             creator_username=ctx.user.username,
             room_id=ctx.room.id,
             room_name=ctx.room.name,
-            permissions=share.permissions,
+            permissions=share.permissions.value,
             protected=plan.request.password is not None,
             expires_on=share.expires or plan.request.expires,
         )
@@ -164,7 +160,7 @@ def _announce(
     if plan.request.password is not None:
         lines.append(ctx.t(N_("The link is protected by a password, sent to @{user} by direct "
                               "message only."), user=ctx.user.username))
-    if plan.request.permissions & UPDATE:
+    if SharePermission.EDIT in plan.request.permissions:
         lines.append(ctx.t(N_("People with the link can edit it.")))
     if plan.edit_refused:
         lines.append(

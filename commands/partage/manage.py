@@ -10,10 +10,9 @@ from bot.ports.files import ShareNotFound
 from bot.routing import argument
 from bot.store.shares import ShareRecord, ShareRecords
 from commands.partage.display import code, day, files_port
-from commands.partage.errors import nextcloud_errors
 from commands.partage.options import today
 from commands.partage.permissions import is_admin, moderates
-from commands.partage.share import router  # /partage is declared there, before its subcommands
+from commands.partage.share import partage
 
 
 def parse_share_number(value: str, _ctx: Context) -> int:
@@ -24,10 +23,9 @@ def parse_share_number(value: str, _ctx: Context) -> int:
     return int(text)
 
 
-@router.command(
+@partage.subcommand(
     "liste",
     aliases=("list",),
-    parent="partage",
     help=N_("My shares still in force (in this room, or all of them in a DM)"),
 )
 async def liste(ctx: Context) -> None:
@@ -58,10 +56,9 @@ def _may_revoke(ctx: Context, share: ShareRecord) -> bool:
     return share.room_id == ctx.room.id and moderates(ctx)
 
 
-@router.command(
+@partage.subcommand(
     "revoquer",
     aliases=("revoke",),
-    parent="partage",
     help=N_("Revoke one of the shares: the link stops working"),
     examples=("/partage revoquer 12",),
 )
@@ -81,11 +78,8 @@ async def revoquer(ctx: Context, numero: int) -> None:
     files = files_port(ctx)
     gone = False
     try:
-        with nextcloud_errors():
-            await files.delete_share(share.remote_id)
-    except UserFacingError as error:
-        if not isinstance(error.__cause__, ShareNotFound):
-            raise
+        await files.delete_share(share.remote_id)
+    except ShareNotFound:
         gone = True
     await records.mark_revoked(numero, ctx.user.username)
     name = code(share.path.rpartition("/")[2])

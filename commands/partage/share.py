@@ -9,7 +9,6 @@ from bot.routing import argument, option
 from commands.partage.attachments import share_attachments
 from commands.partage.deliver import deliver
 from commands.partage.display import code, files_port
-from commands.partage.errors import nextcloud_errors
 from commands.partage.options import (
     Recipient,
     ShareOptions,
@@ -56,8 +55,7 @@ async def partage(  # noqa: PLR0913 - one keyword per declared option
         await share_attachments(ctx, files, options)
         return
     path = await room_path(ctx, chemin)
-    with nextcloud_errors():
-        node = await files.stat(path)
+    node = await files.stat(path)
     if node is None:
         raise UserFacingError(N_("There is no {detail} in Nextcloud."), detail=code(path))
     await deliver(ctx, files, node, options)

@@ -7,7 +7,6 @@ from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.ports.files import FilesPort, RemoteFile
 from bot.store.shares import RoomFolders
-from commands.partage.errors import nextcloud_errors
 from commands.partage.options import today
 from commands.partage.paths import TypedPath, folder_name, numbered
 
@@ -39,7 +38,6 @@ async def free_path(files: FilesPort, folder: str, name: str) -> str:
 
 
 async def store(files: FilesPort, folder: str, name: str, content: bytes) -> RemoteFile:
-    with nextcloud_errors():
-        await files.ensure_folder(folder)
-        path = await free_path(files, folder, name)
-        return await files.upload(path, content)
+    await files.ensure_folder(folder)
+    path = await free_path(files, folder, name)
+    return await files.upload(path, content)

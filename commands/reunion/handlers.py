@@ -13,6 +13,7 @@ from bot.i18n import N_
 from bot.models import Message, RoomType, Upload, User
 from bot.ports.meetings import MEETING_PORT, MeetingPort
 from bot.routing import Router, argument, option
+from bot.sanitize import escape_markdown
 from bot.store.meetings import Meeting, NewMeeting
 from commands.reunion import texts
 from commands.reunion.calendar import cancellation, invitation
@@ -144,7 +145,7 @@ async def _post_invitation(ctx: Context, jitsi: MeetingPort, meeting: Meeting) -
     )
 
 
-@router.command("liste", aliases=("list",), parent="reunion", help=N_("Upcoming meetings here"))
+@reunion.subcommand("liste", aliases=("list",), help=N_("Upcoming meetings here"))
 async def liste(ctx: Context) -> None:
     desk = ctx.service(MeetingDesk)
     meetings = await desk.store.upcoming(ctx.room.id, ctx.clock.now())
@@ -174,10 +175,9 @@ def _may_cancel(ctx: Context, meeting: Meeting) -> bool:
     return meeting.chat_room_id == ctx.room.id and ctx.moderates_room
 
 
-@router.command(
+@reunion.subcommand(
     "annuler",
     aliases=("cancel",),
-    parent="reunion",
     help=N_("Cancel a meeting (its organizer, a moderator of its room or an administrator)"),
 )
 @argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
@@ -204,7 +204,7 @@ async def annuler(ctx: Context, numero: int) -> None:
             "they expire."
         ),
         id=meeting.id,
-        title=texts.markdown_safe(meeting.title),
+        title=escape_markdown(meeting.title),
     )
     await ctx.reply(text)
     if meeting.chat_room_id != ctx.room.id:
@@ -254,10 +254,9 @@ async def _send_personal_link(ctx: Context, meeting_id: int) -> None:
     await desk.send_link(meeting, ctx.user, key=f"{ctx.event.message_id}:link")
 
 
-@router.command(
+@reunion.subcommand(
     "lien",
     aliases=("link",),
-    parent="reunion",
     help=N_("Get a fresh personal link by direct message"),
 )
 @argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
@@ -265,10 +264,9 @@ async def lien(ctx: Context, numero: int) -> None:
     await _send_personal_link(ctx, numero)
 
 
-@router.command(
+@reunion.subcommand(
     "rejoindre",
     aliases=("join",),
-    parent="reunion",
     help=N_("What the “Join” button does: your personal link by direct message"),
     hidden=True,
 )

@@ -12,23 +12,18 @@ from babel.dates import format_date, format_time, format_timedelta
 from bot.i18n import N_, Translator
 from bot.models import Attachment, Button
 from bot.ports.meetings import MeetingCapabilities, MeetingRole, PersonalLink
+from bot.sanitize import escape_markdown, one_line
 from bot.store.meetings import Meeting
 
 TITLE_MAX = 120
 _MASS_MENTION = re.compile(r"@(all|here)\b", re.IGNORECASE)
-_MARKDOWN = re.compile(r"([*_~`>\[\]|])")
-_SPACES = re.compile(r"\s+")
 MEETING_COLOR = "#1d74f5"
 
 
 def clean_title(subject: str) -> str:
     """The subject as stored: one line, bounded, without mass mentions."""
-    one_line = _SPACES.sub(" ", subject).strip()
-    return _MASS_MENTION.sub(r"\1", one_line)[:TITLE_MAX].strip()
-
-
-def markdown_safe(text: str) -> str:
-    return _MARKDOWN.sub(r"\\\1", text)
+    # Stored without the "@" (the title also names the video room, outside the chat).
+    return _MASS_MENTION.sub(r"\1", one_line(subject))[:TITLE_MAX].strip()
 
 
 def moment(t: Translator, value: datetime, tz: ZoneInfo) -> str:
@@ -130,12 +125,12 @@ def announcement(
     tz: ZoneInfo,
 ) -> tuple[str, Attachment]:
     """The room message: title, time, lobby status, tokenless link and the "Join" button."""
-    title = markdown_safe(meeting.title)
+    title = escape_markdown(meeting.title)
     text = t.t(
         N_("📹 Meeting #{id} “{title}”, organized by {organizer}."),
         id=meeting.id,
         title=title,
-        organizer=markdown_safe(organizer),
+        organizer=escape_markdown(organizer),
     )
     lines = [
         schedule_line(t, meeting, tz),
@@ -162,11 +157,11 @@ def reminder_announcement(
     text = t.t(
         N_("⏰ Meeting #{id} “{title}” starts at {time}: press “Join” for your personal link."),
         id=meeting.id,
-        title=markdown_safe(meeting.title),
+        title=escape_markdown(meeting.title),
         time=clock(t, meeting.starts_at, tz),
     )
     attachment = Attachment(
-        title=markdown_safe(meeting.title),
+        title=escape_markdown(meeting.title),
         title_link=url,
         color=MEETING_COLOR,
         buttons=(Button(t.t(N_("Join")), f"!reunion rejoindre {meeting.id}"),),
@@ -232,7 +227,7 @@ def personal_message(
         lines.append(
             t.t(
                 N_("⏰ “{title}” starts at {time}."),
-                title=markdown_safe(meeting.title),
+                title=escape_markdown(meeting.title),
                 time=clock(t, meeting.starts_at, tz),
             )
         )
@@ -240,7 +235,7 @@ def personal_message(
         t.t(
             N_("🔑 Your personal link for meeting #{id} “{title}”: {url}"),
             id=meeting.id,
-            title=markdown_safe(meeting.title),
+            title=escape_markdown(meeting.title),
             url=link.url,
         ),
         t.t(
@@ -266,7 +261,7 @@ def guest_message(t: Translator, meeting: Meeting, link: PersonalLink, tz: ZoneI
                     "guest only (never in a room): {url}"
                 ),
                 id=meeting.id,
-                title=markdown_safe(meeting.title),
+                title=escape_markdown(meeting.title),
                 url=link.url,
             ),
             t.t(
@@ -283,7 +278,7 @@ def too_early_message(
     """`sent_then`: the reminder will bring the link by itself (rooms small enough)."""
     params = {
         "id": meeting.id,
-        "title": markdown_safe(meeting.title),
+        "title": escape_markdown(meeting.title),
         "moment": moment(t, meeting.starts_at, tz),
         "opens": clock(t, opens_at, tz),
     }
@@ -318,7 +313,7 @@ def listing(t: Translator, meetings: list[Meeting], tz: ZoneInfo) -> str:
             t.t(
                 N_("- #{id} “{title}”, {when} (organizer: {organizer})"),
                 id=meeting.id,
-                title=markdown_safe(meeting.title),
+                title=escape_markdown(meeting.title),
                 when=when,
                 organizer=meeting.organizer_username,
             )

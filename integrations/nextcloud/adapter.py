@@ -25,6 +25,7 @@ from bot.ports.files import (
     RemoteNotFound,
     RemoteShare,
     ShareKind,
+    SharePermission,
     SharingPolicy,
 )
 from integrations.nextcloud.errors import (
@@ -36,6 +37,7 @@ from integrations.nextcloud.errors import (
     share_id_refusal,
     translate,
 )
+from integrations.nextcloud.permissions import permissions_from_nextcloud, to_nextcloud
 from integrations.nextcloud.policy import read_policy
 
 T = TypeVar("T")
@@ -235,7 +237,7 @@ class NextcloudFiles:
             kind=kind,
             path=share.path,
             url=url,
-            permissions=int(share.permissions),
+            permissions=permissions_from_nextcloud(int(share.permissions)),
             expires=expires,
             recipient=None if kind is ShareKind.LINK else share.share_with,
             protected=bool(share.password),
@@ -251,18 +253,23 @@ class NextcloudFiles:
             options["public_upload"] = True
         return await self._share(
             lambda: self._nc.files.sharing.create(
-                request.path, ShareType.TYPE_LINK, request.permissions, **options
+                request.path, ShareType.TYPE_LINK, to_nextcloud(request.permissions), **options
             ),
             request.path,
             lambda refusal, policy: link_refusal(refusal, request, policy),
         )
 
     async def share_with(
-        self, path: str, kind: ShareKind, recipient: str, permissions: int, label: str = ""
+        self,
+        path: str,
+        kind: ShareKind,
+        recipient: str,
+        permissions: SharePermission,
+        label: str = "",
     ) -> RemoteShare:
         return await self._share(
             lambda: self._nc.files.sharing.create(
-                path, TYPES[kind], permissions, share_with=recipient, label=label
+                path, TYPES[kind], to_nextcloud(permissions), share_with=recipient, label=label
             ),
             path,
             lambda refusal, policy: recipient_refusal(refusal, kind, recipient, policy),
@@ -272,14 +279,14 @@ class NextcloudFiles:
         self,
         share_id: str,
         *,
-        permissions: int | None = None,
+        permissions: SharePermission | None = None,
         password: str | None = None,
         expires: date | None = None,
         label: str | None = None,
     ) -> RemoteShare:
         changes: dict[str, Any] = {}
         if permissions is not None:
-            changes["permissions"] = permissions
+            changes["permissions"] = to_nextcloud(permissions)
         if password is not None:
             changes["password"] = password
         if expires is not None:

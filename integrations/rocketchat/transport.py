@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from bot.config import RocketChatSettings
 from bot.errors import RoomClosed
-from bot.models import ChatEvent, FileRef, Message, Room, RoomType, User
+from bot.models import ChatEvent, FileRef, Message, Room, RoomRole, RoomType, User
 from bot.ports import EventSink, ResumeFrom
 from integrations.rocketchat.errors import RocketChatError, RocketChatUnavailable
 from integrations.rocketchat.outbound import OutboundQueue
@@ -29,6 +29,7 @@ from integrations.rocketchat.wire import (
     message_payload,
     parse_timestamp,
     room_from_raw,
+    room_roles_of,
     user_from_raw,
 )
 
@@ -444,7 +445,7 @@ class RocketChatTransport:
             if not page or len(members) >= int(body.get("total", len(members))):
                 return members
 
-    async def room_roles(self, room_id: str, user_id: str) -> frozenset[str]:
+    async def room_roles(self, room_id: str, user_id: str) -> frozenset[RoomRole]:
         room = await self.room(room_id)
         if room is None or room.type is RoomType.DIRECT:
             return frozenset()
@@ -455,7 +456,7 @@ class RocketChatTransport:
             return frozenset()
         for entry in body.get("roles", []):
             if entry.get("u", {}).get("_id") == user_id:
-                return frozenset(entry.get("roles") or ())
+                return room_roles_of(entry.get("roles") or ())
         return frozenset()
 
     async def message(self, message_id: str) -> ChatEvent | None:

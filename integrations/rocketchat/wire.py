@@ -14,11 +14,15 @@ from bot.models import (
     FileRef,
     Message,
     Room,
+    RoomRole,
     RoomType,
     User,
 )
 
 ROOM_TYPES = {"c": RoomType.CHANNEL, "p": RoomType.PRIVATE, "d": RoomType.DIRECT}
+# Rocket.Chat's room-scoped roles (apps/meteor/server/startup/initialData.js and the
+# `roles` collection, scope "Subscriptions", Rocket.Chat 6.x); "leader" grants nothing here.
+ROOM_ROLES = {"owner": RoomRole.OWNER, "moderator": RoomRole.MODERATOR}
 # Meteor's id alphabet; a fixed mapping of a hash keeps ids valid and deterministic.
 _ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
 ID_LENGTH = 17
@@ -87,6 +91,11 @@ def room_from_raw(raw: dict[str, Any]) -> Room:
     kind = ROOM_TYPES.get(str(raw.get("t", "c")), RoomType.CHANNEL)
     name = raw.get("name") or raw.get("fname") or ",".join(raw.get("usernames", []))
     return Room(id=str(raw["_id"]), name=str(name), type=kind)
+
+
+def room_roles_of(names: Any) -> frozenset[RoomRole]:
+    """The core's room roles among Rocket.Chat's role names; the others are dropped."""
+    return frozenset(ROOM_ROLES[name] for name in names if name in ROOM_ROLES)
 
 
 def user_from_raw(raw: dict[str, Any]) -> User:

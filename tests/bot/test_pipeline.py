@@ -12,7 +12,7 @@ from bot.context import Context
 from bot.errors import ArgumentError, ServiceUnavailable
 from bot.i18n import N_
 from bot.logs import Redactor
-from bot.models import ChatEvent, EventKind, Room, RoomType
+from bot.models import ChatEvent, EventKind, Room, RoomRole, RoomType
 from bot.routing import Permission, Router, argument, option
 from bot.store.repositories import AuditLog
 from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness, feature_of
@@ -51,7 +51,8 @@ async def repete(ctx: Context, texte: str) -> None:
 
 @probe.command("roles", help=N_("command"))
 async def roles(ctx: Context) -> None:
-    await ctx.reply(",".join(sorted(ctx.user.roles)))
+    user = ctx.user
+    await ctx.reply(f"{','.join(sorted(user.roles))} | {','.join(sorted(user.room_roles))}")
 
 
 @probe.command("panne", help=N_("command"))
@@ -199,12 +200,14 @@ async def test_an_overlong_command_is_refused_without_running(bot: BotHarness) -
     assert received == []
 
 
-async def test_roles_held_in_the_room_join_the_global_ones(bot: BotHarness) -> None:
-    bot.chat.room_role_holders[(TEAM_ROOM.id, AGENT.id)] = frozenset({"owner"})
-    assert texts(await bot.say("/roles")) == "owner,user"
+async def test_roles_held_in_the_room_are_kept_apart_from_the_global_ones(
+    bot: BotHarness,
+) -> None:
+    bot.chat.room_role_holders[(TEAM_ROOM.id, AGENT.id)] = frozenset({RoomRole.OWNER})
+    assert texts(await bot.say("/roles")) == "user | owner"
     other_room = Room("r-other", "autre", RoomType.PRIVATE)
-    assert texts(await bot.say("/roles", room=other_room)) == "user"
-    assert texts(await bot.say("/roles", user=CRISIS_LEAD)) == "crise,user"
+    assert texts(await bot.say("/roles", room=other_room)) == "user | "
+    assert texts(await bot.say("/roles", user=CRISIS_LEAD)) == "crise,user | "
 
 
 async def test_a_top_level_command_is_answered_in_its_own_thread_shown_in_the_room(

@@ -190,14 +190,14 @@ async def test_tache_adds_the_assignee_to_the_board_and_uses_the_named_list(
 
 async def test_unknown_person_list_and_date_are_explained(linked: Stack) -> None:
     nobody = await linked.bot.say("/tache Appeler @inconnu")
-    assert "@\u200binconnu n’a pas de compte Wekan" in texts(nobody)
+    assert "@\u200dinconnu n’a pas de compte Wekan" in texts(nobody)
     no_list = await linked.bot.say("/tache Appeler --liste Archives")
     assert "pas de liste Archives" in texts(no_list)
     assert "À faire, En cours, Fait" in texts(no_list)
     bad_date = await linked.bot.say("/tache Appeler --echeance aux calendes grecques")
     assert "Je ne comprends pas la date «\u202faux calendes grecques\u202f»" in texts(bad_date)
     everyone = texts(await linked.bot.say("/tache Appeler @all"))
-    assert "pas à @\u200ball" in everyone and "@all" not in everyone  # nobody pinged
+    assert "pas à @\u200dall" in everyone and "@all" not in everyone  # nobody pinged
     assert linked.cards() == []
 
 

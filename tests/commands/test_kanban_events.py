@@ -170,7 +170,7 @@ async def test_a_move_in_the_wekan_ui_is_told_in_the_room(stack: Stack, hook_url
     label = stack.label("Appeler la préfecture", card.id)
     assert told == [
         f"Marie Curie a déplacé {label} de À faire vers En cours.",
-        f"Marie Curie a commenté {label}\u202f: C'est fait @\u200ball \\*urgent\\*",
+        f"Marie Curie a commenté {label}\u202f: C'est fait @\u200dall \\*urgent\\*",
         f"Marie Curie a fixé l’échéance de {label} au 05/03/2026 16:00.",
         f"Marie Curie a archivé {label}.",
     ]
@@ -240,11 +240,11 @@ def test_events_read_well_in_english_too() -> None:
     paris = ZoneInfo("Europe/Paris")
     moved = Notice(EventKind.MOVED, card, "Done", "To do", actor="Marie Curie")
     assert render(moved, english, paris) == (
-        'Marie Curie moved "Call @\u200bhere" (AbCdEf) from To do to Done.'
+        'Marie Curie moved "Call @\u200dhere" (AbCdEf) from To do to Done.'
     )
     assert render(Notice(EventKind.CREATED, card, "To do"), english, paris) == (
-        'New card "Call @\u200bhere" (AbCdEf) in To do.'
+        'New card "Call @\u200dhere" (AbCdEf) in To do.'
     )
     assert render(Notice(EventKind.DUE_CHANGED, card, actor="Jean"), english, paris) == (
-        'Jean set the due date of "Call @\u200bhere" (AbCdEf) to 3/5/26, 4:00\u202fPM.'
+        'Jean set the due date of "Call @\u200dhere" (AbCdEf) to 3/5/26, 4:00\u202fPM.'
     )

@@ -15,8 +15,6 @@ from pydantic import SecretStr
 from bot.config import NextcloudSettings
 from bot.errors import ServiceUnavailable
 from bot.ports.files import (
-    READ,
-    UPDATE,
     AlreadyExists,
     ExpiryTooFar,
     ForbiddenName,
@@ -29,16 +27,19 @@ from bot.ports.files import (
     RemoteNotFound,
     ShareKind,
     ShareNotFound,
+    SharePermission,
     SharingDisabled,
     UnknownGroup,
     UnknownUser,
     WeakPassword,
 )
 from integrations.nextcloud import NextcloudFiles
+from integrations.nextcloud.permissions import permissions_from_nextcloud, to_nextcloud
 from sandbox.nextcloud import NextcloudSandbox
 
 BOT = "ensemble-bot"
 STRONG = "Kq7#pLm2xZ9!vB4w"
+READ, EDIT = SharePermission.READ, SharePermission.EDIT
 
 
 @pytest.fixture
@@ -124,12 +125,15 @@ async def test_link_shares_have_the_spec_shapes(
     await files.upload("Partage/plan.txt", b"x")
     expires = datetime.now(UTC).date() + timedelta(days=5)
     share = await files.create_link(
-        LinkRequest("Partage/plan.txt", READ | UPDATE, STRONG, expires, label="rocketchat:x:y")
+        LinkRequest("Partage/plan.txt", READ | EDIT, STRONG, expires, label="rocketchat:x:y")
     )
     assert share.kind is ShareKind.LINK and share.protected
     assert share.url.startswith(f"{sandbox.url}/index.php/s/")
     assert len(share.url.rsplit("/", 1)[1]) == 15
-    assert share.permissions == 19  # read + update + the share bit of §2.3
+    # Nextcloud adds its share bit (16) to a link's read + update (19)
+    assert share.permissions == (
+        READ | EDIT | SharePermission.RESHARE
+    )
     assert share.expires == expires and share.path == "Partage/plan.txt"
     updated = await files.update_share(share.id, expires=expires + timedelta(days=1))
     assert updated.expires == expires + timedelta(days=1) and updated.id == share.id
@@ -150,7 +154,7 @@ async def test_internal_shares_users_and_groups(files: NextcloudFiles) -> None:
     assert (user.kind, user.recipient, user.permissions) == (ShareKind.USER, "marie", READ)
     node = await files.stat("Partage/plan.txt")
     assert node is not None and user.url.endswith(f"/index.php/f/{node.file_id}")
-    again = await files.share_with("Partage/plan.txt", ShareKind.USER, "marie", READ | UPDATE)
+    again = await files.share_with("Partage/plan.txt", ShareKind.USER, "marie", READ | EDIT)
     assert again.id == user.id  # a duplicate answers the existing share (§2.3)
     with pytest.raises(UnknownUser):
         await files.share_with("Partage/plan.txt", ShareKind.USER, "fantome", READ)
@@ -202,7 +206,8 @@ async def test_a_stale_policy_is_reread_after_the_refresh_period(
         ({"links_enabled": False}, {}, LinksDisabled),
         ({"api_enabled": False}, {}, SharingDisabled),
         ({"public_upload": False},
-         {"path": "Partage", "permissions": 15, "public_upload": True}, PublicUploadDisabled),
+         {"path": "Partage", "permissions": SharePermission.editing(folder=True),
+          "public_upload": True}, PublicUploadDisabled),
     ],
 )
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -294,3 +299,16 @@ async def test_a_refused_connection_is_unavailable(unused_tcp_port: int) -> None
             await adapter.stat("Partage")
     finally:
         await adapter.close()
+
+
+def test_share_permissions_map_to_nextclouds_bits_and_back() -> None:
+    every = SharePermission.READ | SharePermission.EDIT | SharePermission.ADD
+    every |= SharePermission.DELETE | SharePermission.RESHARE
+    assert to_nextcloud(every) == 31
+    assert to_nextcloud(SharePermission.editing(folder=False)) == 3
+    assert to_nextcloud(SharePermission.editing(folder=True)) == 15
+    assert permissions_from_nextcloud(19) == (
+        SharePermission.READ | SharePermission.EDIT | SharePermission.RESHARE
+    )
+    # the shares table stores the core flag's value: old rows (Nextcloud's bits) read the same
+    assert SharePermission(17) == SharePermission.READ | SharePermission.RESHARE
