@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-SOURCES := bot commands integrations sandbox
+SOURCES := bot commands integrations composition sandbox
 
 .PHONY: install lint test run console bench env-example clean
 

@@ -19,10 +19,10 @@ from bot.ports.files import (
     UnknownGroup,
     UnknownUser,
 )
-from bot.store.shares import NewShare, ShareRecords
 from commands.partage.display import code, label
 from commands.partage.errors import MESSAGES, nextcloud_errors
 from commands.partage.options import Recipient, RecipientKind
+from commands.partage.store import NewShare, ShareRecords
 
 
 @dataclass(frozen=True, slots=True)

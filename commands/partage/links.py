@@ -22,11 +22,11 @@ from bot.ports.files import (
     SharingDisabled,
     SharingPolicy,
 )
-from bot.store.shares import NewShare, ShareRecords
 from commands.partage.display import code, day, label
 from commands.partage.errors import MESSAGES, nextcloud_errors
 from commands.partage.options import ShareOptions, expiry_date
 from commands.partage.passwords import strong_password
+from commands.partage.store import NewShare, ShareRecords
 
 
 @dataclass(frozen=True, slots=True)

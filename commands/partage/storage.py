@@ -6,10 +6,10 @@ from bot.context import Context
 from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.ports.files import FilesPort, RemoteFile
-from bot.store.shares import RoomFolders
 from commands.partage.errors import nextcloud_errors
 from commands.partage.options import today
 from commands.partage.paths import TypedPath, folder_name, numbered
+from commands.partage.store import RoomFolders
 
 MAX_COPIES = 100
 

@@ -14,10 +14,10 @@ from bot.models import Message, User
 from bot.ports import ChatPort, Clock
 from bot.ports.meetings import MEETING_PORT, Attendee, MeetingPort, MeetingRole
 from bot.services import Services
-from bot.store.meetings import Meeting, Meetings
 from bot.store.repositories import Preferences
 from commands.reunion import texts
 from commands.reunion.policy import link_expiry
+from commands.reunion.store import Meeting, Meetings
 
 log = logging.getLogger(__name__)
 BOT_ROLE = "bot"

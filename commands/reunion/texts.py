@@ -12,7 +12,7 @@ from babel.dates import format_date, format_time, format_timedelta
 from bot.i18n import N_, Translator
 from bot.models import Attachment, Button
 from bot.ports.meetings import MeetingCapabilities, MeetingRole, PersonalLink
-from bot.store.meetings import Meeting
+from commands.reunion.store import Meeting
 
 TITLE_MAX = 120
 _MASS_MENTION = re.compile(r"@(all|here)\b", re.IGNORECASE)

@@ -10,8 +10,8 @@ from typing import get_origin
 import pytest
 from pydantic import BaseModel
 
-from bot.cli import load_settings
 from bot.config import Settings, env_name
+from composition.cli import load_settings
 
 
 def _list_settings(model: type[BaseModel], location: tuple[str, ...] = ()) -> Iterator[str]:

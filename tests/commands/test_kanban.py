@@ -15,8 +15,9 @@ from bot.config import RateLimitSettings, Settings, WekanSettings
 from bot.dates import END_OF_WORKING_DAY
 from bot.memory_chat import Sent
 from bot.ports.boards import BoardList, Card, done_list, is_open
-from bot.testing import ADMIN, AGENT, CRISIS_LEAD, BotHarness
-from bot.wiring import boards, core
+from commands import kanban
+from commands.core_feature import feature as core
+from composition.testing import ADMIN, AGENT, CRISIS_LEAD, BotHarness
 from sandbox.wekan import WekanSandbox
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -82,7 +83,7 @@ async def running(settings: Settings, language: str = "fr") -> AsyncIterator[Sta
         "wekan": wekan_settings(wekan), "default_locale": language,
         "rate_limit": RateLimitSettings(burst=100),
     })
-    async with BotHarness(configured, features=[core.install, boards.install],
+    async with BotHarness(configured, features=[core, kanban.feature],
                           clock=FixedClock()) as bot:
         yield Stack(bot, wekan)
     await wekan.stop()

@@ -24,9 +24,10 @@ from pydantic import SecretStr
 from bot.config import JitsiSettings, RateLimitSettings, RocketChatSettings, Settings
 from bot.memory_chat import Sent
 from bot.models import Room, RoomType, User
-from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness, make_settings
-from bot.wiring import core, meetings
+from commands import reunion
+from commands.core_feature import feature as core
 from commands.reunion import Reminders
+from composition.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness, make_settings
 
 SECRET = "jitsi-secret-de-la-ville-0123456789abcdef"
 PARIS = ZoneInfo("Europe/Paris")
@@ -72,7 +73,7 @@ def wall_clock() -> FakeClock:
 
 
 def harness(settings: Settings, clock: FakeClock) -> BotHarness:
-    bot = BotHarness(settings, features=[core.install, meetings.install], clock=clock)
+    bot = BotHarness(settings, features=[core, reunion.feature], clock=clock)
     for user in (JEAN, LUC, OUTSIDER):
         bot.chat.add_user(user)
     bot.chat.members[TEAM_ROOM.id] += [JEAN.id, LUC.id]

@@ -189,7 +189,7 @@ def _setup_logging(settings: Settings) -> None:
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.console import run_console  # noqa: PLC0415 - only this subcommand needs it
+    from composition.console import run_console  # noqa: PLC0415 - only this subcommand needs it
 
     settings = load_settings()
     if settings is None:
@@ -201,7 +201,7 @@ def _console(args: argparse.Namespace) -> int:
 
 
 def _run(_args: argparse.Namespace) -> int:
-    from bot.service import run_service  # noqa: PLC0415 - only this subcommand needs it
+    from composition.service import run_service  # noqa: PLC0415 - only this subcommand needs it
 
     settings = load_settings_for_run()
     if settings is None:
