@@ -7,11 +7,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.config import Settings
 from bot.memory_chat import MemoryChat, Sent
 from bot.models import Room, RoomType, User
 from bot.rendering import render_message
 from composition.root import build_application
+from composition.settings import EnsembleSettings as Settings
 
 CONSOLE_USER = User("u-console", "agent", "Agent console", frozenset({"user"}))
 PROMPT = "vous> "

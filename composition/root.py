@@ -10,7 +10,6 @@ import logging
 from collections.abc import Sequence
 
 from bot.app import Application
-from bot.config import Settings
 from bot.feature import Feature
 from bot.ports import ChatTransport, Clock
 from bot.ports.boards import BOARD_PORT
@@ -20,6 +19,7 @@ from bot.runtime import Runtime
 from bot.services import Key
 from commands.kanban.inbox import EventInbox
 from composition.features import DEFAULT_FEATURES
+from composition.settings import EnsembleSettings as Settings
 from integrations.jitsi import JitsiMeetings
 from integrations.nextcloud import NextcloudFiles
 from integrations.rocketchat import RocketChatTransport
@@ -52,7 +52,7 @@ def adapters(settings: Settings, features: Sequence[Feature]) -> Feature:
 
 def _bind_jitsi(settings: Settings, runtime: Runtime) -> None:
     jitsi = settings.jitsi
-    if jitsi.base_url is None or jitsi.app_secret is None:
+    if not jitsi.configured:
         log.info(
             "Jitsi is not configured (ENSEMBLE_JITSI__BASE_URL, ENSEMBLE_JITSI__APP_SECRET): "
             "/reunion will say so"
@@ -64,7 +64,7 @@ def _bind_jitsi(settings: Settings, runtime: Runtime) -> None:
 
 def _bind_nextcloud(settings: Settings, runtime: Runtime) -> None:
     nextcloud = settings.nextcloud
-    if None in (nextcloud.url, nextcloud.username, nextcloud.app_password):
+    if not nextcloud.configured:
         return
     files = NextcloudFiles(nextcloud)
     runtime.provide(FILES_PORT, files)

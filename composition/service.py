@@ -8,8 +8,8 @@ import signal
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings
 from composition.root import build_service
+from composition.settings import EnsembleSettings as Settings
 
 log = logging.getLogger(__name__)
 

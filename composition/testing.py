@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.config import Settings, StoreSettings
+from bot.config import StoreSettings
 from bot.feature import Feature
 from bot.memory_chat import MemoryChat, Sent
 from bot.models import ChatEvent, EventKind, Room, User
@@ -13,6 +13,7 @@ from bot.ports import Clock
 from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, eventually, sqlite_url
 from composition.features import DEFAULT_FEATURES
 from composition.root import build_application
+from composition.settings import EnsembleSettings as Settings
 
 __all__ = [
     "ADMIN",

@@ -14,6 +14,7 @@ from bot.ports.boards import BOARD_PORT, BoardEvent
 from bot.runtime import Runtime
 from commands.kanban.handlers import router
 from commands.kanban.inbox import EventInbox
+from commands.kanban.settings import BoardSettings
 from commands.kanban.store import BoardEventLog, BoardInbox, BoardLinks, BoardSnapshots
 from commands.kanban.watch import BoardWatch
 
@@ -50,9 +51,9 @@ async def install(runtime: Runtime) -> None:
     )
     runtime.provide(BoardWatch, watch)
     inbox.handle = watch.on_webhook
-    wekan = runtime.settings.wekan
-    if wekan.polling:
-        runtime.scheduler.every("wekan-poll", wekan.poll_interval_seconds, watch.poll_all)
+    polling = runtime.services.get(BoardSettings)
+    if polling.polling:
+        runtime.scheduler.every("wekan-poll", polling.poll_interval_seconds, watch.poll_all)
 
 
 feature = Feature(
@@ -61,4 +62,6 @@ feature = Feature(
     migrations=Path(__file__).resolve().parent / "migrations",
     install=install,
     needs=[BOARD_PORT],
+    settings=BoardSettings,
+    settings_section="wekan",
 )

@@ -8,6 +8,7 @@ from bot.feature import Feature
 from bot.ports.files import FILES_PORT
 from bot.runtime import Runtime
 from commands.partage.router import router
+from commands.partage.settings import SharingSettings
 from commands.partage.store import RoomFolders, ShareRecords
 
 
@@ -22,4 +23,6 @@ feature = Feature(
     migrations=Path(__file__).resolve().parent / "migrations",
     install=install,
     needs=[FILES_PORT],
+    settings=SharingSettings,
+    settings_section="nextcloud",
 )

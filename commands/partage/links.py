@@ -26,6 +26,7 @@ from commands.partage.display import code, day, label
 from commands.partage.errors import MESSAGES, nextcloud_errors
 from commands.partage.options import ShareOptions, expiry_date
 from commands.partage.passwords import strong_password
+from commands.partage.settings import SharingSettings
 from commands.partage.store import NewShare, ShareRecords
 
 
@@ -59,7 +60,7 @@ def _rights(node: RemoteFile, edit: bool, policy: SharingPolicy) -> tuple[int, b
 def plan_link(
     ctx: Context, node: RemoteFile, options: ShareOptions, policy: SharingPolicy
 ) -> LinkPlan:
-    settings = ctx.settings.nextcloud
+    settings = ctx.service(SharingSettings)
     if not policy.api_enabled:
         raise UserFacingError(MESSAGES[SharingDisabled], detail="")
     if not policy.links_enabled:

@@ -9,6 +9,7 @@ from bot.ports.files import FilesPort, RemoteFile
 from commands.partage.errors import nextcloud_errors
 from commands.partage.options import today
 from commands.partage.paths import TypedPath, folder_name, numbered
+from commands.partage.settings import SharingSettings
 from commands.partage.store import RoomFolders
 
 MAX_COPIES = 100
@@ -20,13 +21,13 @@ async def room_folder_name(ctx: Context) -> str:
 
 
 async def room_folder(ctx: Context, *, dated: bool) -> str:
-    folder = f"{ctx.settings.nextcloud.share_root}/{await room_folder_name(ctx)}"
+    folder = f"{ctx.service(SharingSettings).share_root}/{await room_folder_name(ctx)}"
     return f"{folder}/{today(ctx).isoformat()}" if dated else folder
 
 
 async def room_path(ctx: Context, typed: TypedPath) -> str:
     """Where a typed path points: always inside the room's own folder."""
-    return typed.inside(ctx.settings.nextcloud.share_root, await room_folder_name(ctx))
+    return typed.inside(ctx.service(SharingSettings).share_root, await room_folder_name(ctx))
 
 
 async def free_path(files: FilesPort, folder: str, name: str) -> str:

@@ -11,6 +11,7 @@ from bot.store.repositories import Preferences
 from commands.reunion.desk import MeetingDesk
 from commands.reunion.handlers import router
 from commands.reunion.reminders import Reminders
+from commands.reunion.settings import MeetingSettings
 from commands.reunion.store import Meetings
 
 
@@ -38,4 +39,6 @@ feature = Feature(
     migrations=Path(__file__).resolve().parent / "migrations",
     install=install,
     needs=[MEETING_PORT],
+    settings=MeetingSettings,
+    settings_section="jitsi",
 )

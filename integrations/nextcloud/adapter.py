@@ -16,7 +16,6 @@ from nc_py_api import AsyncNextcloud, NextcloudException
 from nc_py_api.files import FsNode, Share, ShareType
 from niquests.exceptions import RequestException
 
-from bot.config import NextcloudSettings
 from bot.errors import ServiceUnavailable
 from bot.ports.files import (
     FilesError,
@@ -29,6 +28,7 @@ from bot.ports.files import (
 )
 from integrations.nextcloud.errors import SERVICE, translate
 from integrations.nextcloud.policy import read_policy
+from integrations.nextcloud.settings import NextcloudSettings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

@@ -11,12 +11,14 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.config import RateLimitSettings, Settings, WekanSettings
+from bot.config import RateLimitSettings
 from bot.dates import END_OF_WORKING_DAY
 from bot.memory_chat import Sent
 from bot.ports.boards import BoardList, Card, done_list, is_open
 from commands import kanban
 from commands.core_feature import feature as core
+from composition.settings import EnsembleSettings as Settings
+from composition.settings import WekanSection
 from composition.testing import ADMIN, AGENT, CRISIS_LEAD, BotHarness
 from sandbox.wekan import WekanSandbox
 
@@ -63,9 +65,9 @@ class Stack:
         return f'"{title}" ([{card_id[:6]}]({self.card_url(card_id)}))'
 
 
-def wekan_settings(wekan: WekanSandbox, **extra: Any) -> WekanSettings:
+def wekan_settings(wekan: WekanSandbox, **extra: Any) -> WekanSection:
     env = wekan.env()
-    return WekanSettings(
+    return WekanSection(
         url=env["ENSEMBLE_WEKAN__URL"], username=env["ENSEMBLE_WEKAN__USERNAME"],
         password=SecretStr(env["ENSEMBLE_WEKAN__PASSWORD"]),
         webhook_token=SecretStr(env["ENSEMBLE_WEKAN__WEBHOOK_TOKEN"]), polling=False, **extra,

@@ -13,12 +13,13 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.config import NextcloudSettings, Settings
 from bot.memory_chat import Sent
 from bot.models import ChatEvent, EventKind, FileRef, Room, RoomType, User
 from bot.ports.files import FILES_PORT, ExpiryTooFar
 from commands import partage
 from commands.core_feature import feature as core
+from composition.settings import EnsembleSettings as Settings
+from composition.settings import NextcloudSection
 from composition.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness
 from integrations.nextcloud import NextcloudFiles
 from sandbox.nextcloud import NextcloudSandbox
@@ -54,7 +55,7 @@ async def control(nextcloud: NextcloudSandbox) -> AsyncIterator[Any]:
 
 def with_nextcloud(settings: Settings, server: NextcloudSandbox, **extra: Any) -> Settings:
     extra.setdefault("link_password_by_default", True)  # the default, whatever the config says
-    configured = NextcloudSettings(
+    configured = NextcloudSection(
         url=server.url,
         username=BOT,
         app_password=SecretStr(server.bot_app_password),

@@ -21,13 +21,16 @@ import pytest
 from icalendar import Calendar
 from pydantic import SecretStr
 
-from bot.config import JitsiSettings, RateLimitSettings, RocketChatSettings, Settings
+from bot.config import RateLimitSettings
 from bot.memory_chat import Sent
 from bot.models import Room, RoomType, User
 from commands import reunion
 from commands.core_feature import feature as core
 from commands.reunion import Reminders
+from composition.settings import EnsembleSettings as Settings
+from composition.settings import JitsiSection
 from composition.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness, make_settings
+from integrations.rocketchat.settings import RocketChatSettings
 
 SECRET = "jitsi-secret-de-la-ville-0123456789abcdef"
 PARIS = ZoneInfo("Europe/Paris")
@@ -47,7 +50,7 @@ class FakeClock:
         return self.moment
 
 
-def jitsi(**overrides: Any) -> JitsiSettings:
+def jitsi(**overrides: Any) -> JitsiSection:
     values: dict[str, Any] = {
         "base_url": "https://visio.example.org",
         "app_id": "ensemble",
@@ -55,7 +58,7 @@ def jitsi(**overrides: Any) -> JitsiSettings:
         "xmpp_domain": "meet.jitsi",
         "app_secret": SecretStr(SECRET),
     }
-    return JitsiSettings(**(values | overrides))
+    return JitsiSection(**(values | overrides))
 
 
 def configured(store_url: str, **jitsi_overrides: Any) -> Settings:

@@ -12,7 +12,6 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.config import NextcloudSettings
 from bot.errors import ServiceUnavailable
 from bot.ports.files import (
     READ,
@@ -33,6 +32,7 @@ from bot.ports.files import (
     WeakPassword,
 )
 from integrations.nextcloud import NextcloudFiles
+from integrations.nextcloud.settings import NextcloudSettings
 from sandbox.nextcloud import NextcloudSandbox
 
 BOT = "ensemble-bot"
