@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from pydantic import BaseModel
 from sqlalchemy import inspect
 
+from bot.feature import Feature
 from bot.memory_chat import Sent
 from bot.store import Database
 from commands import kanban
+from commands.partage.settings import SharingSettings
+from commands.reunion.settings import MeetingSettings
 from composition.features import DEFAULT_FEATURES
 from composition.root import WEKAN_WEBHOOK_PATH
 from composition.testing import BotHarness, make_settings, sqlite_url
@@ -88,3 +93,27 @@ async def test_a_feature_left_out_has_no_commands_jobs_or_routes(tmp_path: Path)
         assert bot.app.runtime.scheduler.has("wekan-inbox")
         paths = {route.resource.canonical for route in bot.app.runtime.web.router.routes()}
         assert WEKAN_WEBHOOK_PATH in paths
+
+
+async def test_a_feature_gets_its_part_of_a_shared_section(tmp_path: Path) -> None:
+    settings = make_settings(sqlite_url(tmp_path))
+    tuned = settings.model_copy(
+        update={"nextcloud": settings.nextcloud.model_copy(update={"share_root": "Equipes"})}
+    )
+    async with BotHarness(tuned) as bot:
+        sharing = bot.app.runtime.services.get(SharingSettings)
+        assert sharing.share_root == "Equipes"
+        assert bot.app.runtime.services.get(MeetingSettings).proactive_dm_max_members == 25
+
+
+async def test_a_feature_whose_settings_section_is_missing_fails_at_start(
+    tmp_path: Path,
+) -> None:
+    class Missing(BaseModel):
+        flag: bool = True
+
+    lonely = Feature("lonely", settings=Missing)
+    bot = BotHarness(make_settings(sqlite_url(tmp_path)), features=[lonely])
+    with pytest.raises(TypeError, match="'lonely'.*section 'lonely'"):
+        await bot.app.prepare()
+    await bot.app.database.close()
