@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY bot bot
 COPY commands commands
 COPY integrations integrations
+COPY composition composition
 COPY sandbox sandbox
 # The message catalogs are installed inside the wheel (package `ensemble_locales`).
 COPY locales locales

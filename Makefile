@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-SOURCES := bot commands integrations sandbox
+SOURCES := bot commands integrations composition sandbox
 
 .PHONY: install lint test run console bench env-example clean
 
@@ -36,7 +36,7 @@ bench: install
 	$(BIN)/python bench/reconnect_memory.py
 
 env-example: install
-	$(BIN)/python -c 'from bot.env_example import render; print(render(), end="")' > .env.example
+	$(BIN)/python -c 'from composition.env_example import render; print(render(), end="")' > .env.example
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

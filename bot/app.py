@@ -1,14 +1,22 @@
-"""The composition root: builds every part from the settings and owns start and stop."""
+"""The Application: the pipeline, the lifecycle and the leadership of one replica.
+
+It builds only the core's own parts; adapters and features come built from the composition
+root (composition/root.py), so the core imports no feature and no adapter."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
+
+from pydantic import BaseModel
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.dates import parse_datetime
 from bot.dispatcher import Dispatcher
+from bot.feature import Feature
 from bot.i18n import Catalogs
 from bot.invocation import Middleware
 from bot.leadership import leadership_for
@@ -25,13 +33,12 @@ from bot.models import ChatEvent
 from bot.ports import ChatTransport, Clock
 from bot.resume import ResumePoint
 from bot.routing import CommandTable
-from bot.runtime import Feature, Runtime
+from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.services import Services
 from bot.store import Database
 from bot.store.repositories import AuditLog, ChatMarks, Preferences, ProcessedMessages
 from bot.web import WebServer, build_web_app
-from bot.wiring import FEATURES
 
 log = logging.getLogger(__name__)
 DRAIN_TIMEOUT_SECONDS = 30.0
@@ -41,6 +48,7 @@ MAX_CONCURRENT_COMMANDS = 32
 # How often the point up to which everything was handled is written down: a crash replays at
 # most this much more (the dedupe drops it).
 MARK_SAVE_SECONDS = 5.0
+DEDUPE_RETENTION = timedelta(days=7)
 
 
 class Application:
@@ -50,7 +58,7 @@ class Application:
         chat: ChatTransport,
         *,
         clock: Clock | None = None,
-        features: Sequence[Feature] = FEATURES,
+        features: Sequence[Feature] = (),
         serve_http: bool = True,
     ) -> None:
         self.settings = settings
@@ -81,9 +89,16 @@ class Application:
     async def prepare(self) -> Dispatcher:
         """Migrates the store and wires every feature; no connection to the chat yet."""
         runtime = self.runtime
-        await self.database.migrate()
-        for install in self._features:
-            await install(runtime)
+        await self.database.migrate(
+            [feature.migrations for feature in self._features if feature.migrations]
+        )
+        self._install_core()
+        for feature in self._features:
+            if feature.settings is not None:
+                runtime.provide(feature.settings, self._section(feature))
+            runtime.routers.extend(feature.routers)
+            if feature.install is not None:
+                await feature.install(runtime)
         runtime.scheduler.every("chat-mark", MARK_SAVE_SECONDS, self.resume.save)
         table = CommandTable(runtime.routers)
         runtime.services.register(CommandTable, table)
@@ -98,6 +113,37 @@ class Application:
             clock=runtime.clock,
         )
         return self.dispatcher
+
+    def _install_core(self) -> None:
+        """The services of the pipeline itself, whatever features are enabled."""
+        runtime = self.runtime
+        runtime.provide(Catalogs, runtime.catalogs)
+        runtime.provide(Preferences, Preferences(self.database))
+        runtime.provide(AuditLog, AuditLog(self.database))
+        processed = ProcessedMessages(self.database)
+        runtime.provide(ProcessedMessages, processed)
+
+        async def prune() -> None:
+            await processed.forget_older_than(DEDUPE_RETENTION)
+
+        runtime.scheduler.every("dedupe-prune", 3600, prune)
+
+        async def warm_up_dates() -> None:
+            # dateparser loads its language data on first use (~0.1 s): not on a user's command.
+            tz = self.settings.tz
+            await asyncio.to_thread(parse_datetime, "demain 10h", runtime.clock.now(), tz)
+
+        runtime.on_start.append(warm_up_dates)
+
+    def _section(self, feature: Feature) -> BaseModel:
+        """The feature's settings section, checked at start rather than at first use."""
+        section = getattr(self.settings, feature.section, None)
+        if feature.settings is None or not isinstance(section, feature.settings):
+            raise TypeError(
+                f"feature {feature.name!r}: the settings have no section {feature.section!r} "
+                f"of type {feature.settings.__name__ if feature.settings else None}"
+            )
+        return section
 
     def _middlewares(self) -> list[Middleware]:
         services, settings = self.runtime.services, self.settings

@@ -1,4 +1,8 @@
-"""Settings: one pydantic-settings model, read from ENSEMBLE_* variables, `.env` and *_FILE."""
+"""The core's settings (store, http, log, ha, rate limit, locale, time zone, roles) and the
+machinery every settings section shares: ENSEMBLE_* variables, `.env` and *_FILE.
+
+Each adapter's section lives with its adapter (integrations/<x>/settings.py) and a feature's
+with its slice; composition/settings.py joins them into the one model the bot reads."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, BaseModel, BeforeValidator, Field, SecretStr, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -25,11 +29,6 @@ ENV_PREFIX = "ENSEMBLE_"
 NESTED_DELIMITER = "__"
 DEFAULT_SQLITE_PATH = Path("data") / "ensemble.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# RFC 7518 §3.2: an HMAC key at least as long as the hash output. Prosody signs with HS256.
-HMAC_MIN_SECRET_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
-# Sent in clear in X-Wekan-Token by anyone who can reach the bot: 24 random hex characters are
-# 96 bits, out of reach of online guessing (`openssl rand -hex 16` gives 32).
-MIN_WEBHOOK_TOKEN_CHARS = 24
 LIST_FORM = 'expected comma-separated values (a,b) or a JSON list (["a","b"])'
 
 
@@ -65,26 +64,6 @@ class LogFormat(StrEnum):
     TEXT = "text"
 
 
-class RocketChatSettings(BaseModel):
-    url: AnyHttpUrl | None = Field(
-        None, description="Base URL of the Rocket.Chat server, e.g. https://chat.example.org"
-    )
-    user_id: str | None = Field(None, description="User id of the bot account")
-    token: SecretStr | None = Field(
-        None, description="Personal access token of the bot account (role `bot`)"
-    )
-    username: str = Field("ensemble-bot", description="Username of the bot account")
-    request_timeout_seconds: float = Field(
-        15.0, gt=0, description="Timeout of one REST call to Rocket.Chat"
-    )
-    reconnect_max_delay_seconds: float = Field(
-        30.0, gt=0, description="Upper bound of the reconnection backoff"
-    )
-    catch_up_window_minutes: int = Field(
-        60, ge=0, description="How far back missed messages are replayed after a reconnection"
-    )
-
-
 class StoreSettings(BaseModel):
     url: str | None = Field(
         None,
@@ -116,91 +95,6 @@ class StoreSettings(BaseModel):
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
         return Path(url.database)
-
-
-class JitsiSettings(BaseModel):
-    base_url: AnyHttpUrl | None = Field(
-        None, description="Public base URL of the Jitsi server, e.g. https://visio.example.org"
-    )
-    tenant: str | None = Field(None, description="Jitsi tenant (optional path segment)")
-    xmpp_domain: str = Field(
-        "meet.jitsi", description="XMPP domain signed as `sub` (Prosody VirtualHost)"
-    )
-    app_id: str = Field("ensemble", description="JWT issuer (`iss`), the Jitsi app id")
-    audience: str | None = Field(None, description="JWT audience (`aud`); defaults to app_id")
-    app_secret: SecretStr | None = Field(None, description="Shared HS256 secret of Prosody")
-    alg: str = Field("HS256", description="JWT signature algorithm, as configured in Prosody")
-    has_guest_domain: bool = Field(True, description="Server lets tokenless guests knock")
-    has_token_affiliation: bool = Field(True, description="Server maps affiliation claims")
-    # jitsi-contrib/prosody-plugins lobby_autostart/mod_lobby_autostart.lua (lobby at room
-    # creation) or token_security_ondemand/mod_token_security_ondemand.lua (lobby when the
-    # first token with context.room.lobby joins; every token the bot signs has it).
-    lobby_autostart: bool = Field(
-        False,
-        description="The server turns the lobby on before outsiders arrive (jitsi-contrib "
-        "lobby_autostart or token_security_ondemand); false: organizers are asked to",
-    )
-    has_lobby_bypass: bool = Field(True, description="Server honours lobby_bypass claims")
-    has_wait_for_host: bool = Field(False, description="Server makes guests wait for a host")
-    token_in_fragment: bool = Field(False, description="Put the JWT in #jwt= instead of ?jwt=")
-    token_avatar: bool = Field(
-        False,
-        description="Put the chat avatar URL in tokens (reveals the chat host and username)",
-    )
-    proactive_dm_max_members: int = Field(
-        25, ge=0, description="Rooms up to this size get personal links by DM without a click"
-    )
-    call_room_prefix: str = Field("", description="Prefix of room names made from call ids")
-    call_room_suffix: str = Field("", description="Suffix of room names made from call ids")
-    call_room_from_call_id: bool = Field(
-        True, description="Name call-button rooms after the call id (as the Rocket.Chat app)"
-    )
-
-
-class NextcloudSettings(BaseModel):
-    url: AnyHttpUrl | None = Field(None, description="Base URL of the Nextcloud server")
-    username: str | None = Field(None, description="Nextcloud account of the bot")
-    app_password: SecretStr | None = Field(None, description="App password of that account")
-    share_root: str = Field("Partage", description="Folder under which room files are stored")
-    default_expiry_days: int = Field(7, ge=1, description="Expiry of public links by default")
-    policy_refresh_seconds: int = Field(
-        300, ge=10, description="How often the server's sharing policy is re-read"
-    )
-    request_timeout_seconds: float = Field(30.0, gt=0, description="Timeout of one call")
-    chunked_upload_above_bytes: int = Field(
-        10 * 1024 * 1024, ge=1, description="Files larger than this are uploaded in chunks"
-    )
-    upload_chunk_bytes: int = Field(
-        5 * 1024 * 1024,
-        ge=1024 * 1024,
-        description="Size of one upload chunk (5 MiB or more uses Nextcloud's chunking v2)",
-    )
-    link_password_by_default: bool = Field(
-        True,
-        description="Protect every public link with a password (sent to the requester by DM), "
-        "even without --mdp; false leaves it to --mdp and the server's policy",
-    )
-
-
-class WekanSettings(BaseModel):
-    url: AnyHttpUrl | None = Field(None, description="Base URL of the Wekan server")
-    username: str | None = Field(None, description="Wekan account of the bot")
-    password: SecretStr | None = Field(None, description="Password of that account")
-    webhook_token: SecretStr | None = Field(
-        None, description="Secret expected in X-Wekan-Token on incoming webhooks"
-    )
-    poll_interval_seconds: int = Field(
-        60, ge=5, description="Polling period of linked boards when webhooks cannot reach us"
-    )
-    request_timeout_seconds: float = Field(15.0, gt=0, description="Timeout of one call")
-    polling: bool = Field(
-        True,
-        description="Poll linked boards for card events (Wekan's webhooks cannot reach "
-        "a bot on a private network); harmless next to webhooks, nothing is told twice",
-    )
-    max_concurrent_requests: int = Field(
-        4, ge=1, le=64, description="Calls to Wekan in flight at once (it has no rate limit)"
-    )
 
 
 class RateLimitSettings(BaseModel):
@@ -251,6 +145,8 @@ class HttpSettings(BaseModel):
 
 
 class Settings(BaseSettings):
+    """The core's own settings; the composition root extends it with the services' sections."""
+
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
         env_nested_delimiter=NESTED_DELIMITER,
@@ -274,21 +170,7 @@ class Settings(BaseSettings):
         default_factory=lambda: ["admin"],
         description="Rocket.Chat roles allowed admin commands (comma-separated or JSON)",
     )
-    rocketchat: RocketChatSettings = Field(
-        default_factory=RocketChatSettings, description="Rocket.Chat, the chat the bot lives in"
-    )
     store: StoreSettings = Field(default_factory=StoreSettings, description="The bot's database")
-    jitsi: JitsiSettings = Field(
-        default_factory=JitsiSettings,
-        description="Jitsi, for /reunion and the call button; all unset = meetings off",
-    )
-    nextcloud: NextcloudSettings = Field(
-        default_factory=NextcloudSettings,
-        description="Nextcloud, for /partage; all unset = file sharing off",
-    )
-    wekan: WekanSettings = Field(
-        default_factory=WekanSettings, description="Wekan, for /tache and /kanban; all unset = off"
-    )
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
@@ -325,40 +207,6 @@ class Settings(BaseSettings):
             raise ValueError("supported languages are fr and en")
         return value
 
-    @field_validator("jitsi")
-    @classmethod
-    def _jitsi_usable(cls, value: JitsiSettings) -> JitsiSettings:
-        _complete_or_empty(value, "jitsi", ("base_url", "app_secret"), "Jitsi")
-        minimum = HMAC_MIN_SECRET_BYTES.get(value.alg.upper())
-        secret = _secret(value.app_secret)
-        if minimum is not None and secret and len(secret.encode()) < minimum:
-            raise InvalidSetting(
-                [("jitsi", "app_secret")],
-                f"too short: {len(secret.encode())} bytes where {value.alg} needs at least "
-                f"{minimum} (RFC 7518 §3.2); set a longer secret here and in Prosody",
-            )
-        return value
-
-    @field_validator("nextcloud")
-    @classmethod
-    def _nextcloud_usable(cls, value: NextcloudSettings) -> NextcloudSettings:
-        _complete_or_empty(value, "nextcloud", ("url", "username", "app_password"), "Nextcloud")
-        return value
-
-    @field_validator("wekan")
-    @classmethod
-    def _wekan_usable(cls, value: WekanSettings) -> WekanSettings:
-        _complete_or_empty(value, "wekan", ("url", "username", "password"), "Wekan")
-        token = _secret(value.webhook_token)
-        if token and len(token) < MIN_WEBHOOK_TOKEN_CHARS:
-            raise InvalidSetting(
-                [("wekan", "webhook_token")],
-                f"too short: {len(token)} characters where at least {MIN_WEBHOOK_TOKEN_CHARS} "
-                "are needed, since anyone who can reach the bot may guess; use a random one "
-                "(`openssl rand -hex 16`), the same in Wekan's outgoing webhook",
-            )
-        return value
-
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -380,16 +228,16 @@ class Settings(BaseSettings):
         )
 
 
-def _secret(value: SecretStr | None) -> str:
+def secret_text(value: SecretStr | None) -> str:
     return "" if value is None else value.get_secret_value()
 
 
 def _is_set(value: object) -> bool:
-    text = _secret(value) if isinstance(value, SecretStr) else value
+    text = secret_text(value) if isinstance(value, SecretStr) else value
     return text is not None and text != ""
 
 
-def _complete_or_empty(
+def complete_or_empty(
     section: BaseModel, name: str, required: tuple[str, ...], service: str
 ) -> None:
     """A section is off when none of its optional fields is set, usable when all required are;
@@ -413,8 +261,9 @@ def env_name(location: tuple[int | str, ...]) -> str:
     return ENV_PREFIX + NESTED_DELIMITER.join(part.upper() for part in parts)
 
 
-def field_description(location: tuple[int | str, ...]) -> str:
-    model: Any = Settings
+def field_description(location: tuple[int | str, ...], settings: type[BaseModel]) -> str:
+    """The description of the field at `location` in the settings model given."""
+    model: Any = settings
     description = ""
     for part in location:
         if isinstance(part, int) or not hasattr(model, "model_fields"):

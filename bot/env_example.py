@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, SecretStr
 
-from bot.config import ENV_PREFIX, NESTED_DELIMITER, Settings
+from bot.config import ENV_PREFIX, NESTED_DELIMITER
 
 
-def variables(model: type[BaseModel] = Settings, prefix: str = ENV_PREFIX) -> Iterator[str]:
+def variables(model: type[BaseModel], prefix: str = ENV_PREFIX) -> Iterator[str]:
     for name, field in model.model_fields.items():
         annotation: Any = field.annotation
         variable = f"{prefix}{name.upper()}"
@@ -33,6 +33,10 @@ def _render(value: Any) -> str:
     return str(value)
 
 
-def render() -> str:
-    header = "# ENSEMBLE bot settings: copy to .env and fill in. Generated from bot/config.py.\n"
-    return header + "\n".join(variables()) + "\n"
+def render(settings: type[BaseModel]) -> str:
+    """The example of the whole settings model given (composition/settings.py for the bot)."""
+    header = (
+        "# ENSEMBLE bot settings: copy to .env and fill in. Generated from the settings "
+        "models (`make env-example`).\n"
+    )
+    return header + "\n".join(variables(settings)) + "\n"

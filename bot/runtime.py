@@ -1,4 +1,4 @@
-"""Everything a feature needs to plug itself in: settings, store, services, scheduler, web."""
+"""What a feature plugs itself into: settings, store, services, scheduler, web, hooks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.metrics import Metrics
 from bot.ports import ChatTransport, Clock
 from bot.routing import Router
 from bot.scheduler import Scheduler
-from bot.services import Services
+from bot.services import Key, PortT, Services
 from bot.store import Database
 
 Hook = Callable[[], Awaitable[None]]
@@ -35,5 +35,7 @@ class Runtime:
     on_stop: list[Hook] = field(default_factory=list)
     readiness: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
 
+    def provide(self, key: Key[PortT], implementation: PortT) -> None:
+        """Offers a service (a port's implementation, a store) to handlers and features."""
+        self.services.register(key, implementation)
 
-Feature = Callable[[Runtime], Awaitable[None]]

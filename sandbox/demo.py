@@ -16,9 +16,9 @@ from typing import Any
 
 import aiohttp
 
-from bot.cli import load_settings
 from bot.ports import ChatTransport
-from bot.service import build_application
+from composition.cli import load_settings
+from composition.root import build_service
 from sandbox.stack import SandboxStack
 
 QUIET_SECONDS = 0.8
@@ -181,7 +181,7 @@ async def run_demo(user: str, room: str) -> int:
         if settings is None:
             await stack.stop()
             return 1
-        application = build_application(settings)
+        application = build_service(settings)
         await application.start()
         try:
             await _until_ready(application.runtime.chat)

@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from bot.config import Settings
-from bot.testing import BotHarness, make_settings, sqlite_url
+from composition.testing import BotHarness, make_settings, sqlite_url
 
 PG_ADMIN_DSN = os.environ.get("ENSEMBLE_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 

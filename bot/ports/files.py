@@ -190,6 +190,11 @@ class FilesPort(Protocol):
 
     service_label: ClassVar[str] = "Nextcloud"
 
+    @property
+    def account(self) -> str:
+        """The bot's own account on the file server, which a share must never name."""
+        ...
+
     async def policy(self) -> SharingPolicy: ...
 
     async def refresh_policy(self) -> SharingPolicy: ...

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import column, event, table, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, make_url
@@ -21,7 +25,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+# Alembic's default version table: one row per branch head.
+VERSIONS = table("alembic_version", column("version_num"))
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+CORE_VERSIONS_DIR = MIGRATIONS_DIR / "versions"
 log = logging.getLogger(__name__)
 
 
@@ -56,10 +63,12 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
-    async def migrate(self) -> None:
-        """Brings the schema to the newest revision of every feature branch."""
+    async def migrate(self, feature_migrations: Sequence[Path] = ()) -> None:
+        """Brings the schema to the newest revision of the core and of every feature given.
+
+        Each feature's revisions sit in its own folder, one branch off the core's."""
         async with self.engine.begin() as connection:
-            await connection.run_sync(_upgrade)
+            await connection.run_sync(_upgrade, [CORE_VERSIONS_DIR, *feature_migrations])
         log.info("store schema up to date", extra={"dialect": self.dialect})
 
     async def ping(self) -> bool:
@@ -75,16 +84,43 @@ class Database:
         await self.engine.dispose()
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(
+    connection: Connection | None = None, version_locations: Sequence[Path] = (CORE_VERSIONS_DIR,)
+) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option(
+        "version_locations", os.pathsep.join(str(location) for location in version_locations)
+    )
     config.attributes["connection"] = connection
     return config
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection, version_locations: Sequence[Path]) -> None:
+    config = alembic_config(connection, version_locations)
+    script = ScriptDirectory.from_config(config)
+    # A feature switched off leaves its revision in the version table, and Alembic refuses to
+    # start from a revision it has no script for: set that branch aside while the enabled ones
+    # upgrade, and put it back untouched so that it resumes when the feature is switched on.
+    aside = [head for head in _current_heads(connection) if not _known(script, head)]
+    if aside:
+        connection.execute(VERSIONS.delete().where(VERSIONS.c.version_num.in_(aside)))
     # Each feature adds its own branch off the core revision, so there are several heads.
-    command.upgrade(alembic_config(connection), "heads")
+    command.upgrade(config, "heads")
+    if aside:
+        connection.execute(VERSIONS.insert(), [{"version_num": head} for head in aside])
+
+
+def _current_heads(connection: Connection) -> tuple[str, ...]:
+    return MigrationContext.configure(connection).get_current_heads()
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def rows_changed(result: object) -> int:

@@ -11,8 +11,8 @@ from bot.errors import ArgumentError, UserFacingError
 from bot.i18n import N_
 from bot.ports.boards import BoardList, Card, Person, is_open
 from bot.routing import Router, argument, option
-from bot.store.boards import BoardLinks
 from commands.kanban import resolve
+from commands.kanban.store import BoardLinks
 from commands.kanban.text import board_label, card_label, safe, short_ids
 from commands.kanban.watch import BoardWatch
 

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.ports.boards import BoardEvent
-from bot.store.boards import BoardInbox, InboxEntry
+from commands.kanban.store import BoardInbox, InboxEntry
 
 log = logging.getLogger(__name__)
 EventHandler = Callable[[BoardEvent], Awaitable[None]]

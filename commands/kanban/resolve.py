@@ -7,7 +7,7 @@ from bot.errors import ArgumentError, UserFacingError
 from bot.i18n import N_
 from bot.ports import boards
 from bot.ports.boards import BOARD_PORT, Board, BoardList, BoardPort, Card, NotFound, Person
-from bot.store.boards import BoardLinks, LinkedBoard
+from commands.kanban.store import BoardLinks, LinkedBoard
 from commands.kanban.text import MIN_TYPED_ID, safe, short_ids
 
 NOT_LINKED = N_("This room is not linked to a Wekan board yet. Run /kanban lier <board> first.")

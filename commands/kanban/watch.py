@@ -18,8 +18,8 @@ from bot.i18n import Catalogs
 from bot.models import Message
 from bot.ports import ChatPort, Clock
 from bot.ports.boards import BoardEvent, BoardList, BoardPort, Card, EventKind, NotFound
-from bot.store.boards import BoardEventLog, BoardLinks, BoardSnapshots, CardState, Snapshot
 from commands.kanban.notices import Notice, render
+from commands.kanban.store import BoardEventLog, BoardLinks, BoardSnapshots, CardState, Snapshot
 
 log = logging.getLogger(__name__)
 DEDUPE_WINDOW = timedelta(minutes=5)

@@ -17,9 +17,9 @@ from bot.ports.files import (
     UnknownGroup,
     UnknownUser,
 )
-from bot.store.shares import NewShare, ShareRecords
 from commands.partage.display import code, label
 from commands.partage.options import Recipient, RecipientKind
+from commands.partage.store import NewShare, ShareRecords
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,21 +46,21 @@ def rights(node: RemoteFile, edit: bool) -> SharePermission:
 SELF_SHARE = N_("I cannot share a file with myself: name people, a room or a group.")
 
 
-def _is_bot(ctx: Context, name: str) -> bool:
+def _is_bot(ctx: Context, files: FilesPort, name: str) -> bool:
     """The bot's chat or Nextcloud account. Nextcloud's sharee search offers the searching
     account itself on an exact id (UserPlugin::search, Nextcloud 30), then refuses the share
     with an untranslated "Cannot share with yourself"."""
-    own = {ctx.chat.bot_username.lower(), (ctx.settings.nextcloud.username or "").lower()}
+    own = {ctx.chat.bot_username.lower(), files.account.lower()}
     return name.lower() in own - {""}
 
 
 async def _user(ctx: Context, files: FilesPort, name: str) -> Target:
-    if _is_bot(ctx, name):
+    if _is_bot(ctx, files, name):
         raise UserFacingError(SELF_SHARE)
     found = await files.find_user(name)
     if found is None:
         raise UnknownUser(f"@{name}")
-    if _is_bot(ctx, found):
+    if _is_bot(ctx, files, found):
         raise UserFacingError(SELF_SHARE)
     return Target(ShareKind.USER, found)
 
@@ -98,10 +98,10 @@ async def _room(ctx: Context, files: FilesPort, name: str, into: Resolution) -> 
         into.targets.append(Target(ShareKind.GROUP, group))
         return
     for member in await ctx.chat.room_members(room.id):
-        if _is_bot(ctx, member.username):
+        if _is_bot(ctx, files, member.username):
             continue
         account = await files.find_user(member.username)
-        if account is not None and _is_bot(ctx, account):
+        if account is not None and _is_bot(ctx, files, account):
             continue
         if account is None:
             into.skipped.append(member.username)

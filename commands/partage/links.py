@@ -20,10 +20,11 @@ from bot.ports.files import (
     SharingPolicy,
     WeakPassword,
 )
-from bot.store.shares import NewShare, ShareRecords
 from commands.partage.display import code, day, label
 from commands.partage.options import ShareOptions, expiry_date
 from commands.partage.passwords import strong_password
+from commands.partage.settings import SharingSettings
+from commands.partage.store import NewShare, ShareRecords
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ def _rights(
 def plan_link(
     ctx: Context, node: RemoteFile, options: ShareOptions, policy: SharingPolicy
 ) -> LinkPlan:
-    settings = ctx.settings.nextcloud
+    settings = ctx.service(SharingSettings)
     if not policy.api_enabled:
         raise SharingDisabled()
     if not policy.links_enabled:

@@ -8,11 +8,11 @@ from bot.i18n import N_
 from bot.models import RoomType
 from bot.ports.files import ShareNotFound
 from bot.routing import argument
-from bot.store.shares import ShareRecord, ShareRecords
 from commands.partage.display import code, day, files_port
 from commands.partage.options import today
 from commands.partage.permissions import is_admin, moderates
 from commands.partage.share import partage
+from commands.partage.store import ShareRecord, ShareRecords
 
 
 def parse_share_number(value: str, _ctx: Context) -> int:

@@ -6,9 +6,10 @@ from bot.context import Context
 from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.ports.files import FilesPort, RemoteFile
-from bot.store.shares import RoomFolders
 from commands.partage.options import today
 from commands.partage.paths import TypedPath, folder_name, numbered
+from commands.partage.settings import SharingSettings
+from commands.partage.store import RoomFolders
 
 MAX_COPIES = 100
 
@@ -19,13 +20,13 @@ async def room_folder_name(ctx: Context) -> str:
 
 
 async def room_folder(ctx: Context, *, dated: bool) -> str:
-    folder = f"{ctx.settings.nextcloud.share_root}/{await room_folder_name(ctx)}"
+    folder = f"{ctx.service(SharingSettings).share_root}/{await room_folder_name(ctx)}"
     return f"{folder}/{today(ctx).isoformat()}" if dated else folder
 
 
 async def room_path(ctx: Context, typed: TypedPath) -> str:
     """Where a typed path points: always inside the room's own folder."""
-    return typed.inside(ctx.settings.nextcloud.share_root, await room_folder_name(ctx))
+    return typed.inside(ctx.service(SharingSettings).share_root, await room_folder_name(ctx))
 
 
 async def free_path(files: FilesPort, folder: str, name: str) -> str:

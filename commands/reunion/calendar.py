@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from bot.store.meetings import Meeting
+from commands.reunion.store import Meeting
 
 PRODID = "-//ENSEMBLE//reunion//FR"
 UID_DOMAIN = "ensemble-bot"

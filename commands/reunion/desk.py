@@ -14,10 +14,11 @@ from bot.models import Message, User
 from bot.ports import ChatPort, Clock
 from bot.ports.meetings import MEETING_PORT, Attendee, MeetingPort, MeetingRole
 from bot.services import Services
-from bot.store.meetings import Meeting, Meetings
 from bot.store.repositories import Preferences
 from commands.reunion import texts
 from commands.reunion.policy import link_expiry
+from commands.reunion.settings import MeetingSettings
+from commands.reunion.store import Meeting, Meetings
 
 log = logging.getLogger(__name__)
 BOT_ROLE = "bot"
@@ -58,7 +59,7 @@ class MeetingDesk:
         return await self.chat.is_member(meeting.chat_room_id, user)
 
     def proactive(self, member_count: int) -> bool:
-        return member_count <= self.settings.jitsi.proactive_dm_max_members
+        return member_count <= self.services.get(MeetingSettings).proactive_dm_max_members
 
     async def send_link(
         self, meeting: Meeting, user: User, *, key: str, reminder: bool = False

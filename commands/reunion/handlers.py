@@ -14,13 +14,13 @@ from bot.models import Message, RoomType, Upload, User
 from bot.ports.meetings import MEETING_PORT, MeetingPort
 from bot.routing import Router, argument, option
 from bot.sanitize import escape_markdown
-from bot.store.meetings import Meeting, NewMeeting
 from commands.reunion import texts
 from commands.reunion.calendar import cancellation, invitation
 from commands.reunion.desk import MeetingDesk
 from commands.reunion.policy import is_over, is_too_early, links_open_at
 from commands.reunion.reminders import Reminders
 from commands.reunion.request import DEFAULT_DURATION, MeetingRequest, read_request
+from commands.reunion.store import Meeting, NewMeeting
 
 log = logging.getLogger(__name__)
 router = Router()

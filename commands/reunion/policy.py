@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.ports.meetings import MeetingRole
-from bot.store.meetings import Meeting
+from commands.reunion.store import Meeting
 
 REMINDER_LEAD = timedelta(minutes=15)
 IMMEDIATE_TTL = timedelta(hours=4)

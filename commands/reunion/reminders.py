@@ -12,10 +12,10 @@ from functools import partial
 
 from bot.models import Message, User
 from bot.scheduler import Scheduler
-from bot.store.meetings import Meeting
 from commands.reunion import texts
 from commands.reunion.desk import MeetingDesk
 from commands.reunion.policy import REMINDER_LEAD
+from commands.reunion.store import Meeting
 
 log = logging.getLogger(__name__)
 # Overdue reminders found at start wait for the chat connection, which comes after the hooks.

@@ -13,7 +13,7 @@ from bot.i18n import N_, Translator
 from bot.models import Attachment, Button
 from bot.ports.meetings import MeetingCapabilities, MeetingRole, PersonalLink
 from bot.sanitize import escape_markdown, one_line
-from bot.store.meetings import Meeting
+from commands.reunion.store import Meeting
 
 TITLE_MAX = 120
 _MASS_MENTION = re.compile(r"@(all|here)\b", re.IGNORECASE)

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import ClassVar
 from urllib.parse import quote
 
-from bot.config import JitsiSettings
 from bot.ports.meetings import Attendee, MeetingCapabilities, PersonalLink
 from integrations.jitsi import rooms
 from integrations.jitsi.links import meeting_url
+from integrations.jitsi.settings import JitsiSettings
 from integrations.jitsi.tokens import Signer, claims, secret_is_short
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,6 @@ from nc_py_api import AsyncNextcloud, NextcloudException
 from nc_py_api.files import FsNode, Share, ShareType
 from niquests.exceptions import RequestException
 
-from bot.config import NextcloudSettings
 from bot.errors import ServiceUnavailable
 from bot.ports.files import (
     FilesError,
@@ -39,6 +38,7 @@ from integrations.nextcloud.errors import (
 )
 from integrations.nextcloud.permissions import permissions_from_nextcloud, to_nextcloud
 from integrations.nextcloud.policy import read_policy
+from integrations.nextcloud.settings import NextcloudSettings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -73,10 +73,15 @@ class NextcloudFiles:
 
     service_label: ClassVar[str] = SERVICE
 
+    @property
+    def account(self) -> str:
+        return self._account
+
     def __init__(self, settings: NextcloudSettings, client: AsyncNextcloud | None = None) -> None:
         if settings.url is None or settings.username is None or settings.app_password is None:
             raise ValueError("Nextcloud url, username and app_password are required")
         self._base_url = str(settings.url).rstrip("/")
+        self._account = settings.username
         self._timeout = settings.request_timeout_seconds
         self._refresh_every = settings.policy_refresh_seconds
         self._chunk = settings.upload_chunk_bytes

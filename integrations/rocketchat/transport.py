@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from bot.config import RocketChatSettings
 from bot.errors import RoomClosed
 from bot.models import ChatEvent, FileRef, Message, Room, RoomRole, RoomType, User
 from bot.ports import EventSink, ResumeFrom
@@ -22,6 +21,7 @@ from integrations.rocketchat.outbound import OutboundQueue
 from integrations.rocketchat.realtime import RealtimeSession, SessionLost, TokenRefused
 from integrations.rocketchat.rest import RestClient
 from integrations.rocketchat.rooms import RoomCache
+from integrations.rocketchat.settings import RocketChatSettings
 from integrations.rocketchat.wire import (
     event_from_raw,
     is_actionable,

@@ -10,8 +10,9 @@ from typing import get_origin
 import pytest
 from pydantic import BaseModel
 
-from bot.cli import load_settings
-from bot.config import Settings, env_name
+from bot.config import env_name
+from composition.cli import load_settings
+from composition.settings import EnsembleSettings as Settings
 
 
 def _list_settings(model: type[BaseModel], location: tuple[str, ...] = ()) -> Iterator[str]:

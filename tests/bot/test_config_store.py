@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import run_problems, store_problem
 from bot.config import StoreSettings
-from bot.testing import make_settings
+from composition.cli import run_problems, store_problem
+from composition.testing import make_settings
 
 
 def test_an_unwritable_folder_names_the_variable_the_file_and_the_folder(

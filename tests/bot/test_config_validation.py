@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import load_settings
-from bot.config import PROJECT_ROOT, Settings
+from bot.config import PROJECT_ROOT
+from composition.cli import load_settings
+from composition.settings import EnsembleSettings as Settings
 
 LONG_JITSI_SECRET = "j" * 32
 WEKAN_TOKEN = "0123456789abcdef01234567"  # 24 characters

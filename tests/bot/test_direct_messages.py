@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import Settings
 from bot.models import Room, RoomType
-from bot.testing import AGENT, BotHarness
+from composition.testing import AGENT, BotHarness
 
 DM = Room("dm-marie", "marie", RoomType.DIRECT)
 POINTER = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.config import PROJECT_ROOT
-from bot.env_example import render
+from composition.env_example import render
 
 
 def test_env_example_is_up_to_date() -> None:

@@ -9,10 +9,11 @@ import pytest
 
 from bot.app import Application
 from bot.config import HaSettings
+from bot.feature import Feature
 from bot.memory_chat import MemoryChat
 from bot.runtime import Runtime
-from bot.testing import eventually, make_settings, sqlite_url
-from bot.wiring import core
+from commands.core_feature import feature as core
+from composition.testing import eventually, make_settings, sqlite_url
 
 
 def replica(store_url: str, ticks: list[str], name: str) -> tuple[Application, MemoryChat]:
@@ -25,7 +26,8 @@ def replica(store_url: str, ticks: list[str], name: str) -> tuple[Application, M
 
         runtime.scheduler.every("tick", 0.05, tick)
 
-    return Application(settings, chat, features=[core.install, ticking], serve_http=False), chat
+    features = [core, Feature("ticking", install=ticking)]
+    return Application(settings, chat, features=features, serve_http=False), chat
 
 
 async def test_one_leader_then_the_standby_takes_over(postgres_url: str) -> None:
@@ -89,7 +91,8 @@ async def test_a_leader_that_loses_its_lock_stops_scheduling_before_its_chat_has
 
         runtime.scheduler.every("tick", 0.02, tick)
 
-    app = Application(settings, chat, features=[core.install, ticking], serve_http=False)
+    features = [core, Feature("ticking", install=ticking)]
+    app = Application(settings, chat, features=features, serve_http=False)
     await app.start()
     try:
         await eventually(lambda: len(ticks) >= 2)

@@ -10,13 +10,14 @@ import pytest
 from bot.config import RateLimitSettings, Settings
 from bot.context import Context
 from bot.errors import ArgumentError, ServiceUnavailable
+from bot.feature import Feature
 from bot.i18n import N_
 from bot.logs import Redactor
 from bot.models import ChatEvent, EventKind, Room, RoomRole, RoomType
 from bot.routing import Permission, Router, argument, option
 from bot.store.repositories import AuditLog
-from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness, feature_of
-from bot.wiring import core
+from commands.core_feature import feature as core
+from composition.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness
 
 probe = Router()
 received: list[dict[str, object]] = []
@@ -68,7 +69,7 @@ async def bogue(ctx: Context) -> None:
 @pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
     received.clear()
-    async with BotHarness(settings, features=[core.install, feature_of(probe)]) as running:
+    async with BotHarness(settings, features=[core, Feature("probe", [probe])]) as running:
         yield running
 
 
@@ -134,7 +135,7 @@ async def test_a_replayed_message_is_handled_once(bot: BotHarness) -> None:
 
 async def test_rate_limit_answers_with_the_wait(tmp_path: object, settings: Settings) -> None:
     limited = settings.model_copy(update={"rate_limit": RateLimitSettings(burst=2, per_minute=1)})
-    async with BotHarness(limited, features=[core.install, feature_of(probe)]) as bot:
+    async with BotHarness(limited, features=[core, Feature("probe", [probe])]) as bot:
         received.clear()
         for _ in range(3):
             answers = await bot.say("/sonde 1")

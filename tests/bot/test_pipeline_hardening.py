@@ -12,13 +12,14 @@ import pytest
 from bot.config import Settings
 from bot.context import Context
 from bot.errors import ArgumentError, ServiceUnavailable
+from bot.feature import Feature
 from bot.i18n import N_
 from bot.models import Room, RoomType
 from bot.routing import Router, argument
 from bot.store.repositories import AuditLog, ProcessedMessages
 from bot.store.tables import utcnow
-from bot.testing import TEAM_ROOM, BotHarness, feature_of
-from bot.wiring import core
+from commands.core_feature import feature as core
+from composition.testing import TEAM_ROOM, BotHarness
 
 probe = Router()
 DM = Room("dm-marie", "marie", RoomType.DIRECT)
@@ -48,7 +49,7 @@ async def coupure(ctx: Context) -> None:
 
 @pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
-    async with BotHarness(settings, features=[core.install, feature_of(probe)]) as running:
+    async with BotHarness(settings, features=[core, Feature("probe", [probe])]) as running:
         yield running
 
 

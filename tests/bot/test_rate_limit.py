@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.config import RateLimitSettings, Settings
 from bot.middleware.rate_limit import TokenBucket
-from bot.testing import BotHarness
-from bot.wiring import core
+from commands.core_feature import feature as core
+from composition.testing import BotHarness
 
 DEFAULTS = RateLimitSettings()
 
@@ -55,7 +55,7 @@ async def test_a_flood_through_the_pipeline_is_throttled_with_the_defaults(
     settings: Settings,
 ) -> None:
     assert settings.rate_limit == RateLimitSettings()
-    async with BotHarness(settings, features=[core.install]) as bot:
+    async with BotHarness(settings, features=[core]) as bot:
         answers = [(await bot.say("/langue fr"))[0].message.text for _ in range(100)]
     done = "Désormais, je vous réponds en français."
     assert answers[: DEFAULTS.burst] == [done] * DEFAULTS.burst

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.config import RateLimitSettings, Settings
-from bot.testing import BotHarness
+from composition.testing import BotHarness
 
 NOT_SET_UP = {
     "fr": "{service} n’est pas mis en place sur cette plateforme. Si vous en avez besoin, "

@@ -11,12 +11,15 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.config import RateLimitSettings, Settings, WekanSettings
+from bot.config import RateLimitSettings
 from bot.dates import END_OF_WORKING_DAY
 from bot.memory_chat import Sent
 from bot.ports.boards import BoardList, Card, done_list, is_open
-from bot.testing import ADMIN, AGENT, CRISIS_LEAD, BotHarness
-from bot.wiring import boards, core
+from commands import kanban
+from commands.core_feature import feature as core
+from composition.settings import EnsembleSettings as Settings
+from composition.settings import WekanSection
+from composition.testing import ADMIN, AGENT, CRISIS_LEAD, BotHarness
 from sandbox.wekan import WekanSandbox
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -62,9 +65,9 @@ class Stack:
         return f'"{title}" ([{card_id[:6]}]({self.card_url(card_id)}))'
 
 
-def wekan_settings(wekan: WekanSandbox, **extra: Any) -> WekanSettings:
+def wekan_settings(wekan: WekanSandbox, **extra: Any) -> WekanSection:
     env = wekan.env()
-    return WekanSettings(
+    return WekanSection(
         url=env["ENSEMBLE_WEKAN__URL"], username=env["ENSEMBLE_WEKAN__USERNAME"],
         password=SecretStr(env["ENSEMBLE_WEKAN__PASSWORD"]),
         webhook_token=SecretStr(env["ENSEMBLE_WEKAN__WEBHOOK_TOKEN"]), polling=False, **extra,
@@ -82,7 +85,7 @@ async def running(settings: Settings, language: str = "fr") -> AsyncIterator[Sta
         "wekan": wekan_settings(wekan), "default_locale": language,
         "rate_limit": RateLimitSettings(burst=100),
     })
-    async with BotHarness(configured, features=[core.install, boards.install],
+    async with BotHarness(configured, features=[core, kanban.feature],
                           clock=FixedClock()) as bot:
         yield Stack(bot, wekan)
     await wekan.stop()

@@ -13,12 +13,14 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.config import NextcloudSettings, Settings
 from bot.memory_chat import Sent
 from bot.models import ChatEvent, EventKind, FileRef, Room, RoomType, User
 from bot.ports.files import FILES_PORT, ExpiryTooFar
-from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness
-from bot.wiring import core, shares
+from commands import partage
+from commands.core_feature import feature as core
+from composition.settings import EnsembleSettings as Settings
+from composition.settings import NextcloudSection
+from composition.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness
 from integrations.nextcloud import NextcloudFiles
 from sandbox.nextcloud import NextcloudSandbox
 
@@ -53,7 +55,7 @@ async def control(nextcloud: NextcloudSandbox) -> AsyncIterator[Any]:
 
 def with_nextcloud(settings: Settings, server: NextcloudSandbox, **extra: Any) -> Settings:
     extra.setdefault("link_password_by_default", True)  # the default, whatever the config says
-    configured = NextcloudSettings(
+    configured = NextcloudSection(
         url=server.url,
         username=BOT,
         app_password=SecretStr(server.bot_app_password),
@@ -65,7 +67,7 @@ def with_nextcloud(settings: Settings, server: NextcloudSandbox, **extra: Any) -
 @pytest.fixture
 async def bot(settings: Settings, nextcloud: NextcloudSandbox) -> AsyncIterator[BotHarness]:
     harness = BotHarness(
-        with_nextcloud(settings, nextcloud), features=[core.install, shares.install]
+        with_nextcloud(settings, nextcloud), features=[core, partage.feature]
     )
     harness.chat.add_user(JEAN)
     async with harness as running:
@@ -163,7 +165,7 @@ async def test_a_large_attachment_goes_up_in_chunks(
 ) -> None:
     tuned = with_nextcloud(settings, nextcloud, chunked_upload_above_bytes=1024 * 1024)
     content = bytes(range(256)) * (6 * 4096)  # 6 MiB: two chunks of the v2 protocol
-    async with BotHarness(tuned, features=[core.install, shares.install]) as harness:
+    async with BotHarness(tuned, features=[core, partage.feature]) as harness:
         sent = await harness.say("/partage", thread_id=post_file(harness, "video.bin", content))
     assert LINK.search(room_texts(sent))
     path = f"Partage/equipe-projet/{today().isoformat()}/video.bin"
@@ -206,7 +208,7 @@ async def test_with_the_default_turned_off_only_mdp_adds_a_password(
 ) -> None:
     plain = with_nextcloud(settings, nextcloud, link_password_by_default=False)
     await put_file(control)
-    async with BotHarness(plain, features=[core.install, shares.install]) as harness:
+    async with BotHarness(plain, features=[core, partage.feature]) as harness:
         bare = await harness.say("/partage plan.txt")
         protected = await harness.say("/partage plan.txt --mdp")
     assert LINK.search(room_texts(bare)) and dm_texts(bare, "marie") == ""
@@ -530,7 +532,7 @@ async def test_revoking_a_share_nextcloud_let_expire_closes_it_without_an_error(
 ) -> None:
     clock = LaterClock()
     harness = BotHarness(with_nextcloud(settings, nextcloud),
-                         features=[core.install, shares.install], clock=clock)
+                         features=[core, partage.feature], clock=clock)
     async with harness as bot:
         await put_file(control)
         await bot.say("/partage plan.txt --expire 1j")
@@ -561,7 +563,7 @@ async def test_english_speakers_get_english_answers(bot: BotHarness, control: An
 async def test_without_nextcloud_settings_the_command_says_it_is_unavailable(
     settings: Settings,
 ) -> None:
-    async with BotHarness(settings, features=[core.install, shares.install]) as harness:
+    async with BotHarness(settings, features=[core, partage.feature]) as harness:
         sent = await harness.say("/partage plan.txt")
     assert "Nextcloud" in room_texts(sent)
 

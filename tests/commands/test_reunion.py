@@ -21,12 +21,16 @@ import pytest
 from icalendar import Calendar
 from pydantic import SecretStr
 
-from bot.config import JitsiSettings, RateLimitSettings, RocketChatSettings, Settings
+from bot.config import RateLimitSettings
 from bot.memory_chat import Sent
 from bot.models import Room, RoomType, User
-from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness, make_settings
-from bot.wiring import core, meetings
+from commands import reunion
+from commands.core_feature import feature as core
 from commands.reunion import Reminders
+from composition.settings import EnsembleSettings as Settings
+from composition.settings import JitsiSection
+from composition.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness, make_settings
+from integrations.rocketchat.settings import RocketChatSettings
 
 SECRET = "jitsi-secret-de-la-ville-0123456789abcdef"
 PARIS = ZoneInfo("Europe/Paris")
@@ -46,7 +50,7 @@ class FakeClock:
         return self.moment
 
 
-def jitsi(**overrides: Any) -> JitsiSettings:
+def jitsi(**overrides: Any) -> JitsiSection:
     values: dict[str, Any] = {
         "base_url": "https://visio.example.org",
         "app_id": "ensemble",
@@ -54,7 +58,7 @@ def jitsi(**overrides: Any) -> JitsiSettings:
         "xmpp_domain": "meet.jitsi",
         "app_secret": SecretStr(SECRET),
     }
-    return JitsiSettings(**(values | overrides))
+    return JitsiSection(**(values | overrides))
 
 
 def configured(store_url: str, **jitsi_overrides: Any) -> Settings:
@@ -72,7 +76,7 @@ def wall_clock() -> FakeClock:
 
 
 def harness(settings: Settings, clock: FakeClock) -> BotHarness:
-    bot = BotHarness(settings, features=[core.install, meetings.install], clock=clock)
+    bot = BotHarness(settings, features=[core, reunion.feature], clock=clock)
     for user in (JEAN, LUC, OUTSIDER):
         bot.chat.add_user(user)
     bot.chat.members[TEAM_ROOM.id] += [JEAN.id, LUC.id]

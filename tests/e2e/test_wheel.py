@@ -17,7 +17,7 @@ import pytest
 from bot.config import PROJECT_ROOT
 from bot.i18n import Catalogs
 
-PACKAGED = ("bot", "commands", "integrations", "sandbox")
+PACKAGED = ("bot", "commands", "composition", "integrations", "sandbox")
 SHIPPED_SUFFIXES = (".py", ".typed", ".mako")
 
 

@@ -15,10 +15,11 @@ import jwt
 import pytest
 from pydantic import SecretStr
 
-from bot.config import JitsiSettings, Settings
 from bot.ports.meetings import Attendee, MeetingRole
+from composition.settings import EnsembleSettings as Settings
 from integrations.jitsi import JitsiMeetings, JitsiNotConfigured
 from integrations.jitsi.rooms import room_name, slugify
+from integrations.jitsi.settings import JitsiSettings
 
 SECRET = "s" * 40
 NOW = datetime(2026, 11, 28, 14, 30, tzinfo=UTC)

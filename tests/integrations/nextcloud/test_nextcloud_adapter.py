@@ -12,7 +12,6 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.config import NextcloudSettings
 from bot.errors import ServiceUnavailable
 from bot.ports.files import (
     AlreadyExists,
@@ -35,6 +34,7 @@ from bot.ports.files import (
 )
 from integrations.nextcloud import NextcloudFiles
 from integrations.nextcloud.permissions import permissions_from_nextcloud, to_nextcloud
+from integrations.nextcloud.settings import NextcloudSettings
 from sandbox.nextcloud import NextcloudSandbox
 
 BOT = "ensemble-bot"

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.config import RocketChatSettings
 from bot.ports import ResumeFrom
 from integrations.rocketchat import RocketChatTransport
+from integrations.rocketchat.settings import RocketChatSettings
 from sandbox.rocketchat import RocketChatSandbox
 
 Chat = tuple[RocketChatTransport, RocketChatSandbox]

@@ -8,10 +8,11 @@ import pytest
 
 from bot.config import Settings
 from bot.context import Context
+from bot.feature import Feature
 from bot.i18n import N_
 from bot.routing import Router
-from bot.testing import BotHarness, feature_of
-from bot.wiring import core
+from commands.core_feature import feature as core
+from composition.testing import BotHarness
 from integrations.rocketchat.errors import RocketChatUnavailable
 
 probe = Router()
@@ -24,7 +25,7 @@ async def membres(ctx: Context) -> None:
 
 @pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[BotHarness]:
-    async with BotHarness(settings, features=[core.install, feature_of(probe)]) as running:
+    async with BotHarness(settings, features=[core, Feature("probe", [probe])]) as running:
         yield running
 
 

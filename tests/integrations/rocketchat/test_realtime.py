@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from bot.config import RocketChatSettings
 from bot.testing import eventually
 from integrations.rocketchat import RocketChatTransport
+from integrations.rocketchat.settings import RocketChatSettings
 from tests.integrations.rocketchat.conftest import from_now
 
 

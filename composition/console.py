@@ -7,11 +7,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.app import Application
-from bot.config import Settings
 from bot.memory_chat import MemoryChat, Sent
 from bot.models import Room, RoomType, User
 from bot.rendering import render_message
+from composition.root import build_application
+from composition.settings import EnsembleSettings as Settings
 
 CONSOLE_USER = User("u-console", "agent", "Agent console", frozenset({"user"}))
 PROMPT = "vous> "
@@ -33,7 +33,7 @@ async def _session(settings: Settings) -> int:
     chat = MemoryChat(settings.rocketchat.username)
     chat.add_user(CONSOLE_USER)
     room = chat.add_room(Room("dm-agent", "agent", RoomType.DIRECT), ["bot", CONSOLE_USER.id])
-    app = Application(settings, chat, serve_http=False)
+    app = build_application(settings, chat, serve_http=False)
     chat.listeners.append(_print_sent)
     await app.start()
     interactive = sys.stdin.isatty()

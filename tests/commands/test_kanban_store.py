@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.ports.boards import BoardEvent, EventKind
 from bot.store import Database
-from bot.store.boards import (
+from commands import kanban
+from commands.kanban.store import (
     BoardEventLog,
     BoardInbox,
     BoardInboxRow,
@@ -16,10 +17,14 @@ from bot.store.boards import (
     Snapshot,
 )
 
+# The slice's own revisions, as the Application passes them for an enabled feature.
+assert kanban.feature.migrations is not None
+MIGRATIONS = [kanban.feature.migrations]
+
 
 async def test_links_snapshots_and_seen_events_survive_a_restart(store_url: str) -> None:
     database = Database(store_url)
-    await database.migrate()
+    await database.migrate(MIGRATIONS)
     links, snapshots = BoardLinks(database), BoardSnapshots(database)
     seen = BoardEventLog(database)
     await links.link("r-team", "B1", "Équipe projet", "u-marie")
@@ -36,7 +41,7 @@ async def test_links_snapshots_and_seen_events_survive_a_restart(store_url: str)
     await database.close()
 
     reopened = Database(store_url)
-    await reopened.migrate()
+    await reopened.migrate(MIGRATIONS)
     links, snapshots = BoardLinks(reopened), BoardSnapshots(reopened)
     linked = await links.board_for("r-team")
     assert linked is not None and (linked.board_id, linked.board_title) == ("B2", "Autre")
@@ -56,7 +61,7 @@ async def test_the_webhook_inbox_keeps_events_in_arrival_order_until_told(
     store_url: str,
 ) -> None:
     database = Database(store_url)
-    await database.migrate()
+    await database.migrate(MIGRATIONS)
     inbox = BoardInbox(database)
     moved = BoardEvent(EventKind.MOVED, "B1", "C1", actor_name="Marie Curie", list_id="L2",
                        old_list_id="L1", key="k-moved")
@@ -66,7 +71,7 @@ async def test_the_webhook_inbox_keeps_events_in_arrival_order_until_told(
     await database.close()
 
     reopened = Database(store_url)  # what a standby accepted is still there for the leader
-    await reopened.migrate()
+    await reopened.migrate(MIGRATIONS)
     inbox = BoardInbox(reopened)
     first, second = await inbox.oldest(10)
     assert (first.event, second.event) == (moved, archived)
@@ -82,7 +87,7 @@ async def test_an_unreadable_inbox_event_is_dropped_instead_of_blocking_the_rest
     store_url: str,
 ) -> None:
     database = Database(store_url)
-    await database.migrate()
+    await database.migrate(MIGRATIONS)
     try:
         async with database.session() as session:  # written by a release with other kinds
             session.add(BoardInboxRow(event='{"kind": "renamed"}', received_at=datetime.now(UTC),

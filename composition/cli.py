@@ -22,18 +22,22 @@ from sqlalchemy.engine import make_url
 from bot.config import (
     LIST_FORM,
     InvalidSetting,
-    Settings,
     StoreSettings,
     env_name,
     field_description,
 )
 from bot.logs import Redactor, configure_logging
 from bot.secret_files import SecretFileError
+from composition.settings import EnsembleSettings as Settings
 
 EXIT_OK, EXIT_INVALID = 0, 1
 # What `run` needs beyond valid settings: the bot account on Rocket.Chat.
 CHAT_ACCOUNT = ("url", "user_id", "token")
 STORE_URL = env_name(("store", "url"))
+
+
+def _describe(location: tuple[int | str, ...]) -> str:
+    return field_description(location, Settings)
 
 
 def load_settings() -> Settings | None:
@@ -64,7 +68,7 @@ def _unreadable(error: SettingsError) -> str:
         form = LIST_FORM
     else:
         form = "not a valid value"
-    return f"{env_name((name,))}: {form} ({field_description((name,))})"
+    return f"{env_name((name,))}: {form} ({_describe((name,))})"
 
 
 def _explain(error: ErrorDetails) -> list[str]:
@@ -79,7 +83,7 @@ def _explain(error: ErrorDetails) -> list[str]:
             reason = f"item {items[-1]}: {reason}"
         problems = [(tuple(part for part in error["loc"] if isinstance(part, str)), reason)]
     return [
-        f"{env_name(location)}: {reason} ({field_description(location)})"
+        f"{env_name(location)}: {reason} ({_describe(location)})"
         for location, reason in problems
     ]
 
@@ -101,7 +105,7 @@ def run_problems(settings: Settings) -> list[str]:
     missing = [field for field in CHAT_ACCOUNT if getattr(chat, field) is None]
     problems = [
         f"{env_name(('rocketchat', field))}: missing; `run` connects to Rocket.Chat with the "
-        f"bot account's URL, user id and token ({field_description(('rocketchat', field))})"
+        f"bot account's URL, user id and token ({_describe(('rocketchat', field))})"
         for field in missing
     ]
     store = store_problem(settings.store)
@@ -189,7 +193,7 @@ def _setup_logging(settings: Settings) -> None:
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.console import run_console  # noqa: PLC0415 - only this subcommand needs it
+    from composition.console import run_console  # noqa: PLC0415 - only this subcommand needs it
 
     settings = load_settings()
     if settings is None:
@@ -201,7 +205,7 @@ def _console(args: argparse.Namespace) -> int:
 
 
 def _run(_args: argparse.Namespace) -> int:
-    from bot.service import run_service  # noqa: PLC0415 - only this subcommand needs it
+    from composition.service import run_service  # noqa: PLC0415 - only this subcommand needs it
 
     settings = load_settings_for_run()
     if settings is None:

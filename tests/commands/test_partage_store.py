@@ -11,8 +11,13 @@ from alembic import command
 from sqlalchemy import inspect
 
 from bot.store import Database
-from bot.store.database import alembic_config
-from bot.store.shares import NewShare, RoomFolders, ShareRecords
+from bot.store.database import CORE_VERSIONS_DIR, alembic_config
+from commands import partage
+from commands.partage.store import NewShare, RoomFolders, ShareRecords
+
+# The slice's own revisions, as the Application passes them for an enabled feature.
+assert partage.feature.migrations is not None
+MIGRATIONS = [partage.feature.migrations]
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -36,7 +41,7 @@ def _share(remote_id: str, creator: str = "u-marie", room: str = "r-team") -> Ne
 @pytest.fixture
 async def database(store_url: str) -> AsyncIterator[Database]:
     db = Database(store_url)
-    await db.migrate()
+    await db.migrate(MIGRATIONS)
     yield db
     await db.close()
 
@@ -93,12 +98,12 @@ async def test_an_active_share_is_found_by_its_nextcloud_id(database: Database) 
 
 async def test_shares_survive_a_restart_and_a_second_migration(store_url: str) -> None:
     db = Database(store_url)
-    await db.migrate()
+    await db.migrate(MIGRATIONS)
     share = await ShareRecords(db).add(_share("8"), at=T0)
     await db.close()
     reopened = Database(store_url)
     try:
-        await reopened.migrate()
+        await reopened.migrate(MIGRATIONS)
         assert await ShareRecords(reopened).get(share.id) == share
         recent = await ShareRecords(reopened).in_room_since("r-team", T0 - timedelta(hours=1))
         assert [r.id for r in recent] == [share.id]
@@ -108,7 +113,7 @@ async def test_shares_survive_a_restart_and_a_second_migration(store_url: str) -
 
 async def test_room_folders_are_fixed_at_first_use_and_never_shared(store_url: str) -> None:
     database = Database(store_url)
-    await database.migrate()
+    await database.migrate(MIGRATIONS)
     folders = RoomFolders(database)
     assert await folders.folder_for("r-team", "equipe-projet") == "equipe-projet"
     assert await folders.folder_for("r-team", "projet-2027") == "equipe-projet"  # renamed
@@ -117,7 +122,7 @@ async def test_room_folders_are_fixed_at_first_use_and_never_shared(store_url: s
     await database.close()
 
     reopened = Database(store_url)
-    await reopened.migrate()
+    await reopened.migrate(MIGRATIONS)
     assert await RoomFolders(reopened).folder_for("r-new", "anything") == "equipe-projet-2"
     await reopened.close()
 
@@ -128,14 +133,15 @@ async def test_the_upgrade_keeps_each_room_on_the_folder_its_shares_were_made_in
     database = Database(store_url)
     try:
         async with database.engine.begin() as connection:
+            locations = [CORE_VERSIONS_DIR, *MIGRATIONS]
             await connection.run_sync(
-                lambda sync: command.upgrade(alembic_config(sync), "shares_0001")
+                lambda sync: command.upgrade(alembic_config(sync, locations), "shares_0001")
             )
         records = ShareRecords(database)
         await records.add(_share("att", room="r-team"))  # Partage/equipe-projet/att.pdf
         # A share made from another room of a path in that folder does not make it its own.
         await records.add(replace(_share("x", room="r-autre"), room_name="autre"))
-        await database.migrate()
+        await database.migrate(MIGRATIONS)
         folders = RoomFolders(database)
         assert await folders.folder_for("r-team", "projet-2027") == "equipe-projet"  # renamed
         assert await folders.folder_for("r-autre", "autre") == "autre"

@@ -8,23 +8,14 @@ import signal
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app import Application
-from bot.config import Settings
-from integrations.rocketchat import RocketChatTransport
+from composition.root import build_service
+from composition.settings import EnsembleSettings as Settings
 
 log = logging.getLogger(__name__)
 
 
-def build_application(settings: Settings) -> Application:
-    transport = RocketChatTransport(settings.rocketchat)
-    application = Application(settings, transport)
-    transport.on_reconnect = application.metrics.reconnects.inc
-    transport.on_queue_depth = application.metrics.queue_depth.set
-    return application
-
-
 async def run_service(settings: Settings) -> int:
-    application = build_application(settings)
+    application = build_service(settings)
     try:
         await application.prepare()
     except (OSError, SQLAlchemyError) as exc:

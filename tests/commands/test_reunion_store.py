@@ -10,7 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.store import Database
-from bot.store.meetings import Meetings, MeetingStatus, NewMeeting
+from commands import reunion
+from commands.reunion.store import Meetings, MeetingStatus, NewMeeting
+
+# The slice's own revisions, as the Application passes them for an enabled feature.
+assert reunion.feature.migrations is not None
+MIGRATIONS = [reunion.feature.migrations]
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 28, 15, 0, tzinfo=PARIS)
@@ -19,7 +24,7 @@ NOW = datetime(2026, 11, 28, 15, 0, tzinfo=PARIS)
 @pytest.fixture
 async def meetings(store_url: str) -> AsyncIterator[Meetings]:
     database = Database(store_url)
-    await database.migrate()
+    await database.migrate(MIGRATIONS)
     yield Meetings(database)
     await database.close()
 

@@ -1,0 +1,28 @@
+"""PARTAGEONS as a slice: /partage and the tables of the shares and room folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.feature import Feature
+from bot.ports.files import FILES_PORT
+from bot.runtime import Runtime
+from commands.partage.router import router
+from commands.partage.settings import SharingSettings
+from commands.partage.store import RoomFolders, ShareRecords
+
+
+async def install(runtime: Runtime) -> None:
+    runtime.provide(ShareRecords, ShareRecords(runtime.database))
+    runtime.provide(RoomFolders, RoomFolders(runtime.database))
+
+
+feature = Feature(
+    name="shares",
+    routers=[router],
+    migrations=Path(__file__).resolve().parent / "migrations",
+    install=install,
+    needs=[FILES_PORT],
+    settings=SharingSettings,
+    settings_section="nextcloud",
+)

@@ -1,0 +1,14 @@
+"""The enabled features. Adding a slice is one entry here; removing one switches it off
+(its commands leave /aide, its jobs and routes are not installed, its tables stay as they are)."""
+
+from __future__ import annotations
+
+from bot.feature import Feature
+from commands import core_feature, kanban, partage, reunion
+
+DEFAULT_FEATURES: tuple[Feature, ...] = (
+    core_feature.feature,
+    reunion.feature,
+    partage.feature,
+    kanban.feature,
+)

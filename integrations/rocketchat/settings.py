@@ -1,0 +1,25 @@
+"""Settings of the Rocket.Chat adapter: ENSEMBLE_ROCKETCHAT__<FIELD>."""
+
+from __future__ import annotations
+
+from pydantic import AnyHttpUrl, BaseModel, Field, SecretStr
+
+
+class RocketChatSettings(BaseModel):
+    url: AnyHttpUrl | None = Field(
+        None, description="Base URL of the Rocket.Chat server, e.g. https://chat.example.org"
+    )
+    user_id: str | None = Field(None, description="User id of the bot account")
+    token: SecretStr | None = Field(
+        None, description="Personal access token of the bot account (role `bot`)"
+    )
+    username: str = Field("ensemble-bot", description="Username of the bot account")
+    request_timeout_seconds: float = Field(
+        15.0, gt=0, description="Timeout of one REST call to Rocket.Chat"
+    )
+    reconnect_max_delay_seconds: float = Field(
+        30.0, gt=0, description="Upper bound of the reconnection backoff"
+    )
+    catch_up_window_minutes: int = Field(
+        60, ge=0, description="How far back missed messages are replayed after a reconnection"
+    )
