@@ -8,7 +8,8 @@ from aiohttp import web
 
 from sandbox.rocketchat.ddp.session import Heartbeat
 from sandbox.rocketchat.ids import IdGenerator
-from sandbox.rocketchat.server import Runtime
+from sandbox.rocketchat.runtime import Runtime
+from sandbox.rocketchat.server import build_app
 from sandbox.rocketchat.state import seed
 from sandbox.rocketchat.state.api import SandboxState
 from sandbox.server import SimulatorServer
@@ -34,7 +35,7 @@ class RocketChatSandbox(SimulatorServer):
         self.runtime = Runtime(self.state, self.describe, heartbeat)
 
     def build_app(self) -> web.Application:
-        return self.runtime.build_app()
+        return build_app(self.runtime)
 
     async def stopping(self) -> None:
         await self.runtime.ddp.drop_all()
