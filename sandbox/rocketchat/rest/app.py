@@ -106,7 +106,9 @@ def _endpoint(declared: Route) -> RequestHandler:
 
 
 for _declared in ROUTES:
-    routes.route(_declared.method, _declared.path)(_endpoint(_declared))
+    # Only the declared method: a HEAD falls through to the 404 below, as it always did.
+    _options = {"allow_head": False} if _declared.method == "GET" else {}
+    routes.route(_declared.method, _declared.path, **_options)(_endpoint(_declared))
 
 
 @routes.route("*", "/api/v1/{tail:.*}")
