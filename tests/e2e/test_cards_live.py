@@ -78,8 +78,8 @@ async def test_due_dates_open_cards_and_links_as_a_person_sees_them(
     await say(bot, f"/tache fait {card['_id'][:6]}")
     summary = await say(bot, "/kanban")
     board_url = f"{stack.wekan.url}/b/{board['_id']}/equipe-projet"
-    assert summary.startswith(f"**[Équipe projet]({board_url})** : 0 carte ouverte\n")
-    assert "• Fait: 1" in summary
+    assert summary.startswith(f"**[Équipe projet]({board_url})**\u202f: 0 carte ouverte\n")
+    assert "• Fait\u202f: 1" in summary
     assert await say(bot, "/taches") == (
         "Marie Curie n’a aucune carte ouverte sur les tableaux liés."
     )

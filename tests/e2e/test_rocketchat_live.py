@@ -306,7 +306,7 @@ async def test_in_a_read_only_room_the_answer_comes_by_direct_message(
     state.post("marie", "annonces", "!langue xx")  # a usage error, answered the same way
     await live_bot.wait_for(lambda: len(_bot_dms(live_bot, "marie")) == 2, what="two DMs")
     texts = [m["msg"] for m in _bot_dms(live_bot, "marie")]
-    note = "Je ne peux pas écrire dans #annonces, voici donc ma réponse :\n"
+    note = "Je ne peux pas écrire dans #annonces, voici donc ma réponse\u202f:\n"
     assert all(text.startswith(note) for text in texts), texts
     assert sum("**Ce que je sais faire**" in text for text in texts) == 1  # the help
     assert sum("xx" in text for text in texts) == 1  # the usage error
