@@ -1,4 +1,5 @@
 # One image for every replica: `docker run --env-file ensemble.env ensemble-bot`.
+# The simulated servers (sandbox/, the distribution `ensemble-sandbox`) are never copied here.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -6,7 +7,6 @@ COPY bot bot
 COPY commands commands
 COPY integrations integrations
 COPY composition composition
-COPY sandbox sandbox
 # The message catalogs are installed inside the wheel (package `ensemble_locales`).
 COPY locales locales
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .

@@ -45,7 +45,7 @@ class Sandbox:
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            str(BIN / "ensemble-bot"), "sandbox", stdout=asyncio.subprocess.PIPE
+            str(BIN / "ensemble-sandbox"), "serve", stdout=asyncio.subprocess.PIPE
         )
         assert self.process.stdout is not None
         self.info = json.loads(await self.process.stdout.readline())

@@ -1,4 +1,4 @@
-"""`ensemble-bot`: run, console, check-config, sandbox, demo."""
+"""`ensemble-bot`: run, console, check-config."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from importlib import import_module
 from pathlib import Path
 from typing import Any, get_origin
 
@@ -214,16 +213,6 @@ def _run(_args: argparse.Namespace) -> int:
     return asyncio.run(run_service(settings))
 
 
-def _delegate(module: str) -> Any:
-    def call(args: argparse.Namespace) -> int:
-        # The sandbox is demo wiring, loaded only on demand so the core never depends on it.
-        entry = import_module(module)
-        result: int = entry.main(args)
-        return result
-
-    return call
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ensemble-bot", description="ENSEMBLE Rocket.Chat bot")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -236,14 +225,6 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("check-config", help="validate and print the configuration").set_defaults(
         func=_check_config
     )
-    sandbox = commands.add_parser("sandbox", help="start the simulated servers")
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=0, help="first port (0 = any free ports)")
-    sandbox.set_defaults(func=_delegate("sandbox.cli"))
-    demo = commands.add_parser("demo", help="the sandbox, the bot and a chat client here")
-    demo.add_argument("--user", default="marie", help="the seeded agent you chat as")
-    demo.add_argument("--room", default="equipe-projet", help="the seeded room you chat in")
-    demo.set_defaults(func=_delegate("sandbox.demo"))
     return parser
 
 

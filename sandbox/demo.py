@@ -1,4 +1,4 @@
-"""`ensemble-bot demo`: the sandbox servers, the bot on them, and a chat client in this terminal.
+"""`ensemble-sandbox demo`: the sandbox servers, the bot on them, a chat client in this terminal.
 
 You chat as a seeded agent in a seeded room through the sandbox's control API, like any outside
 driver would; the bot runs unchanged on its Rocket.Chat transport.

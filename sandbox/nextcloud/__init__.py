@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..server import SimulatorServer
 from .app import build_app
 from .seed import AGENTS, BOT, ROOM_GROUPS, seed
 from .state import NextcloudState
@@ -11,34 +12,23 @@ from .state import NextcloudState
 __all__ = ["NextcloudSandbox", "NextcloudState"]
 
 
-class NextcloudSandbox:
+class NextcloudSandbox(SimulatorServer):
     """Start/stop a loopback Nextcloud; `state` is there for tests that want to poke at it."""
+
+    access_log = False
 
     def __init__(self, *, seed: bool = True, language: str = "fr") -> None:
         """`language` is every seeded account's: the server answers OCS calls in it."""
+        super().__init__()
         self.state = NextcloudState()
         self._secrets: dict[str, str] = {}
         if seed:
             self._secrets = _seed(self.state)
             for account in self.state.directory.accounts.values():
                 account.language = language
-        self._runner: web.AppRunner | None = None
-        self._url = ""
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        runner = web.AppRunner(build_app(self.state), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        self._runner = runner
-        bound = runner.addresses[0][1]
-        self._url = f"http://{host}:{bound}"
-        return self._url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+    def build_app(self) -> web.Application:
+        return build_app(self.state)
 
     @property
     def url(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from .. import server
 from . import (
     control,
     downloadlimit,
@@ -23,10 +24,11 @@ MAX_BODY = 1024 * 1024 * 1024
 
 
 def build_app(state: NextcloudState) -> web.Application:
-    app = web.Application(middlewares=[faults_middleware, auth_middleware],
-                          client_max_size=MAX_BODY)
+    app = server.build_app(
+        (module.routes for module in (control, ocs, shares_api, office, uploads, webdav,
+                                      webhooks, downloadlimit, public)),
+        middlewares=[faults_middleware, auth_middleware],
+        max_body=MAX_BODY,
+    )
     app[STATE_KEY] = state
-    for module in (control, ocs, shares_api, office, uploads, webdav, webhooks, downloadlimit,
-                   public):
-        app.router.add_routes(module.routes)
     return app

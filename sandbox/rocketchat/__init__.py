@@ -8,46 +8,37 @@ from aiohttp import web
 
 from sandbox.rocketchat.ddp.session import Heartbeat
 from sandbox.rocketchat.ids import IdGenerator
-from sandbox.rocketchat.server import Runtime
+from sandbox.rocketchat.runtime import Runtime
+from sandbox.rocketchat.server import build_app
 from sandbox.rocketchat.state import seed
 from sandbox.rocketchat.state.api import SandboxState
+from sandbox.server import SimulatorServer
 
 __all__ = ["Heartbeat", "RocketChatSandbox", "SandboxState"]
 
 
-class RocketChatSandbox:
+class RocketChatSandbox(SimulatorServer):
     """An in-process Rocket.Chat on loopback, seeded with the shared identities."""
+
+    # DDP websockets stay open until closed: a stop does not wait for them.
+    shutdown_timeout = 1.0
 
     def __init__(
         self, *, seed: bool = True, heartbeat: Heartbeat | None = None,
         id_seed: int | None = None,
     ) -> None:
         """`id_seed` makes generated ids and login tokens reproducible."""
+        super().__init__()
         self.state = SandboxState(ids=IdGenerator(id_seed))
         if seed:
             self.state.seed()
         self.runtime = Runtime(self.state, self.describe, heartbeat)
-        self._runner: web.AppRunner | None = None
-        self._url = ""
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._runner = web.AppRunner(self.runtime.build_app(), shutdown_timeout=1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        bound = self._runner.addresses[0][1]
-        self._url = f"http://{host}:{bound}"
-        return self._url
+    def build_app(self) -> web.Application:
+        return build_app(self.runtime)
 
-    async def stop(self) -> None:
+    async def stopping(self) -> None:
         await self.runtime.ddp.drop_all()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    @property
-    def url(self) -> str:
-        return self._url
 
     @property
     def ws_url(self) -> str:

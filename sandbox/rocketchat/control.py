@@ -8,19 +8,18 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from sandbox.rocketchat.clock import from_ms, parse_iso
 from sandbox.rocketchat.ejson import to_rest
 from sandbox.rocketchat.errors import MeteorError, ServerError, Unauthorized
-
-if TYPE_CHECKING:
-    from sandbox.rocketchat.server import Runtime
+from sandbox.rocketchat.runtime import RUNTIME_KEY, Runtime
 
 Body = dict[str, Any]
-Action = Callable[["Runtime", Body], Awaitable[Any]]
+Action = Callable[[Runtime, Body], Awaitable[Any]]
+routes = web.RouteTableDef()
 
 
 def _since(value: str | None) -> datetime | None:
@@ -133,38 +132,40 @@ def _reply(payload: Any, status: int = 200) -> web.Response:
                         content_type="application/json")
 
 
-def register(app: web.Application, runtime: Runtime) -> None:
-    async def action(request: web.Request) -> web.Response:
-        handler = ACTIONS.get(request.match_info["action"])
-        if handler is None:
-            return _reply({"error": "unknown control action"}, 404)
-        try:
-            body = await request.json() if request.can_read_body else {}
-            return _reply(await handler(runtime, body))
-        except KeyError as error:
-            return _reply({"error": f"missing field {error}"}, 400)
-        except (MeteorError, ServerError, Unauthorized, ValueError) as error:
-            reason = error.message if isinstance(error, MeteorError) else str(error)
-            return _reply({"error": reason or type(error).__name__}, 400)
+@routes.get("/_sandbox/messages")
+async def messages(request: web.Request) -> web.Response:
+    query = request.query
+    try:
+        found = request.app[RUNTIME_KEY].state.messages(query["room"], _since(query.get("since")))
+    except (KeyError, MeteorError) as error:
+        return _reply({"error": str(error)}, 400)
+    return _reply({"messages": found})
 
-    async def messages(request: web.Request) -> web.Response:
-        query = request.query
-        try:
-            found = runtime.state.messages(query["room"], _since(query.get("since")))
-        except (KeyError, MeteorError) as error:
-            return _reply({"error": str(error)}, 400)
-        return _reply({"messages": found})
 
-    async def dms(request: web.Request) -> web.Response:
-        try:
-            return _reply({"messages": runtime.state.dms(request.query["username"])})
-        except (KeyError, MeteorError) as error:
-            return _reply({"error": str(error)}, 400)
+@routes.get("/_sandbox/dms")
+async def dms(request: web.Request) -> web.Response:
+    state = request.app[RUNTIME_KEY].state
+    try:
+        return _reply({"messages": state.dms(request.query["username"])})
+    except (KeyError, MeteorError) as error:
+        return _reply({"error": str(error)}, 400)
 
-    async def describe(request: web.Request) -> web.Response:
-        return _reply(runtime.describe())
 
-    app.router.add_get("/_sandbox/messages", messages)
-    app.router.add_get("/_sandbox/dms", dms)
-    app.router.add_get("/_sandbox/describe", describe)
-    app.router.add_post("/_sandbox/{action}", action)
+@routes.get("/_sandbox/describe")
+async def describe(request: web.Request) -> web.Response:
+    return _reply(request.app[RUNTIME_KEY].describe())
+
+
+@routes.post("/_sandbox/{action}")
+async def action(request: web.Request) -> web.Response:
+    handler = ACTIONS.get(request.match_info["action"])
+    if handler is None:
+        return _reply({"error": "unknown control action"}, 404)
+    try:
+        body = await request.json() if request.can_read_body else {}
+        return _reply(await handler(request.app[RUNTIME_KEY], body))
+    except KeyError as error:
+        return _reply({"error": f"missing field {error}"}, 400)
+    except (MeteorError, ServerError, Unauthorized, ValueError) as error:
+        reason = error.message if isinstance(error, MeteorError) else str(error)
+        return _reply({"error": reason or type(error).__name__}, 400)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiohttp
 from aiohttp import web
 
+from ..server import SimulatorServer
 from . import seed as seeding
 from .app import build_app
 from .store import Switches, WekanStore
@@ -13,41 +14,29 @@ from .webhooks import Dispatcher
 __all__ = ["Switches", "WekanSandbox", "WekanStore"]
 
 
-class WekanSandbox:
+class WekanSandbox(SimulatorServer):
     """An in-process Wekan (v11 behaviour by default, `legacy` profile by switch)."""
 
     def __init__(self, *, seed: bool = True, allow_private_webhooks: bool = False) -> None:
+        super().__init__()
         self.store = WekanStore()
         self.store.switches.allow_private_webhooks = allow_private_webhooks
         self.seeded = seeding.seed(self.store) if seed else None
         self.dispatcher = Dispatcher(self.store)
         self.store.listeners.append(self.dispatcher)
-        self._runner: web.AppRunner | None = None
-        self._url = ""
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._runner = web.AppRunner(build_app(self.store, self.dispatcher))
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self._url = f"http://{host}:{bound}"
+    def build_app(self) -> web.Application:
+        return build_app(self.store, self.dispatcher)
+
+    async def started(self) -> None:
         self.dispatcher.root_url = self._url
         self.dispatcher.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-        return self._url
 
-    async def stop(self) -> None:
+    async def stopping(self) -> None:
         await self.dispatcher.drain()
         if self.dispatcher.session is not None:
             await self.dispatcher.session.close()
             self.dispatcher.session = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    @property
-    def url(self) -> str:
-        return self._url
 
     def describe(self) -> dict[str, object]:
         seeded = self.seeded

@@ -8,6 +8,7 @@ import random
 
 from aiohttp import web
 
+from .. import server
 from . import auth, boards, cards, comments, control, lists, users, webhooks
 from .errors import Handler, MeteorError, WekanCrash, html_error
 from .store import WekanStore
@@ -59,51 +60,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 
 def build_app(store: WekanStore, dispatcher: webhooks.Dispatcher) -> web.Application:
-    app = web.Application(middlewares=[error_middleware, gate_middleware])
+    app = server.build_app(
+        (module.routes for module in (auth, users, boards, lists, cards, comments, webhooks,
+                                      control)),
+        middlewares=[error_middleware, gate_middleware],
+    )
     app[auth.STORE_KEY] = store
     app[auth.THROTTLE_KEY] = auth.LoginThrottle()
     app[control.DISPATCHER_KEY] = dispatcher
-    _add_api_routes(app.router)
-    control.add_routes(app)
     return app
-
-
-def _add_api_routes(r: web.UrlDispatcher) -> None:
-    b, lc = "/api/boards/{boardId}", "/api/boards/{boardId}/lists/{listId}/cards"
-    r.add_post("/users/login", auth.login)
-    r.add_post("/users/logout", auth.logout)
-    r.add_get("/api/user", users.me)
-    r.add_get("/api/users", users.all_users)
-    r.add_get("/api/users/{userId}", users.one_user)
-    r.add_get("/api/users/{userId}/boards", boards.user_boards)
-    r.add_get("/api/user/cards", cards.user_cards)
-    r.add_get("/api/boards", boards.public_boards)
-    r.add_post("/api/boards", boards.create_board)
-    r.add_get(b, boards.get_board)
-    r.add_delete(b, boards.delete_board)
-    r.add_post(f"{b}/copy", boards.copy_board)
-    r.add_post(f"{b}/members/{{userId}}/add", boards.add_member)
-    r.add_put(f"{b}/labels", boards.put_label)
-    r.add_get(f"{b}/lists", lists.get_lists)
-    r.add_post(f"{b}/lists", lists.create_list)
-    r.add_get(f"{b}/lists/{{listId}}", lists.get_list)
-    r.add_put(f"{b}/lists/{{listId}}", lists.update_list)
-    r.add_get(f"{b}/swimlanes", lists.get_swimlanes)
-    r.add_post(f"{b}/swimlanes", lists.create_swimlane)
-    r.add_get(f"{b}/swimlanes/{{swimlaneId}}/cards", lists.swimlane_cards)
-    r.add_get(f"{b}/cards_count", cards.cards_count)
-    r.add_get(lc, cards.list_cards)
-    r.add_post(lc, cards.create_card)
-    r.add_get(f"{lc}/{{cardId}}", cards.get_card)
-    r.add_put(f"{lc}/{{cardId}}", cards.update_card)
-    r.add_delete(f"{lc}/{{cardId}}", cards.delete_card)
-    r.add_post(f"{lc}/{{cardId}}/archive", cards.archive_card)
-    r.add_post(f"{lc}/{{cardId}}/unarchive", cards.archive_card)
-    r.add_get("/api/cards/{cardId}", cards.get_card_by_id)
-    r.add_get(f"{b}/cards/{{cardId}}/comments", comments.list_comments)
-    r.add_post(f"{b}/cards/{{cardId}}/comments", comments.add_comment)
-    r.add_get(f"{b}/integrations", webhooks.list_hooks)
-    r.add_post(f"{b}/integrations", webhooks.create_hook)
-    r.add_get(f"{b}/integrations/{{intId}}", webhooks.get_hook)
-    r.add_put(f"{b}/integrations/{{intId}}", webhooks.update_hook)
-    r.add_delete(f"{b}/integrations/{{intId}}", webhooks.delete_hook)

@@ -18,6 +18,8 @@ from .ids import iso, login_token
 from .models import Board, Member, User
 from .store import WekanStore
 
+routes = web.RouteTableDef()
+
 STORE_KEY: web.AppKey[WekanStore] = web.AppKey("wekan_store", WekanStore)
 
 
@@ -99,6 +101,7 @@ def _login_failed(status: int, error: str, reason: str, retry_after: int = 0) ->
     return response
 
 
+@routes.post("/users/login")
 async def login(request: web.Request) -> web.Response:
     store, throttle = request.app[STORE_KEY], request.app[THROTTLE_KEY]
     key, now = request.remote or "unknown", store.clock()
@@ -131,6 +134,7 @@ def _find_login_user(store: WekanStore, options: dict[str, Any]) -> User | None:
     return store.user_by_username(options["username"])
 
 
+@routes.post("/users/logout")
 async def logout(request: web.Request) -> web.Response:
     user, token = current_user(request), bearer_token(request)
     if user is None or token is None:

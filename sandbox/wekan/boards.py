@@ -34,6 +34,8 @@ LABEL_COLORS = (
     "gold", "navy", "gray", "saddlebrown", "paleturquoise", "mistyrose", "indigo",
 )
 
+routes = web.RouteTableDef()
+
 
 def _visible(board: Board) -> bool:
     """#5582: helper boards (`^…^` titles, non-`board` types) are hidden from listings."""
@@ -41,6 +43,7 @@ def _visible(board: Board) -> bool:
     return board.type == "board" and not helper
 
 
+@routes.get("/api/users/{userId}/boards")
 @meteor_200
 async def user_boards(request: web.Request) -> web.Response:
     user = check_logged_in(request)
@@ -56,6 +59,7 @@ async def user_boards(request: web.Request) -> web.Response:
     return json_result([{"_id": b.id, "title": b.title} for b in boards])
 
 
+@routes.get("/api/boards")
 @meteor_200
 async def public_boards(request: web.Request) -> web.Response:
     check_site_admin(request)
@@ -64,12 +68,14 @@ async def public_boards(request: web.Request) -> web.Response:
     return json_result([{"_id": b.id, "title": b.title} for b in boards])
 
 
+@routes.get("/api/boards/{boardId}")
 @meteor_200
 async def get_board(request: web.Request) -> web.Response:
     _, board = check_board(request, request.match_info["boardId"], "read")
     return json_result(board_doc(board))
 
 
+@routes.post("/api/boards")
 async def create_board(request: web.Request) -> web.StreamResponse:
     store = request.app[STORE_KEY]
     handler = meteor_200 if store.legacy else status_error  # <= v8: envelope 1
@@ -90,6 +96,7 @@ async def _create_board(request: web.Request) -> web.Response:
     return json_result({"_id": board.id, "defaultSwimlaneId": lane.id})
 
 
+@routes.delete("/api/boards/{boardId}")
 @status_error
 async def delete_board(request: web.Request) -> web.Response:
     _, board = check_board(request, request.match_info["boardId"], "admin")
@@ -97,6 +104,7 @@ async def delete_board(request: web.Request) -> web.Response:
     return json_result({"_id": board.id})
 
 
+@routes.post("/api/boards/{boardId}/copy")
 async def copy_board(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     source = store.boards.get(request.match_info["boardId"])
@@ -143,6 +151,7 @@ def copy_board_tree(store: WekanStore, source: Board, title: str) -> Board:
     return board
 
 
+@routes.post("/api/boards/{boardId}/members/{userId}/add")
 async def add_member(request: web.Request) -> web.StreamResponse:
     """POST /api/boards/:boardId/members/:userId/add (W server/models/users.js)."""
     return await meteor_200(_add_member)(request)
@@ -200,6 +209,7 @@ def _truthy(value: object) -> bool:
     return value is True or str(value).lower() == "true"
 
 
+@routes.put("/api/boards/{boardId}/labels")
 async def put_label(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     board = store.boards.get(request.match_info["boardId"])

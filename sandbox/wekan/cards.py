@@ -16,6 +16,8 @@ from .ids import is_card_date_clear, parse_card_date
 from .models import Board, Card
 from .store import WekanStore
 
+routes = web.RouteTableDef()
+
 DATE_FIELDS = ("receivedAt", "startAt", "dueAt", "endAt")
 
 
@@ -35,6 +37,7 @@ def assignable(store: WekanStore, board: Board, value: object) -> list[str]:
     return [x for x in ids if x in active]
 
 
+@routes.get("/api/boards/{boardId}/lists/{listId}/cards")
 async def list_cards(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     _, board = check_board(request, request.match_info["boardId"], "read")
@@ -50,6 +53,7 @@ def _pinned(store: WekanStore, request: web.Request) -> Card | None:
     return card if card.board_id == request.match_info["boardId"] else None
 
 
+@routes.get("/api/boards/{boardId}/lists/{listId}/cards/{cardId}")
 async def get_card(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     check_board(request, request.match_info["boardId"], "read")
@@ -57,6 +61,7 @@ async def get_card(request: web.Request) -> web.Response:
     return json_result(card_doc(card) if card else None)  # unknown: 200, empty body
 
 
+@routes.get("/api/cards/{cardId}")
 async def get_card_by_id(request: web.Request) -> web.Response:
     card = request.app[STORE_KEY].cards.get(request.match_info["cardId"])
     if card is None:
@@ -65,6 +70,7 @@ async def get_card_by_id(request: web.Request) -> web.Response:
     return json_result(card_doc(card))
 
 
+@routes.post("/api/boards/{boardId}/lists/{listId}/cards")
 async def create_card(request: web.Request) -> web.Response:
     store, body = request.app[STORE_KEY], await read_body(request)
     user = check_logged_in(request)
@@ -97,6 +103,7 @@ def _parsed_dates(body: dict[str, Any]) -> dict[str, datetime]:
     return {name: value for name, value in parsed.items() if value is not None}
 
 
+@routes.put("/api/boards/{boardId}/lists/{listId}/cards/{cardId}")
 async def update_card(request: web.Request) -> web.Response:
     store, body = request.app[STORE_KEY], await read_body(request)
     user, board = check_board(request, request.match_info["boardId"], "write")
@@ -243,6 +250,7 @@ def _archive_flags(store: WekanStore, request: web.Request, body: dict[str, Any]
     return "archive" in body or "dueComplete" in body
 
 
+@routes.delete("/api/boards/{boardId}/lists/{listId}/cards/{cardId}")
 async def delete_card(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     user, board = check_board(request, request.match_info["boardId"], "write")
@@ -256,6 +264,8 @@ async def delete_card(request: web.Request) -> web.Response:
     return json_result({"_id": request.match_info["cardId"]})  # always, even when unknown
 
 
+@routes.post("/api/boards/{boardId}/lists/{listId}/cards/{cardId}/archive")
+@routes.post("/api/boards/{boardId}/lists/{listId}/cards/{cardId}/unarchive")
 async def archive_card(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     user, board = check_board(request, request.match_info["boardId"], "write")
@@ -271,6 +281,7 @@ async def archive_card(request: web.Request) -> web.Response:
     return json_result({"_id": card.id, "archived": False})
 
 
+@routes.get("/api/boards/{boardId}/cards_count")
 @meteor_200
 async def cards_count(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
@@ -279,6 +290,7 @@ async def cards_count(request: web.Request) -> web.Response:
     return json_result({"board_cards_count": count})
 
 
+@routes.get("/api/user/cards")
 async def user_cards(request: web.Request) -> web.Response:
     """GET /api/user/cards: the caller's own cards on boards where they are active."""
     store = request.app[STORE_KEY]

@@ -11,6 +11,8 @@ from .auth import STORE_KEY, check_board, read_body
 from .documents import comment_doc
 from .errors import MeteorError, html_error, json_result, meteor_200
 
+routes = web.RouteTableDef()
+
 
 def _status_json(
     handler: Callable[[web.Request], Awaitable[web.Response]],
@@ -30,6 +32,7 @@ def _status_json(
     return wrapped
 
 
+@routes.get("/api/boards/{boardId}/cards/{cardId}/comments")
 @_status_json
 async def list_comments(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
@@ -45,6 +48,7 @@ async def list_comments(request: web.Request) -> web.Response:
     return json_result([comment_doc(c) for c in comments])
 
 
+@routes.post("/api/boards/{boardId}/cards/{cardId}/comments")
 @_status_json
 async def add_comment(request: web.Request) -> web.Response:
     store, body = request.app[STORE_KEY], await read_body(request)

@@ -21,6 +21,8 @@ from .webhooks import Dispatcher
 
 DISPATCHER_KEY: web.AppKey[Dispatcher] = web.AppKey("wekan_dispatcher", Dispatcher)
 
+routes = web.RouteTableDef()
+
 
 class ControlError(Exception):
     def __init__(self, status: int, message: str) -> None:
@@ -81,6 +83,7 @@ def control(handler: Any) -> Any:
     return wrapped
 
 
+@routes.post("/_sandbox/ui/create-card")
 @control
 async def ui_create_card(_: web.Request, store: WekanStore, body: dict[str, Any]) -> web.Response:
     user, board = _user(store, body), _board(store, str(body.get("board_id", "")))
@@ -92,6 +95,7 @@ async def ui_create_card(_: web.Request, store: WekanStore, body: dict[str, Any]
     return _ok(card_id=card.id)
 
 
+@routes.post("/_sandbox/ui/move-card")
 @control
 async def ui_move_card(_: web.Request, store: WekanStore, body: dict[str, Any]) -> web.Response:
     user, card = _user(store, body), _card(store, body)
@@ -99,6 +103,7 @@ async def ui_move_card(_: web.Request, store: WekanStore, body: dict[str, Any]) 
     return _ok(card_id=card.id)
 
 
+@routes.post("/_sandbox/ui/comment")
 @control
 async def ui_comment(_: web.Request, store: WekanStore, body: dict[str, Any]) -> web.Response:
     user, card = _user(store, body), _card(store, body)
@@ -106,6 +111,7 @@ async def ui_comment(_: web.Request, store: WekanStore, body: dict[str, Any]) ->
     return _ok(comment_id=comment.id)
 
 
+@routes.post("/_sandbox/ui/archive-card")
 @control
 async def ui_archive_card(_: web.Request, store: WekanStore, body: dict[str, Any]) -> web.Response:
     user, card = _user(store, body), _card(store, body)
@@ -114,6 +120,7 @@ async def ui_archive_card(_: web.Request, store: WekanStore, body: dict[str, Any
     return _ok(card_id=card.id)
 
 
+@routes.post("/_sandbox/ui/due")
 @control
 async def ui_due(_: web.Request, store: WekanStore, body: dict[str, Any]) -> web.Response:
     user, card = _user(store, body), _card(store, body)
@@ -124,6 +131,7 @@ async def ui_due(_: web.Request, store: WekanStore, body: dict[str, Any]) -> web
     return _ok(card_id=card.id)
 
 
+@routes.post("/_sandbox/ui/archive-board")
 @control
 async def ui_archive_board(_: web.Request, store: WekanStore,
                            body: dict[str, Any]) -> web.Response:
@@ -133,6 +141,7 @@ async def ui_archive_board(_: web.Request, store: WekanStore,
     return _ok(board_id=board.id)
 
 
+@routes.post("/_sandbox/switches")
 @control
 async def set_switches(_: web.Request, store: WekanStore, body: dict[str, Any]) -> web.Response:
     switches = store.switches
@@ -144,6 +153,7 @@ async def set_switches(_: web.Request, store: WekanStore, body: dict[str, Any]) 
     return _ok(switches=dataclasses.asdict(switches))
 
 
+@routes.post("/_sandbox/faults")
 @control
 async def set_faults(_: web.Request, store: WekanStore, body: dict[str, Any]) -> web.Response:
     store.switches.fault_ratio = float(body.get("error_ratio", 0.0))
@@ -151,6 +161,7 @@ async def set_faults(_: web.Request, store: WekanStore, body: dict[str, Any]) ->
     return _ok(switches=dataclasses.asdict(store.switches))
 
 
+@routes.get("/_sandbox/state")
 async def state(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     boards = [
@@ -167,6 +178,7 @@ async def state(request: web.Request) -> web.Response:
                               "switches": dataclasses.asdict(store.switches)})
 
 
+@routes.get("/_sandbox/activities")
 async def activities(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     rows = [{"_id": a.id, "activityType": a.activity_type, "userId": a.user_id,
@@ -176,18 +188,7 @@ async def activities(request: web.Request) -> web.Response:
     return web.json_response(rows)
 
 
+@routes.get("/_sandbox/deliveries")
 async def deliveries(request: web.Request) -> web.Response:
     found = request.app[DISPATCHER_KEY].deliveries
     return web.json_response([dataclasses.asdict(d) for d in found])
-
-
-def add_routes(app: web.Application) -> None:
-    app.router.add_get("/_sandbox/state", state)
-    app.router.add_get("/_sandbox/activities", activities)
-    app.router.add_get("/_sandbox/deliveries", deliveries)
-    app.router.add_post("/_sandbox/switches", set_switches)
-    app.router.add_post("/_sandbox/faults", set_faults)
-    for name, handler in (("create-card", ui_create_card), ("move-card", ui_move_card),
-                          ("comment", ui_comment), ("archive-card", ui_archive_card),
-                          ("due", ui_due), ("archive-board", ui_archive_board)):
-        app.router.add_post(f"/_sandbox/ui/{name}", handler)

@@ -12,6 +12,8 @@ from .errors import json_result, meteor_200
 from .ids import iso
 from .store import WekanStore
 
+routes = web.RouteTableDef()
+
 
 def cards_modified_at(store: WekanStore, board_id: str) -> dict[str, str]:
     """`newestCardChangeByList`: newest modifiedAt/dateLastActivity of the cards now in a list."""
@@ -25,6 +27,7 @@ def cards_modified_at(store: WekanStore, board_id: str) -> dict[str, str]:
     return {list_id: iso(moment) for list_id, moment in newest.items()}
 
 
+@routes.get("/api/boards/{boardId}/lists")
 @meteor_200
 async def get_lists(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
@@ -40,6 +43,7 @@ async def get_lists(request: web.Request) -> web.Response:
     ])
 
 
+@routes.get("/api/boards/{boardId}/lists/{listId}")
 @meteor_200
 async def get_list(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
@@ -50,6 +54,7 @@ async def get_list(request: web.Request) -> web.Response:
     return json_result(list_doc(found))
 
 
+@routes.post("/api/boards/{boardId}/lists")
 @meteor_200
 async def create_list(request: web.Request) -> web.Response:
     store, body = request.app[STORE_KEY], await read_body(request)
@@ -64,6 +69,7 @@ async def create_list(request: web.Request) -> web.Response:
     return json_result({"_id": created.id})
 
 
+@routes.put("/api/boards/{boardId}/lists/{listId}")
 @meteor_200
 async def update_list(request: web.Request) -> web.Response:
     store, body = request.app[STORE_KEY], await read_body(request)
@@ -78,6 +84,7 @@ async def update_list(request: web.Request) -> web.Response:
     return json_result({"_id": found.id})
 
 
+@routes.get("/api/boards/{boardId}/swimlanes")
 @meteor_200
 async def get_swimlanes(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
@@ -86,6 +93,7 @@ async def get_swimlanes(request: web.Request) -> web.Response:
     return json_result([{"_id": s.id, "title": s.title} for s in lanes])
 
 
+@routes.post("/api/boards/{boardId}/swimlanes")
 @meteor_200
 async def create_swimlane(request: web.Request) -> web.Response:
     store, body = request.app[STORE_KEY], await read_body(request)
@@ -96,6 +104,7 @@ async def create_swimlane(request: web.Request) -> web.Response:
     return json_result({"_id": lane.id})
 
 
+@routes.get("/api/boards/{boardId}/swimlanes/{swimlaneId}/cards")
 async def swimlane_cards(request: web.Request) -> web.Response:
     """No try/catch in W: errors end as the HTML error page (envelope 4)."""
     store = request.app[STORE_KEY]

@@ -12,6 +12,8 @@ from .errors import WekanCrash, json_result, meteor_200
 from .models import User
 from .store import WekanStore
 
+routes = web.RouteTableDef()
+
 
 def memberships(store: WekanStore, user: User) -> list[dict[str, Any]]:
     """The user's entry of every board they were ever added to, with `boardId`."""
@@ -25,12 +27,14 @@ def memberships(store: WekanStore, user: User) -> list[dict[str, Any]]:
     return found
 
 
+@routes.get("/api/user")
 @meteor_200
 async def me(request: web.Request) -> web.Response:
     user = check_logged_in(request)
     return json_result(user_doc(user, memberships(request.app[STORE_KEY], user)))
 
 
+@routes.get("/api/users")
 @meteor_200
 async def all_users(request: web.Request) -> web.Response:
     check_site_admin(request)
@@ -38,6 +42,7 @@ async def all_users(request: web.Request) -> web.Response:
     return json_result([{"_id": u.id, "username": u.username} for u in users])
 
 
+@routes.get("/api/users/{userId}")
 @meteor_200
 async def one_user(request: web.Request) -> web.Response:
     check_site_admin(request)

@@ -24,6 +24,8 @@ from .models import Activity, Integration
 from .ssrf import GuardError, pinned_address, refusal
 from .store import GLOBAL_WEBHOOK_ID, WekanStore
 
+routes = web.RouteTableDef()
+
 log = logging.getLogger(__name__)
 
 # WEBHOOKS_ATTRIBUTES default list, in W's order; `description` always comes last.
@@ -188,6 +190,7 @@ async def _url_refused(store: WekanStore, url: str) -> web.Response | None:
     return json_result({"error": "invalid-webhook-url", "reason": reason}, 400)
 
 
+@routes.get("/api/boards/{boardId}/integrations")
 @meteor_200
 async def list_hooks(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
@@ -196,6 +199,7 @@ async def list_hooks(request: web.Request) -> web.Response:
     return json_result([integration_doc(h) for h in hooks])
 
 
+@routes.get("/api/boards/{boardId}/integrations/{intId}")
 @meteor_200
 async def get_hook(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
@@ -204,6 +208,7 @@ async def get_hook(request: web.Request) -> web.Response:
     return json_result(integration_doc(hook) if hook else None)
 
 
+@routes.post("/api/boards/{boardId}/integrations")
 @meteor_200
 async def create_hook(request: web.Request) -> web.Response:
     store, body = request.app[STORE_KEY], await read_body(request)
@@ -219,6 +224,7 @@ async def create_hook(request: web.Request) -> web.Response:
     return json_result({"_id": hook.id})
 
 
+@routes.put("/api/boards/{boardId}/integrations/{intId}")
 @meteor_200
 async def update_hook(request: web.Request) -> web.Response:
     store, body = request.app[STORE_KEY], await read_body(request)
@@ -247,6 +253,7 @@ def _apply(hook: Integration, body: dict[str, Any]) -> None:
         hook.activities = [str(a) for a in body["activities"]]
 
 
+@routes.delete("/api/boards/{boardId}/integrations/{intId}")
 @meteor_200
 async def delete_hook(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]

@@ -1,10 +1,12 @@
-"""The real `ensemble-bot` executable: console in both languages, check-config."""
+"""The real `ensemble-bot` executable: console in both languages, check-config; and the
+sandbox's own `ensemble-sandbox` (demo, serve), which `ensemble-bot` no longer offers."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 
 EXECUTABLE = Path(sys.executable).parent / "ensemble-bot"
+SANDBOX = Path(sys.executable).parent / "ensemble-sandbox"
 
 
 CHAT_ACCOUNT = {
@@ -22,11 +25,12 @@ CHAT_ACCOUNT = {
 
 
 def _run(
-    args: list[str], stdin: str = "", cwd: Path | None = None, **env: str
+    args: list[str], stdin: str = "", cwd: Path | None = None, executable: Path = EXECUTABLE,
+    **env: str,
 ) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
     return subprocess.run(
-        [str(EXECUTABLE), *args],
+        [str(executable), *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -73,10 +77,31 @@ def test_console_answers_every_piped_command() -> None:
 
 
 def test_demo_answers_every_piped_command() -> None:
-    result = _run(["demo"], "!langue fr\n" * 25)
+    result = _run(["demo"], "!langue fr\n" * 25, executable=SANDBOX)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Désormais, je vous réponds en français.") == 25
     assert "trop vite" not in result.stdout
+
+
+def test_the_sandbox_serves_until_stopped_and_prints_how_to_reach_it() -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
+    with subprocess.Popen(
+        [str(SANDBOX), "serve"], stdout=subprocess.PIPE, text=True, env=clean
+    ) as process:
+        assert process.stdout is not None
+        described = json.loads(process.stdout.readline())
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    assert set(described) >= {"rocketchat", "nextcloud", "wekan", "env"}
+    assert described["env"]["ENSEMBLE_ROCKETCHAT__URL"] == described["rocketchat"]["url"]
+
+
+def test_the_bot_offers_no_sandbox_command() -> None:
+    """The simulators are another distribution: the bot's own executable never loads them."""
+    for command in ("demo", "sandbox"):
+        result = _run([command])
+        assert result.returncode == 2, command
+        assert "invalid choice" in result.stderr, command
 
 
 def test_console_points_a_sentence_to_aide_and_runs_a_bare_command_name() -> None:

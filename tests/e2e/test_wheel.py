@@ -1,5 +1,6 @@
-"""The wheel, built from what the Dockerfile copies, carries the code and the message catalogs,
-and the bot it installs answers in French with no setting pointing at a locales folder."""
+"""The wheel, built from what the Dockerfile copies, carries the code and the message catalogs
+and no simulated server, and the bot it installs answers in French with no setting pointing at
+a locales folder. The simulators are the distribution `ensemble-sandbox`, built from sandbox/."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import pytest
 from bot.config import PROJECT_ROOT
 from bot.i18n import Catalogs
 
-PACKAGED = ("bot", "commands", "composition", "integrations", "sandbox")
+PACKAGED = ("bot", "commands", "composition", "integrations")
+SANDBOX = "sandbox"
 SHIPPED_SUFFIXES = (".py", ".typed", ".mako")
 
 
@@ -48,6 +50,25 @@ def _call(*command: str | Path, cwd: Path | None = None) -> str:
     return result.stdout
 
 
+def _shipped(package: str) -> set[str]:
+    """The files of a package of this checkout that a wheel must carry, as wheel paths."""
+    return {
+        path.relative_to(PROJECT_ROOT).as_posix()
+        for path in (PROJECT_ROOT / package).rglob("*")
+        if path.suffix in SHIPPED_SUFFIXES
+        and "__pycache__" not in path.parts
+        and "build" not in path.relative_to(PROJECT_ROOT).parts
+    }
+
+
+def test_the_docker_build_context_leaves_the_sandbox_out() -> None:
+    sources = _build_stage_sources()
+    assert set(PACKAGED) <= set(sources)
+    assert [s for s in sources if s.strip("./").split("/")[0] == SANDBOX] == []
+    instructions = (PROJECT_ROOT / "Dockerfile").read_text("utf-8").splitlines()
+    assert [line for line in instructions if SANDBOX in line and not line.startswith("#")] == []
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = tmp_path_factory.mktemp("source")
@@ -66,12 +87,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_wheel_holds_every_module_and_every_catalog(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    modules = {
-        path.relative_to(PROJECT_ROOT).as_posix()
-        for package in PACKAGED
-        for path in (PROJECT_ROOT / package).rglob("*")
-        if path.suffix in SHIPPED_SUFFIXES and "__pycache__" not in path.parts
-    }
+    modules = set().union(*(_shipped(package) for package in PACKAGED))
     catalogs = {
         "ensemble_locales/" + path.relative_to(PROJECT_ROOT / "locales").as_posix()
         for path in (PROJECT_ROOT / "locales").rglob("*.po")
@@ -79,6 +95,25 @@ def test_the_wheel_holds_every_module_and_every_catalog(wheel: Path) -> None:
     assert len(catalogs) >= 8  # fr and en, every domain
     assert sorted(modules - names) == []  # a package missing from pyproject.toml's list
     assert sorted(catalogs - names) == []
+
+
+def test_the_wheel_holds_no_sandbox_module(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert [name for name in names if name.split("/")[0] == SANDBOX] == []
+
+
+def test_the_sandbox_wheel_holds_every_simulator_module(tmp_path: Path) -> None:
+    """sandbox/ is its own project; its package list must follow its tree."""
+    source = tmp_path / "source"
+    ignore = shutil.ignore_patterns("__pycache__", "build", "*.egg-info")
+    shutil.copytree(PROJECT_ROOT / SANDBOX, source, ignore=ignore)
+    dist = tmp_path / "dist"
+    _call(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", dist, source)
+    (built,) = dist.glob("ensemble_sandbox-*.whl")
+    names = set(zipfile.ZipFile(built).namelist())
+    assert sorted(_shipped(SANDBOX) - names) == []
+    tops = {name.split("/")[0] for name in names}
+    assert {top for top in tops if not top.endswith(".dist-info")} == {SANDBOX}
 
 
 def test_the_installed_wheel_answers_in_french_without_a_locales_setting(

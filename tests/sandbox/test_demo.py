@@ -1,4 +1,4 @@
-"""`ensemble-bot demo` with piped input: what Rocket.Chat refuses is shown at once."""
+"""`ensemble-sandbox demo` with piped input: what Rocket.Chat refuses is shown at once."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from sandbox.demo import ChatClient, _handle_line
 from sandbox.rocketchat import RocketChatSandbox
 
-EXECUTABLE = Path(sys.executable).parent / "ensemble-bot"
+EXECUTABLE = Path(sys.executable).parent / "ensemble-sandbox"
 TOO_LONG = "x" * 5001  # Message_MaxAllowedSize is 5000 by default
 REFUSAL = "Message size exceeds Message_MaxAllowedSize [error-message-size-exceeded]"
 

@@ -79,6 +79,17 @@ async def test_unknown_endpoint_is_404(sandbox: RocketChatSandbox,
         assert await response.json() == {"success": False, "error": "Resource not found"}
 
 
+async def test_a_rest_endpoint_answers_only_its_declared_method(
+    sandbox: RocketChatSandbox, http: aiohttp.ClientSession
+) -> None:
+    """A HEAD on a GET endpoint, like any undeclared method, gets the catch-all 404."""
+    async with http.head(f"{sandbox.url}/api/v1/me", headers=bot_headers(sandbox)) as response:
+        assert response.status == 404
+    async with http.post(f"{sandbox.url}/api/v1/me", headers=bot_headers(sandbox)) as response:
+        assert response.status == 404
+        assert await response.json() == {"success": False, "error": "Resource not found"}
+
+
 async def test_rate_limiter_10_per_minute_per_route_with_headers(
     sandbox: RocketChatSandbox, http: aiohttp.ClientSession
 ) -> None:
