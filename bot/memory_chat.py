@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.models import ChatEvent, EventKind, FileRef, Message, Room, RoomType, User
+from bot.models import ChatEvent, FileRef, Message, Room, RoomType, User
 from bot.ports import EventSink, ResumeFrom
 
 
@@ -62,7 +62,6 @@ class MemoryChat:
     ) -> ChatEvent:
         """A message typed by a user, as the transport would deliver it."""
         event = ChatEvent(
-            kind=EventKind.MESSAGE,
             # Unique across sessions: `console --persist` keeps the processed ids in its store.
             message_id=f"in-{uuid.uuid4().hex}",
             user=user,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from bot.app import Application
 from bot.config import Settings, StoreSettings
+from bot.events import CallStarted, Event
 from bot.memory_chat import MemoryChat, Sent
-from bot.models import ChatEvent, EventKind, Room, RoomType, User
+from bot.models import Room, RoomType, User
 from bot.ports import Clock
 from bot.routing import Router
 from bot.runtime import Feature, Runtime
@@ -70,7 +71,7 @@ class BotHarness:
     ) -> list[Sent]:
         return await self.feed(self.chat.event(user, room, text, thread_id=thread_id))
 
-    async def feed(self, event: ChatEvent) -> list[Sent]:
+    async def feed(self, event: Event) -> list[Sent]:
         before = len(self.chat.sent)
         await self.app.handle(event)
         return self.chat.sent[before:]
@@ -79,8 +80,7 @@ class BotHarness:
         self, user: User = AGENT, room: Room = TEAM_ROOM, call_id: str = "call1"
     ) -> list[Sent]:
         event = self.chat.event(user, room, "")
-        call = ChatEvent(
-            kind=EventKind.CALL_STARTED,
+        call = CallStarted(
             message_id=event.message_id,
             user=user,
             room=room,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.ports.boards import BOARD_PORT, BoardEvent
+from bot.events import BoardChanged
+from bot.ports.boards import BOARD_PORT
+from bot.routing import Router
 from bot.runtime import Runtime
 from bot.store.boards import BoardEventLog, BoardInbox, BoardLinks, BoardSnapshots
 from commands.kanban import BoardWatch, router
@@ -17,10 +19,6 @@ SEEN_RETENTION = timedelta(days=2)
 INBOX_ROUND_SECONDS = 5  # events a standby accepted wait at most this long for the leader
 
 
-async def _ignore(_event: BoardEvent) -> None:
-    """Wekan is not configured: an authenticated event has nowhere to go."""
-
-
 async def install(runtime: Runtime) -> None:
     settings, database = runtime.settings.wekan, runtime.database
     runtime.routers.append(router)
@@ -30,7 +28,9 @@ async def install(runtime: Runtime) -> None:
     runtime.services.register(BoardSnapshots, snapshots)
     runtime.services.register(BoardEventLog, seen)
     token = settings.webhook_token.get_secret_value() if settings.webhook_token else None
-    inbox = EventInbox(BoardInbox(database), _ignore, leading=lambda: runtime.scheduler.running)
+    inbox = EventInbox(
+        BoardInbox(database), runtime.pipeline, leading=lambda: runtime.scheduler.running
+    )
     runtime.services.register(EventInbox, inbox)
     webhook = WekanWebhook(token, inbox.accept)
     runtime.web.router.add_post(WEBHOOK_PATH, webhook.receive)
@@ -50,11 +50,13 @@ async def install(runtime: Runtime) -> None:
     ))
     runtime.services.register(BOARD_PORT, boards)
     watch = BoardWatch(
-        boards=boards, links=links, snapshots=snapshots, seen=seen, chat=runtime.chat,
+        boards=boards, links=links, snapshots=snapshots, chat=runtime.chat,
         catalogs=runtime.catalogs, settings=runtime.settings, clock=runtime.clock,
     )
     runtime.services.register(BoardWatch, watch)
-    inbox.handle = watch.on_webhook
+    board_events = Router()  # per application: the watch is this application's
+    board_events.on(BoardChanged)(watch.on_board_changed)
+    runtime.routers.append(board_events)
     runtime.on_stop += [boards.close, inbox.close]  # stop hooks run last first
     if settings.polling:
         runtime.scheduler.every("wekan-poll", settings.poll_interval_seconds, watch.poll_all)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from bot.events import CallStarted
 from bot.models import (
     Attachment,
     ChatEvent,
-    EventKind,
     FileRef,
     Message,
     Room,
@@ -143,17 +143,18 @@ def call_id_of(raw: dict[str, Any]) -> str | None:
 
 def event_from_raw(raw: dict[str, Any], room: Room) -> ChatEvent:
     call_id = call_id_of(raw) if raw.get("t") == "videoconf" else None
-    return ChatEvent(
-        kind=EventKind.CALL_STARTED if call_id else EventKind.MESSAGE,
-        message_id=str(raw["_id"]),
-        user=user_from_raw(raw["u"]),
-        room=room,
-        text=str(raw.get("msg") or ""),
-        timestamp=parse_timestamp(raw.get("ts")),
-        thread_id=raw.get("tmid"),
-        files=_files(raw),
-        call_id=call_id,
-    )
+    fields: dict[str, Any] = {
+        "message_id": str(raw["_id"]),
+        "user": user_from_raw(raw["u"]),
+        "room": room,
+        "text": str(raw.get("msg") or ""),
+        "timestamp": parse_timestamp(raw.get("ts")),
+        "thread_id": raw.get("tmid"),
+        "files": _files(raw),
+    }
+    if call_id:
+        return CallStarted(**fields, call_id=call_id)
+    return ChatEvent(**fields)
 
 
 def is_actionable(raw: dict[str, Any], bot_user_id: str) -> bool:

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from bot.config import NextcloudSettings, Settings
 from bot.memory_chat import Sent
-from bot.models import ChatEvent, EventKind, FileRef, Room, RoomType, User
+from bot.models import ChatEvent, FileRef, Room, RoomType, User
 from bot.ports.files import FILES_PORT, ExpiryTooFar
 from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness
 from bot.wiring import core, shares
@@ -84,7 +84,7 @@ def post_file(bot: BotHarness, name: str, content: bytes, author: User = AGENT) 
     ref = FileRef(f"file{number}", name, "application/octet-stream", len(content), f"/f/{number}")
     bot.chat.files[ref.id] = content
     parent = ChatEvent(
-        kind=EventKind.MESSAGE, message_id=f"post{number}", user=author, room=TEAM_ROOM,
+        message_id=f"post{number}", user=author, room=TEAM_ROOM,
         text="", timestamp=datetime.now(UTC), files=(ref,),
     )
     bot.chat.messages[parent.message_id] = parent
