@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.errors import RoomClosed
 from bot.models import ChatEvent, FileRef, Message, Room, RoomType, User
 from bot.ports import EventSink, ResumeFrom
 
@@ -38,6 +39,8 @@ class MemoryChat:
         self.sink: EventSink | None = None
         self._seen_keys: dict[str, str] = {}
         self.topics: dict[str, str] = {}
+        # Rooms that take no message from the bot (an announcement room): sends are refused.
+        self.read_only: set[str] = set()
         self.room_role_holders: dict[tuple[str, str], frozenset[str]] = {}
         self.archived: list[str] = []
         self.add_user(User("bot", bot_username, "ENSEMBLE", frozenset({"bot"})))
@@ -86,6 +89,8 @@ class MemoryChat:
         return f"dm-{username}"
 
     async def send(self, room_id: str, message: Message) -> str:
+        if room_id in self.read_only:
+            raise RoomClosed(room_id, "room is readonly")
         return await self._record(room_id, message, None)
 
     async def send_direct(self, username: str, message: Message) -> str:
