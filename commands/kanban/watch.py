@@ -18,7 +18,7 @@ from bot.events import BoardChanged
 from bot.i18n import Catalogs
 from bot.models import Message
 from bot.ports import ChatPort, Clock
-from bot.ports.boards import BoardEvent, BoardList, BoardPort, Card, EventKind, NotFound
+from bot.ports.boards import BoardEvent, BoardList, BoardPort, Card, CardChange, NotFound
 from bot.store.boards import BoardLinks, BoardSnapshots, CardState, Snapshot
 from commands.kanban.notices import Notice, render
 
@@ -128,7 +128,7 @@ class BoardWatch:
         for gone in sorted(before.cards.keys() - cards.keys()):
             archived = await self._archived(gone, board_id)
             if archived is not None:
-                found.append(Notice(EventKind.ARCHIVED, archived))
+                found.append(Notice(CardChange.ARCHIVED, archived))
         return found
 
     async def _archived(self, card_id: str, board_id: str) -> Card | None:
@@ -150,10 +150,10 @@ def _marks(lists: list[BoardList]) -> dict[str, str]:
 
 def _notice(card: Card, before: CardState | None, titles: dict[str, str]) -> Notice | None:
     if before is None:
-        return Notice(EventKind.CREATED, card, list_title=titles.get(card.list_id, ""))
+        return Notice(CardChange.CREATED, card, list_title=titles.get(card.list_id, ""))
     if before.list_id != card.list_id:
-        return Notice(EventKind.MOVED, card, list_title=titles.get(card.list_id, ""),
+        return Notice(CardChange.MOVED, card, list_title=titles.get(card.list_id, ""),
                       old_list_title=titles.get(before.list_id, ""))
     if before.due_at != card_state(card).due_at:
-        return Notice(EventKind.DUE_CHANGED, card)
+        return Notice(CardChange.DUE_CHANGED, card)
     return None

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestServer
 from bot.config import PROJECT_ROOT, Settings
 from bot.i18n import Catalogs
 from bot.memory_chat import Sent
-from bot.ports.boards import Card, EventKind
+from bot.ports.boards import Card, CardChange
 from bot.store.repositories import AuditLog
 from commands.kanban import BoardWatch
 from commands.kanban.inbox import EventInbox
@@ -264,13 +264,13 @@ def test_events_read_well_in_english_too() -> None:
     english = Catalogs(PROJECT_ROOT / "locales").get("en")
     card = Card("AbCdEfGhJkMnPqRsT", "b", "l", "Call @here", datetime(2026, 3, 5, 15, tzinfo=UTC))
     paris = ZoneInfo("Europe/Paris")
-    moved = Notice(EventKind.MOVED, card, "Done", "To do", actor="Marie Curie")
+    moved = Notice(CardChange.MOVED, card, "Done", "To do", actor="Marie Curie")
     assert render(moved, english, paris) == (
         'Marie Curie moved "Call @\u200bhere" (AbCdEf) from To do to Done.'
     )
-    assert render(Notice(EventKind.CREATED, card, "To do"), english, paris) == (
+    assert render(Notice(CardChange.CREATED, card, "To do"), english, paris) == (
         'New card "Call @\u200bhere" (AbCdEf) in To do.'
     )
-    assert render(Notice(EventKind.DUE_CHANGED, card, actor="Jean"), english, paris) == (
+    assert render(Notice(CardChange.DUE_CHANGED, card, actor="Jean"), english, paris) == (
         'Jean set the due date of "Call @\u200bhere" (AbCdEf) to 3/5/26, 4:00\u202fPM.'
     )
