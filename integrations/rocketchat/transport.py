@@ -278,7 +278,8 @@ class RocketChatTransport:
         found: list[ChatEvent] = []
         reactions = reactions_of(raw)
         before = self._reactions.get(message.message_id, frozenset())
-        _remember(self._reactions, message.message_id, reactions)
+        if reactions or before:  # most messages have none: they would crowd the memory out
+            _remember(self._reactions, message.message_id, reactions)
         for emoji, username in sorted(reactions - before):
             if username == self.bot_username:
                 continue
