@@ -16,6 +16,7 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.dates import parse_datetime
 from bot.dispatcher import Dispatcher
+from bot.events import Event, Tick
 from bot.feature import Feature
 from bot.i18n import Catalogs
 from bot.invocation import Middleware
@@ -34,7 +35,7 @@ from bot.ports import ChatTransport, Clock
 from bot.resume import ResumePoint
 from bot.routing import CommandTable
 from bot.runtime import Runtime
-from bot.scheduler import Scheduler
+from bot.scheduler import Job, Scheduler
 from bot.services import Services
 from bot.store import Database
 from bot.store.repositories import AuditLog, ChatMarks, Preferences, ProcessedMessages
@@ -112,6 +113,8 @@ class Application:
             settings=self.settings,
             clock=runtime.clock,
         )
+        runtime.pipeline.bind(self.dispatcher.feed)
+        runtime.scheduler.runner = self._tick
         return self.dispatcher
 
     def _install_core(self) -> None:
@@ -144,6 +147,10 @@ class Application:
                 f"of type {feature.settings.__name__ if feature.settings else None}"
             )
         return section
+
+    async def _tick(self, name: str, job: Job) -> None:
+        assert self.dispatcher is not None
+        await self.dispatcher.feed(Tick(name, job))
 
     def _middlewares(self) -> list[Middleware]:
         services, settings = self.runtime.services, self.settings
@@ -201,15 +208,17 @@ class Application:
             except Exception:  # the watch must outlive any one failure
                 log.exception("leadership check failed")
 
-    async def submit(self, event: ChatEvent) -> None:
-        """Handles events concurrently, keeping track of them so that stop can drain."""
-        self.resume.received(event.timestamp)
+    async def submit(self, event: Event) -> None:
+        """Handles inbound events concurrently, keeping track of them so that stop can drain."""
         task = asyncio.create_task(self.handle(event))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
-        task.add_done_callback(lambda _task: self.resume.finished(event.timestamp))
+        if isinstance(event, ChatEvent):  # the chat's resume point follows its messages
+            stamp = event.timestamp
+            self.resume.received(stamp)
+            task.add_done_callback(lambda _task: self.resume.finished(stamp))
 
-    async def handle(self, event: ChatEvent) -> None:
+    async def handle(self, event: Event) -> None:
         assert self.dispatcher is not None, "prepare() first"
         async with self._slots:
             await self.dispatcher.feed(event)

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from bot.config import Settings
 from bot.errors import RoomClosed
+from bot.events import CallStarted
 from bot.i18n import N_, Translator
 from bot.models import (
     ROOM_MANAGERS,
@@ -49,6 +50,8 @@ def reply_thread(event: ChatEvent) -> tuple[str | None, bool]:
     7.x packages/core-typings/src/IMessage/IMessage.ts); DMs stay flat."""
     if event.room.type is RoomType.DIRECT:
         return event.thread_id, False
+    if isinstance(event, CallStarted):  # the room already shows the call message itself
+        return event.thread_id or event.message_id, False
     return event.thread_id or event.message_id, event.thread_id is None
 
 

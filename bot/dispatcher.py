@@ -1,4 +1,9 @@
-"""Runs one chat event through the middleware chain to its handler: `await dispatcher.feed(e)`."""
+"""Runs one inbound event through the middleware chain to its handlers: `await feed(event)`.
+
+A command message goes to its command; any other event to the handlers observing its type
+(`router.on(CallStarted)`); a tick to its job. Every middleware sees every event and applies
+where it makes sense (bot.middleware).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ from bot.binding import bind
 from bot.config import Settings
 from bot.context import Context
 from bot.detection import command_line, has_prefix
+from bot.events import Event, Tick, is_command_message
 from bot.i18n import Catalogs
-from bot.invocation import Invocation, Middleware, Next
+from bot.invocation import NOBODY, Invocation, Middleware, Next
 from bot.logs import correlation
-from bot.models import ChatEvent, EventKind
+from bot.models import ChatEvent
 from bot.ports import ChatPort, Clock
 from bot.routing import CommandTable
 from bot.services import Services
@@ -44,8 +50,8 @@ class Dispatcher:
         self._settings = settings
         self._clock = clock
 
-    async def feed(self, event: ChatEvent) -> bool:
-        """Handles one event; False when it was not meant for the bot."""
+    async def feed(self, event: Event) -> bool:
+        """Handles one event; False when it was not meant for the bot (nobody observes it)."""
         invocation = self._admit(event)
         if invocation is None:
             return False
@@ -53,16 +59,19 @@ class Dispatcher:
             await self._chain(0)(invocation)
         return True
 
-    def _admit(self, event: ChatEvent) -> Invocation | None:
+    def _admit(self, event: Event) -> Invocation | None:
         invocation = Invocation(
             event=event,
             correlation_id=secrets.token_hex(6),
             translator=self._catalogs.get(None),
-            user=event.user,
+            user=event.user if isinstance(event, ChatEvent) else NOBODY,
         )
-        if event.kind is EventKind.CALL_STARTED:
-            invocation.is_call = bool(self.table.call_handlers)
-            return invocation if invocation.is_call else None
+        if isinstance(event, Tick):
+            return invocation
+        if not is_command_message(event):
+            invocation.observers = self.table.observers(type(event))
+            return invocation if invocation.observers else None
+        assert isinstance(event, ChatEvent)
         line = command_line(event, self._chat.bot_username)
         if line is None:
             return None
@@ -81,8 +90,16 @@ class Dispatcher:
         return step
 
     async def _handle(self, invocation: Invocation) -> None:
+        event = invocation.event
+        if isinstance(event, Tick):
+            await event.job()
+            return
+        if not isinstance(event, ChatEvent):
+            for observer in invocation.observers:
+                await observer(event)
+            return
         ctx = Context(
-            event=invocation.event,
+            event=event,
             user=invocation.user,
             translator=invocation.translator,
             chat=self._chat,
@@ -93,9 +110,9 @@ class Dispatcher:
             correlation_id=invocation.correlation_id,
         )
         invocation.context = ctx
-        if invocation.is_call:
-            for handler in self.table.call_handlers:
-                await handler(ctx)
+        if invocation.observers:
+            for observer in invocation.observers:
+                await observer(ctx, event)
             return
         command = invocation.command
         if command is None:

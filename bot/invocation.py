@@ -6,18 +6,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.context import Context
+from bot.events import Event, is_command_message
 from bot.i18n import Translator
 from bot.models import ChatEvent, User
-from bot.routing import Command
+from bot.routing import Command, Observer
 
 # The metric and audit name of input that named no declared command: what the user typed may
 # be anything, a password included, and must never become a label or an audit entry.
 UNKNOWN_COMMAND = "unknown"
+# Who a board change or a tick is audited as: no chat user is behind them.
+NOBODY = User("", "")
 
 
 @dataclass
 class Invocation:
-    event: ChatEvent
+    event: Event
     correlation_id: str
     translator: Translator
     user: User
@@ -26,19 +29,29 @@ class Invocation:
     prefixed: bool = True
     words: list[str] = field(default_factory=list)
     command: Command | None = None
-    is_call: bool = False
+    # The handlers that observe this event's type; empty for a command message.
+    observers: list[Observer] = field(default_factory=list)
     context: Context | None = None
     outcome: str = "ok"
     # The outside service whose failure ended the command, if one did.
     failed_service: str | None = None
 
     @property
+    def is_command(self) -> bool:
+        return is_command_message(self.event)
+
+    @property
+    def chat_event(self) -> ChatEvent | None:
+        """The message behind the event, when it happened in a room."""
+        return self.event if isinstance(self.event, ChatEvent) else None
+
+    @property
     def command_path(self) -> str:
-        if self.is_call:
-            return "call"
         if self.command is not None:
             return self.command.path
-        return UNKNOWN_COMMAND
+        if self.is_command:
+            return UNKNOWN_COMMAND
+        return self.event.label
 
 
 Next = Callable[[Invocation], Awaitable[None]]

@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.models import ChatEvent, EventKind, FileRef, Message, Room, RoomRole, RoomType, User
+from bot.errors import RoomClosed
+from bot.models import ChatEvent, FileRef, Message, Room, RoomRole, RoomType, User
 from bot.ports import EventSink, ResumeFrom
 
 
@@ -38,6 +39,8 @@ class MemoryChat:
         self.sink: EventSink | None = None
         self._seen_keys: dict[str, str] = {}
         self.topics: dict[str, str] = {}
+        # Rooms that take no message from the bot (an announcement room): sends are refused.
+        self.read_only: set[str] = set()
         self.room_role_holders: dict[tuple[str, str], frozenset[RoomRole]] = {}
         self.archived: list[str] = []
         self.add_user(User("bot", bot_username, "ENSEMBLE", frozenset({"bot"})))
@@ -62,7 +65,6 @@ class MemoryChat:
     ) -> ChatEvent:
         """A message typed by a user, as the transport would deliver it."""
         event = ChatEvent(
-            kind=EventKind.MESSAGE,
             # Unique across sessions: `console --persist` keeps the processed ids in its store.
             message_id=f"in-{uuid.uuid4().hex}",
             user=user,
@@ -87,6 +89,8 @@ class MemoryChat:
         return f"dm-{username}"
 
     async def send(self, room_id: str, message: Message) -> str:
+        if room_id in self.read_only:
+            raise RoomClosed(room_id, "room is readonly")
         return await self._record(room_id, message, None)
 
     async def send_direct(self, username: str, message: Message) -> str:

@@ -1,15 +1,14 @@
-"""The bot's own chat model: what comes in (ChatEvent) and what goes out (Message)."""
+"""The bot's own chat model: a message in a room (ChatEvent) and what goes out (Message).
+
+The other inbound events (a call, a reaction, a board change, a tick) are in bot.events.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
-
-
-class EventKind(StrEnum):
-    MESSAGE = "message"
-    CALL_STARTED = "call_started"
+from typing import ClassVar
 
 
 class RoomType(StrEnum):
@@ -65,7 +64,9 @@ class FileRef:
 
 @dataclass(frozen=True, slots=True)
 class ChatEvent:
-    kind: EventKind
+    """A message posted in a room (the command message). Its subclasses in bot.events are
+    things that happened to or around a message: a call started by it, a reaction, a pin."""
+
     message_id: str
     user: User
     room: Room
@@ -73,7 +74,18 @@ class ChatEvent:
     timestamp: datetime
     thread_id: str | None = None
     files: tuple[FileRef, ...] = ()
-    call_id: str | None = None
+    # A replay is the same event however late it comes (within the dedupe table's retention).
+    dedupe_window: ClassVar[timedelta | None] = None
+
+    @property
+    def dedupe_key(self) -> str:
+        """What makes a replay of this event the same event."""
+        return self.message_id
+
+    @property
+    def label(self) -> str:
+        """Its name in the audit log and the metrics when no command names it."""
+        return "message"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 
 Parser = Callable[[str, "Context"], Any]
 Handler = Callable[..., Awaitable[None]]
-EventHandler = Callable[["Context"], Awaitable[None]]
+# An observer of an event type: `(ctx, event)` for an event in a room (a `ChatEvent`
+# subclass: it answers through `ctx.reply`), `(event)` for one without a room.
+Observer = Callable[..., Awaitable[None]]
 HandlerT = TypeVar("HandlerT", bound=Handler)
 
 
@@ -136,7 +138,7 @@ class Router:
 
     def __init__(self) -> None:
         self.commands: list[Command] = []
-        self.call_handlers: list[EventHandler] = []
+        self.observers: dict[type, list[Observer]] = {}
 
     def command(
         self,
@@ -156,10 +158,15 @@ class Router:
 
         return register
 
-    def on_call(self, function: EventHandler) -> EventHandler:
-        """Registers a handler for the call button (a video conference started in a room)."""
-        self.call_handlers.append(function)
-        return function
+    def on(self, event_type: type) -> Callable[[HandlerT], HandlerT]:
+        """Registers a handler for every event of that type (bot.events), as
+        `@router.on(CallStarted)`; a command message is routed by `command` instead."""
+
+        def register(function: HandlerT) -> HandlerT:
+            self.observers.setdefault(event_type, []).append(function)
+            return function
+
+        return register
 
 
 def _command(  # noqa: PLR0913 - one parameter per declared field
@@ -232,9 +239,9 @@ class CommandTable:
                     raise ValueError(f"command name /{word} declared twice")
                 self._by_name[word] = declared
 
-    @property
-    def call_handlers(self) -> list[EventHandler]:
-        return [handler for r in self.routers for handler in r.call_handlers]
+    def observers(self, event_type: type) -> list[Observer]:
+        """Every handler observing that exact type, in the order the routers were included."""
+        return [h for r in self.routers for h in r.observers.get(event_type, [])]
 
     def find(self, word: str) -> Command | None:
         return self._by_name.get(word.lower())

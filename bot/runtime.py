@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from bot.config import Settings
+from bot.events import Pipeline
 from bot.i18n import Catalogs
 from bot.metrics import Metrics
 from bot.ports import ChatTransport, Clock
@@ -34,6 +35,8 @@ class Runtime:
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
     readiness: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
+    # Where a feature hands an inbound event it received itself (a webhook) to the pipeline.
+    pipeline: Pipeline = field(default_factory=Pipeline)
 
     def provide(self, key: Key[PortT], implementation: PortT) -> None:
         """Offers a service (a port's implementation, a store) to handlers and features."""

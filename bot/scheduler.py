@@ -1,4 +1,8 @@
-"""One thin wrapper over APScheduler: named jobs, explicit time zone, errors caught per run."""
+"""One thin wrapper over APScheduler: named jobs, explicit time zone, errors caught per run.
+
+Once the application has built its pipeline, each run goes through it as a `Tick` (metrics,
+correlation id, the pipeline's error handling) rather than being called directly.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 Job = Callable[[], Awaitable[None]]
+Runner = Callable[[str, Job], Awaitable[object]]
 log = logging.getLogger(__name__)
 
 
@@ -21,11 +26,15 @@ class Scheduler:
             timezone=timezone,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
+        self.runner: Runner | None = None
 
     def _guarded(self, name: str, job: Job) -> Job:
         async def run() -> None:
             try:
-                await job()
+                if self.runner is None:
+                    await job()
+                else:
+                    await self.runner(name, job)
             except Exception:  # one failing run must never stop the scheduler
                 log.exception("scheduled job failed", extra={"job": name})
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.config import StoreSettings
+from bot.events import CallStarted, Event
 from bot.feature import Feature
 from bot.memory_chat import MemoryChat, Sent
-from bot.models import ChatEvent, EventKind, Room, User
+from bot.models import Room, User
 from bot.ports import Clock
 from bot.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, eventually, sqlite_url
 from composition.features import DEFAULT_FEATURES
@@ -67,7 +68,7 @@ class BotHarness:
     ) -> list[Sent]:
         return await self.feed(self.chat.event(user, room, text, thread_id=thread_id))
 
-    async def feed(self, event: ChatEvent) -> list[Sent]:
+    async def feed(self, event: Event) -> list[Sent]:
         before = len(self.chat.sent)
         await self.app.handle(event)
         return self.chat.sent[before:]
@@ -76,8 +77,7 @@ class BotHarness:
         self, user: User = AGENT, room: Room = TEAM_ROOM, call_id: str = "call1"
     ) -> list[Sent]:
         event = self.chat.event(user, room, "")
-        call = ChatEvent(
-            kind=EventKind.CALL_STARTED,
+        call = CallStarted(
             message_id=event.message_id,
             user=user,
             room=room,

@@ -1,10 +1,15 @@
-"""Records who ran what, where, and how it ended; never the arguments, which may hold secrets."""
+"""Records who ran what, where, and how it ended; never the arguments, which may hold secrets.
+
+Every event someone caused is recorded: commands, calls, reactions, pins, membership changes
+and board changes (the board's actor, the board as the place). Ticks are the bot's own.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from bot.errors import outcome_of
+from bot.events import BoardChanged, Tick
 from bot.invocation import Invocation, Next
 from bot.store.repositories import AuditLog, AuditRecord
 
@@ -16,6 +21,9 @@ class Audit:
         self._log = audit_log
 
     async def __call__(self, invocation: Invocation, call_next: Next) -> None:
+        if isinstance(invocation.event, Tick):
+            await call_next(invocation)
+            return
         try:
             await call_next(invocation)
         except Exception as exc:
@@ -26,10 +34,15 @@ class Audit:
 
     async def _record(self, invocation: Invocation) -> None:
         event = invocation.event
+        if isinstance(event, BoardChanged):
+            username, place = event.board.actor_username or "", f"board:{event.board.board_id}"
+        else:
+            chat = invocation.chat_event
+            username, place = invocation.user.username, chat.room.id if chat else ""
         record = AuditRecord(
             user_id=invocation.user.id,
-            username=invocation.user.username,
-            room_id=event.room.id,
+            username=username,
+            room_id=place,
             command=invocation.command_path,
             outcome=invocation.outcome,
             correlation_id=invocation.correlation_id,

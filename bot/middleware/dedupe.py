@@ -1,21 +1,37 @@
-"""Drops a message that was already handled (replays after a reconnection, other replicas).
+"""Drops an event that was already handled (replays after a reconnection, other replicas).
 
-The claim is marked done once the chain has run, whatever its outcome; only a crash leaves it
-unfinished. A replay of a message another process claimed and has not finished (the crashed
-leader, seen by the replica that took over seconds later) waits for the end of that lease and
-claims again: if the holder died, the command runs now rather than never.
+Events are told apart by their `dedupe_key`: a message's id, and for what happens to a
+message later (a reaction, a pin), its id with what happened, so that those are not taken for
+replays of the message. The claim is marked done once the chain has run, whatever its outcome;
+only a crash leaves it unfinished. A replay of an event another process claimed and has not
+finished (the crashed leader, seen by the replica that took over seconds later) waits for the
+end of that lease and claims again: if the holder died, the event is handled now rather than
+never. An event its source retries after a failure (a board change from the inbox) has its
+claim released on failure instead, so that the retry is handled. Ticks are not deduplicated:
+only the leader runs the scheduler.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+from datetime import timedelta
 
+from bot.events import RETRIED_BY_SOURCE, Tick
 from bot.invocation import Invocation, Next
 from bot.store.repositories import ProcessedMessages
 
 log = logging.getLogger(__name__)
 LEASE_MARGIN_SECONDS = 0.5
+KEY_LENGTH = 64  # the store's column
+
+
+def stored_key(key: str) -> str:
+    """The key as the store keeps it: a long one (a reaction's) is hashed to fit."""
+    if len(key) <= KEY_LENGTH:
+        return key
+    return "h:" + hashlib.sha256(key.encode()).hexdigest()[: KEY_LENGTH - 2]
 
 
 class Dedupe:
@@ -25,43 +41,56 @@ class Dedupe:
         self._in_flight: set[str] = set()
 
     async def __call__(self, invocation: Invocation, call_next: Next) -> None:
-        message_id = invocation.event.message_id
-        if message_id in self._in_flight:  # the stream and a catch-up can bring it at once
-            self._ignore(invocation)
+        event = invocation.event
+        if isinstance(event, Tick):
+            await call_next(invocation)
             return
-        self._in_flight.add(message_id)  # before the claim: a twin must not wait on our lease
+        key = stored_key(event.dedupe_key)
+        if key in self._in_flight:  # the stream and a catch-up can bring it at once
+            self._ignore(invocation, key)
+            return
+        self._in_flight.add(key)  # before the claim: a twin must not wait on our lease
         try:
-            if not await self._claim(message_id):
-                self._ignore(invocation)
+            if not await self._claim(key, event.dedupe_window):
+                self._ignore(invocation, key)
                 return
             try:
                 await call_next(invocation)
-            except Exception:  # a failed command is finished too: it must not run again
-                await self._finish(message_id)
+            except Exception:
+                if isinstance(event, RETRIED_BY_SOURCE):
+                    await self._release(key)
+                else:  # a failed command is finished too: it must not run again
+                    await self._finish(key)
                 raise
             # Cancelled (the process stops under it): left unfinished, to be taken over.
-            await self._finish(message_id)
+            await self._finish(key)
         finally:
-            self._in_flight.discard(message_id)
+            self._in_flight.discard(key)
 
     @staticmethod
-    def _ignore(invocation: Invocation) -> None:
-        log.info("duplicate ignored", extra={"message_id": invocation.event.message_id})
+    def _ignore(invocation: Invocation, key: str) -> None:
+        log.info("duplicate ignored", extra={"message_id": key})
         invocation.outcome = "duplicate"
 
-    async def _claim(self, message_id: str) -> bool:
-        if await self._processed.claim(message_id):
+    async def _claim(self, key: str, window: timedelta | None) -> bool:
+        if await self._processed.claim(key, window=window):
             return True
-        left = await self._processed.lease_left(message_id)
+        left = await self._processed.lease_left(key)
         if left is None:
             return False  # handled for good
         log.info("message claimed elsewhere, waiting for its lease",
-                 extra={"message_id": message_id, "seconds": round(left.total_seconds(), 1)})
+                 extra={"message_id": key, "seconds": round(left.total_seconds(), 1)})
         await asyncio.sleep(left.total_seconds() + LEASE_MARGIN_SECONDS)
-        return await self._processed.claim(message_id)
+        return await self._processed.claim(key, window=window)
 
-    async def _finish(self, message_id: str) -> None:
+    async def _finish(self, key: str) -> None:
         try:
-            await self._processed.mark_done(message_id)
+            await self._processed.mark_done(key)
         except Exception:  # the command ran; at worst a replay after the lease runs it again
-            log.exception("could not mark the message done", extra={"message_id": message_id})
+            log.exception("could not mark the message done", extra={"message_id": key})
+
+    async def _release(self, key: str) -> None:
+        try:
+            await self._processed.release(key)
+        except Exception:  # the lease runs out and the retry takes the claim over
+            log.exception("could not release the claim", extra={"message_id": key})

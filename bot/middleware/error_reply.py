@@ -1,4 +1,8 @@
-"""Turns every failure into a short answer in the user's language; never a traceback."""
+"""Turns every failure into a short answer in the user's language; never a traceback.
+
+An event without a room to answer in is logged with its reference instead: a tick's failure
+ends there (the next run comes), a board change's goes back to the inbox, which retries it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from bot.errors import (
     UserFacingError,
     outcome_of,
 )
+from bot.events import Tick
 from bot.help import usage_block
 from bot.i18n import N_
 from bot.invocation import Invocation, Next
@@ -35,7 +40,21 @@ class ErrorReply:
             raise
         except Exception as exc:  # the last line of defence: whatever happened, answer
             invocation.outcome = outcome_of(exc)
+            if invocation.chat_event is None:
+                self._log_roomless(invocation, exc)
+                if not isinstance(invocation.event, Tick):
+                    raise
+                return
             await self._answer(invocation, self._render(invocation, exc))
+
+    @staticmethod
+    def _log_roomless(invocation: Invocation, exc: Exception) -> None:
+        if isinstance(exc, ServiceUnavailable):
+            invocation.failed_service = exc.service
+            log.warning("service unavailable", extra={
+                "event": invocation.command_path, "service": exc.service, "reason": exc.reason})
+        else:
+            log.exception("event failed", extra={"event": invocation.command_path})
 
     def _render(self, invocation: Invocation, exc: Exception) -> str:
         t = invocation.translator
@@ -71,7 +90,8 @@ class ErrorReply:
         )
 
     async def _answer(self, invocation: Invocation, text: str) -> None:
-        event = invocation.event
+        event = invocation.chat_event
+        assert event is not None
         thread_id, also_in_room = reply_thread(event)
         message = Message(
             text=neutralise_mass_mentions(text),

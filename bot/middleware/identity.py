@@ -21,14 +21,18 @@ class Identity:
         self._room_roles: dict[tuple[str, str], tuple[float, frozenset[RoomRole]]] = {}
 
     async def __call__(self, invocation: Invocation, call_next: Next) -> None:
-        sender = invocation.event.user
+        event = invocation.chat_event
+        if event is None:  # no chat user behind a board change or a tick
+            await call_next(invocation)
+            return
+        sender = event.user
         roles, display_name = sender.roles, sender.display_name
         if not roles:
             known = await self._user(sender.id)
             if known is not None:
                 roles, display_name = known.roles, display_name or known.display_name
         # Room ownership is what lets someone manage what others shared in that room.
-        room_roles = await self._roles_in_room(invocation.event.room.id, sender.id)
+        room_roles = await self._roles_in_room(event.room.id, sender.id)
         invocation.user = replace(
             sender, roles=roles, room_roles=room_roles, display_name=display_name
         )

@@ -13,6 +13,8 @@ class LocaleSelection:
         self._catalogs = catalogs
 
     async def __call__(self, invocation: Invocation, call_next: Next) -> None:
-        chosen = await self._preferences.locale(invocation.event.user.id)
-        invocation.translator = self._catalogs.get(chosen)
+        event = invocation.chat_event
+        if event is not None:  # a board change or a tick speaks the default language
+            chosen = await self._preferences.locale(event.user.id)
+            invocation.translator = self._catalogs.get(chosen)
         await call_next(invocation)

@@ -37,6 +37,9 @@ class RateLimit:
         self._bucket = bucket
 
     async def __call__(self, invocation: Invocation, call_next: Next) -> None:
+        if not invocation.is_command:  # a reaction or a call is not a command to throttle
+            await call_next(invocation)
+            return
         wait = self._bucket.take(invocation.user.id)
         if wait > 0:
             raise RateLimited(

@@ -17,7 +17,7 @@ class Resolve:
         self._table = table
 
     async def __call__(self, invocation: Invocation, call_next: Next) -> None:
-        if invocation.is_call:
+        if not invocation.is_command:  # observed by type, not named by a word
             await call_next(invocation)
             return
         if len(invocation.line) > MAX_COMMAND_LENGTH:

@@ -69,7 +69,9 @@ class Person:
         return self.display_name or self.username
 
 
-class EventKind(StrEnum):
+class CardChange(StrEnum):
+    """What happened to a card; the pipeline's event for it is bot.events.BoardChanged."""
+
     CREATED = "created"
     MOVED = "moved"
     COMMENTED = "commented"
@@ -81,7 +83,7 @@ class EventKind(StrEnum):
 class BoardEvent:
     """Something a person did on a board, as told by the board server (ids, never prose)."""
 
-    kind: EventKind
+    kind: CardChange
     board_id: str
     card_id: str
     actor_username: str | None = None

@@ -34,8 +34,12 @@ class ProcessedMessages:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def claim(self, message_id: str, now: datetime | None = None) -> bool:
-        """True when this caller is to handle the message (also across replicas)."""
+    async def claim(
+        self, message_id: str, now: datetime | None = None, *, window: timedelta | None = None
+    ) -> bool:
+        """True when this caller is to handle the message (also across replicas). With a
+        `window`, an id handled longer ago than that is new again (the same board change
+        told twice within minutes is one; a card moved back later is another)."""
         now = (now or utcnow()).astimezone(UTC)
         fresh = (
             self._db.insert(ProcessedMessage)
@@ -55,6 +59,18 @@ class ProcessedMessages:
         async with self._db.session() as session:
             if _changed(await session.execute(fresh)):
                 return True
+            if window is not None:
+                again = (
+                    update(ProcessedMessage)
+                    .where(
+                        ProcessedMessage.message_id == message_id,
+                        ProcessedMessage.done.is_(True),
+                        ProcessedMessage.processed_at < now - window,
+                    )
+                    .values(processed_at=now, claimed_at=now, done=False)
+                )
+                if _changed(await session.execute(again)):
+                    return True
             return _changed(await session.execute(takeover))
 
     async def lease_left(self, message_id: str, now: datetime | None = None) -> timedelta | None:
@@ -74,6 +90,13 @@ class ProcessedMessages:
         )
         async with self._db.session() as session:
             await session.execute(statement)
+
+    async def release(self, message_id: str) -> None:
+        """Forgets a claim, so that the next claim of the same id succeeds (a retry)."""
+        async with self._db.session() as session:
+            await session.execute(
+                delete(ProcessedMessage).where(ProcessedMessage.message_id == message_id)
+            )
 
     async def seen(self, message_id: str) -> bool:
         async with self._db.session() as session:

@@ -1,31 +1,33 @@
-"""Tells the rooms about accepted webhook events, on the leader only, in arrival order.
+"""Hands accepted webhook events to the pipeline, on the leader only, in arrival order.
 
 Any replica may receive Wekan's call (a load balancer picks one), and Wekan never retries:
-the event is written to the store before the 200, and the leader works through the store.
-An event whose handling fails stays for the next round, up to a few attempts.
+the event is written to the store before the 200, and the leader works through the store,
+feeding each event to the pipeline as a `BoardChanged` (correlation id, dedupe, audit,
+metrics, error handling) and waiting for it. An event whose handling fails stays for the
+next round, up to a few attempts; the pipeline's dedupe releases its claim for that retry.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
+from bot.events import BoardChanged, Pipeline
 from bot.ports.boards import BoardEvent
 from commands.kanban.store import BoardInbox, InboxEntry
 
 log = logging.getLogger(__name__)
-EventHandler = Callable[[BoardEvent], Awaitable[None]]
 BATCH = 50
 MAX_ATTEMPTS = 5
 
 
 class EventInbox:
     def __init__(
-        self, inbox: BoardInbox, handle: EventHandler, leading: Callable[[], bool]
+        self, inbox: BoardInbox, pipeline: Pipeline, leading: Callable[[], bool]
     ) -> None:
         self._inbox = inbox
-        self.handle = handle
+        self._pipeline = pipeline
         self._leading = leading
         self._lock = asyncio.Lock()
         self._again = False
@@ -58,7 +60,8 @@ class EventInbox:
 
     async def _tell(self, entry: InboxEntry) -> bool:
         try:
-            await self.handle(entry.event)
+            # Nobody observes board changes when Wekan is not configured: dropped.
+            await self._pipeline.feed(BoardChanged(entry.event))
         except Exception:  # a background task: the log is the only place left
             if entry.attempts + 1 < MAX_ATTEMPTS:
                 log.warning("wekan event failed, will retry",

@@ -7,21 +7,23 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, Translator
-from bot.ports.boards import Card, EventKind
+from bot.ports.boards import Card, CardChange
 from commands.kanban.text import card_label, safe
 
 # (with an actor, without one): webhooks name who did it, polling cannot know.
-_SENTENCES: dict[EventKind, tuple[str, str]] = {
-    EventKind.CREATED: (N_("{actor} created {card} in {list}."), N_("New card {card} in {list}.")),
-    EventKind.MOVED: (
+_SENTENCES: dict[CardChange, tuple[str, str]] = {
+    CardChange.CREATED: (
+        N_("{actor} created {card} in {list}."), N_("New card {card} in {list}.")
+    ),
+    CardChange.MOVED: (
         N_("{actor} moved {card} from {old_list} to {list}."),
         N_("{card} moved from {old_list} to {list}."),
     ),
-    EventKind.COMMENTED: (
+    CardChange.COMMENTED: (
         N_("{actor} commented on {card}: {comment}"),
         N_("New comment on {card}: {comment}"),
     ),
-    EventKind.ARCHIVED: (N_("{actor} archived {card}."), N_("{card} was archived.")),
+    CardChange.ARCHIVED: (N_("{actor} archived {card}."), N_("{card} was archived.")),
 }
 _DUE_SET = (
     N_("{actor} set the due date of {card} to {due}."),
@@ -35,7 +37,7 @@ _DUE_CLEARED = (
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    kind: EventKind
+    kind: CardChange
     card: Card
     list_title: str = ""
     old_list_title: str = ""
@@ -45,7 +47,7 @@ class Notice:
 
 def render(notice: Notice, t: Translator, tz: ZoneInfo) -> str:
     pair = _SENTENCES.get(notice.kind)
-    if notice.kind is EventKind.DUE_CHANGED:
+    if notice.kind is CardChange.DUE_CHANGED:
         pair = _DUE_SET if notice.card.due_at else _DUE_CLEARED
     assert pair is not None
     with_actor, without = pair

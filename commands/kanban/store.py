@@ -11,7 +11,7 @@ from sqlalchemy import DateTime, Integer, String, Text, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.ports.boards import BoardEvent, EventKind
+from bot.ports.boards import BoardEvent, CardChange
 from bot.store.database import Database, rows_changed
 from bot.store.tables import Base, as_utc, utcnow
 
@@ -241,4 +241,4 @@ def _event_json(event: BoardEvent) -> str:
 
 def _event_from(text: str) -> BoardEvent:
     fields = json.loads(text)
-    return BoardEvent(**{**fields, "kind": EventKind(fields["kind"])})
+    return BoardEvent(**{**fields, "kind": CardChange(fields["kind"])})

@@ -1,7 +1,8 @@
 """Card events back into the linked rooms: from Wekan's webhooks, or by polling the boards.
 
 Both paths keep the board snapshot up to date (and so do the bot's own writes), which is how
-a change is told once: a webhook already announced it, or the bot made it itself.
+a change is told once: a webhook already announced it, or the bot made it itself. A webhook
+reaches `on_board_changed` through the pipeline (its dedupe drops a delivery told already).
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from bot.config import Settings
+from bot.events import BoardChanged
 from bot.i18n import Catalogs
 from bot.models import Message
 from bot.ports import ChatPort, Clock
-from bot.ports.boards import BoardEvent, BoardList, BoardPort, Card, EventKind, NotFound
+from bot.ports.boards import BoardEvent, BoardList, BoardPort, Card, CardChange, NotFound
 from commands.kanban.notices import Notice, render
-from commands.kanban.store import BoardEventLog, BoardLinks, BoardSnapshots, CardState, Snapshot
+from commands.kanban.store import BoardLinks, BoardSnapshots, CardState, Snapshot
 
 log = logging.getLogger(__name__)
-DEDUPE_WINDOW = timedelta(minutes=5)
 
 
 def card_state(card: Card) -> CardState:
@@ -36,7 +36,6 @@ class BoardWatch:
         boards: BoardPort,
         links: BoardLinks,
         snapshots: BoardSnapshots,
-        seen: BoardEventLog,
         chat: ChatPort,
         catalogs: Catalogs,
         settings: Settings,
@@ -45,7 +44,6 @@ class BoardWatch:
         self.boards = boards
         self.links = links
         self.snapshots = snapshots
-        self.seen = seen
         self.chat = chat
         self.catalogs = catalogs
         self.settings = settings
@@ -64,18 +62,11 @@ class BoardWatch:
             await self.snapshots.record_card(card.board_id, card.id, card_state(card))
 
     # -- webhooks ------------------------------------------------------------------------
-    async def on_webhook(self, event: BoardEvent) -> None:
+    async def on_board_changed(self, changed: BoardChanged) -> None:
+        event = changed.board
         rooms = await self.links.rooms_for(event.board_id)
-        if not rooms:
-            return
-        if not await self.seen.claim(event.key, self.clock.now(), DEDUPE_WINDOW):
-            log.info("wekan event already handled", extra={"board": event.board_id})
-            return
-        try:
+        if rooms:
             await self._tell_event(event, rooms)
-        except Exception:
-            await self.seen.release(event.key)  # not told: a later round must not skip it
-            raise
 
     async def _tell_event(self, event: BoardEvent, rooms: list[str]) -> None:
         async with self._board(event.board_id):
@@ -137,7 +128,7 @@ class BoardWatch:
         for gone in sorted(before.cards.keys() - cards.keys()):
             archived = await self._archived(gone, board_id)
             if archived is not None:
-                found.append(Notice(EventKind.ARCHIVED, archived))
+                found.append(Notice(CardChange.ARCHIVED, archived))
         return found
 
     async def _archived(self, card_id: str, board_id: str) -> Card | None:
@@ -159,10 +150,10 @@ def _marks(lists: list[BoardList]) -> dict[str, str]:
 
 def _notice(card: Card, before: CardState | None, titles: dict[str, str]) -> Notice | None:
     if before is None:
-        return Notice(EventKind.CREATED, card, list_title=titles.get(card.list_id, ""))
+        return Notice(CardChange.CREATED, card, list_title=titles.get(card.list_id, ""))
     if before.list_id != card.list_id:
-        return Notice(EventKind.MOVED, card, list_title=titles.get(card.list_id, ""),
+        return Notice(CardChange.MOVED, card, list_title=titles.get(card.list_id, ""),
                       old_list_title=titles.get(before.list_id, ""))
     if before.due_at != card_state(card).due_at:
-        return Notice(EventKind.DUE_CHANGED, card)
+        return Notice(CardChange.DUE_CHANGED, card)
     return None

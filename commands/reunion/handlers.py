@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from datetime import datetime, timedelta
 
 from babel.lists import format_list
 
 from bot.context import Context
 from bot.errors import ArgumentError, PermissionDenied, UserFacingError
+from bot.events import CallStarted
 from bot.i18n import N_
 from bot.models import Message, RoomType, Upload, User
 from bot.ports.meetings import MEETING_PORT, MeetingPort
@@ -70,18 +71,45 @@ async def reunion(ctx: Context, demande: MeetingRequest | None, externe: bool) -
     request = demande or MeetingRequest("", None, DEFAULT_DURATION)
     members = await desk.members(ctx.room.id)
     title = texts.clean_title(request.subject) or _default_title(ctx, members, call=False)
-    start = request.start or ctx.clock.now()
+    await _open_meeting(
+        ctx, jitsi, desk, members,
+        title=title,
+        room_name=jitsi.new_room_name(title),
+        start=request.start,
+        duration=request.duration,
+        external=externe,
+    )
+
+
+async def _open_meeting(
+    ctx: Context,
+    jitsi: MeetingPort,
+    desk: MeetingDesk,
+    members: list[User],
+    *,
+    title: str,
+    room_name: str,
+    start: datetime | None,
+    duration: timedelta,
+    external: bool = False,
+    call_id: str | None = None,
+) -> None:
+    """The one way a meeting is opened, by /reunion and by the call button: stored,
+    announced with `ctx.reply` (so a read-only room gets it by direct message), then the
+    invitation for a planned one, the personal links for one that starts now."""
+    begins = start or ctx.clock.now()
     meeting = await desk.store.add(
         NewMeeting(
-            room_name=jitsi.new_room_name(title),
+            room_name=room_name,
             title=title,
             organizer_id=ctx.user.id,
             organizer_username=ctx.user.username,
             chat_room_id=ctx.room.id,
-            starts_at=start,
-            ends_at=start + request.duration,
-            scheduled=request.start is not None,
-            external=externe,
+            starts_at=begins,
+            ends_at=begins + duration,
+            scheduled=start is not None,
+            external=external,
+            call_id=call_id,
         )
     )
     log.info("meeting created", extra={"meeting": meeting.id, "room": meeting.room_name})
@@ -116,7 +144,7 @@ def _default_title(ctx: Context, members: list[User], *, call: bool) -> str:
 def _announcement(
     ctx: Context, jitsi: MeetingPort, meeting: Meeting, *, proactive: bool
 ) -> Message:
-    """The room message; in the thread of the call message for the call button."""
+    """The room message (`ctx.reply` puts it in the call's thread for the call button)."""
     url = jitsi.public_url(meeting.room_name, subject=meeting.title, language=ctx.locale)
     text, attachment = texts.announcement(
         ctx.translator,
@@ -275,38 +303,23 @@ async def rejoindre(ctx: Context, numero: int) -> None:
     await _send_personal_link(ctx, numero)
 
 
-@router.on_call
-async def call_started(ctx: Context) -> None:
-    """The call button: the same links, answered in the thread of the call message."""
-    call_id = ctx.event.call_id
+@router.on(CallStarted)
+async def call_started(ctx: Context, event: CallStarted) -> None:
+    """The call button: the same meeting as /reunion, answered in the call's thread."""
     jitsi = ctx.services.optional(MEETING_PORT)
-    if jitsi is None or not call_id:
+    if jitsi is None or not event.call_id:
         log.info("call ignored: Jitsi is not configured or the call has no id")
         return
     desk = ctx.service(MeetingDesk)
-    if await desk.store.by_call_id(call_id) is not None:
+    if await desk.store.by_call_id(event.call_id) is not None:
         return
     members = await desk.members(ctx.room.id)
     title = _default_title(ctx, members, call=True)
-    now = ctx.clock.now()
-    meeting = await desk.store.add(
-        NewMeeting(
-            room_name=jitsi.call_room_name(call_id, title),
-            title=title,
-            organizer_id=ctx.user.id,
-            organizer_username=ctx.user.username,
-            chat_room_id=ctx.room.id,
-            starts_at=now,
-            ends_at=now + DEFAULT_DURATION,
-            scheduled=False,
-            call_id=call_id,
-        )
+    await _open_meeting(
+        ctx, jitsi, desk, members,
+        title=title,
+        room_name=jitsi.call_room_name(event.call_id, title),
+        start=None,
+        duration=DEFAULT_DURATION,
+        call_id=event.call_id,
     )
-    announcement = _announcement(ctx, jitsi, meeting, proactive=desk.proactive(len(members)))
-    in_thread = replace(
-        announcement,
-        thread_id=ctx.event.message_id,
-        idempotency_key=f"{ctx.event.message_id}:call",
-    )
-    await ctx.chat.send(ctx.room.id, in_thread)
-    await desk.hand_out(meeting, ctx.user, key=f"{ctx.event.message_id}:link")

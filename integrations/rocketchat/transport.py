@@ -8,12 +8,13 @@ import random
 import re
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
 from bot.errors import RoomClosed
+from bot.events import MembershipChanged, MessagePinned, ReactionAdded
 from bot.models import ChatEvent, FileRef, Message, Room, RoomRole, RoomType, User
 from bot.ports import EventSink, ResumeFrom
 from integrations.rocketchat.errors import RocketChatError, RocketChatUnavailable
@@ -25,11 +26,15 @@ from integrations.rocketchat.settings import RocketChatSettings
 from integrations.rocketchat.wire import (
     event_from_raw,
     is_actionable,
+    membership_of,
     message_id_for,
     message_payload,
     parse_timestamp,
+    pin_of,
+    reactions_of,
     room_from_raw,
     room_roles_of,
+    updated_at,
     user_from_raw,
 )
 
@@ -69,6 +74,13 @@ def _remember(memo: OrderedDict[str, T], key: str, value: T) -> None:
     while len(memo) > REMEMBERED_UPLOADS:
         memo.popitem(last=False)
 STABLE_SESSION_SECONDS = 30.0
+# Events are read before their room is looked up (most frames are no event at all).
+_UNKNOWN_ROOM = Room("", "", RoomType.CHANNEL)
+
+
+def _fields(message: ChatEvent) -> dict[str, Any]:
+    """A message's own fields, to build an event about it."""
+    return {f.name: getattr(message, f.name) for f in fields(ChatEvent)}
 _ROOM_NAME_FORBIDDEN = re.compile(r"[^0-9a-zA-Z_.-]+")
 
 
@@ -106,6 +118,8 @@ class RocketChatTransport:
         # Live messages wait while a session catches up, so that messages go out oldest first.
         self._caught_up = asyncio.Event()
         self._dm_rooms: dict[str, str] = {}
+        # Message id → the reactions it had when last seen, to tell only the new ones.
+        self._reactions: OrderedDict[str, frozenset[tuple[str, str]]] = OrderedDict()
         # Idempotency key → message posted / file uploaded but maybe not posted yet; retries
         # come within minutes, so the most recent few hundred are enough.
         self._uploads: OrderedDict[str, str] = OrderedDict()
@@ -231,15 +245,51 @@ class RocketChatTransport:
     async def _deliver(self, raw: dict[str, Any]) -> None:
         if "_id" not in raw or "u" not in raw or "rid" not in raw:
             return
-        if not is_actionable(raw, self._user_id):
-            return
-        # A reaction or a thread reply streams an old message again: too old is never answered.
-        if parse_timestamp(raw.get("ts")) < self._oldest(LIVE_MIN_WINDOW):
+        events = [*await self._message_events(raw), *await self._changes(raw)]
+        if not events:
             return
         room = await self.rooms.lookup(str(raw["rid"]))
         if room is None or self._sink is None:
             return  # a public room the bot has not joined: not for us
-        await self._sink(event_from_raw(raw, room))
+        for event in events:
+            await self._sink(replace(event, room=room))
+
+    async def _message_events(self, raw: dict[str, Any]) -> list[ChatEvent]:
+        """The message itself (a command, a call), or a membership change it tells."""
+        # A reaction or a thread reply streams an old message again: too old is never answered.
+        if parse_timestamp(raw.get("ts")) < self._oldest(LIVE_MIN_WINDOW):
+            return []
+        if is_actionable(raw, self._user_id):
+            return [event_from_raw(raw, _UNKNOWN_ROOM)]
+        membership = membership_of(raw)
+        if membership is None:
+            return []
+        change, username = membership
+        member = await self.user_by_username(username) or User("", username)
+        message = event_from_raw(raw, _UNKNOWN_ROOM)
+        return [MembershipChanged(**_fields(message), member=member, change=change)]
+
+    async def _changes(self, raw: dict[str, Any]) -> list[ChatEvent]:
+        """Reactions put and a pin made since this process last saw the message; whatever
+        was told already before a restart, the pipeline's dedupe drops."""
+        if raw.get("t") == "rm" or updated_at(raw) < self._oldest(LIVE_MIN_WINDOW):
+            return []
+        message = event_from_raw(raw, _UNKNOWN_ROOM)
+        fields = _fields(message)
+        found: list[ChatEvent] = []
+        reactions = reactions_of(raw)
+        before = self._reactions.get(message.message_id, frozenset())
+        if reactions or before:  # most messages have none: they would crowd the memory out
+            _remember(self._reactions, message.message_id, reactions)
+        for emoji, username in sorted(reactions - before):
+            if username == self.bot_username:
+                continue
+            user = await self.user_by_username(username) or User("", username)
+            found.append(ReactionAdded(**{**fields, "user": user}, reaction=emoji))
+        pin = pin_of(raw)
+        if pin is not None and pin[0].id != self._user_id:
+            found.append(MessagePinned(**{**fields, "user": pin[0]}, pinned_at=pin[1]))
+        return found
 
     def _oldest(self, at_least: timedelta = timedelta(0)) -> datetime:
         """The oldest message still answered: nothing from before where this store resumes,
@@ -256,8 +306,9 @@ class RocketChatTransport:
         for room in self.rooms.active_since(since):
             body = await self.rest.get("chat.syncMessages", roomId=room.id, lastUpdate=_iso(since))
             updated = body.get("result", {}).get("updated", [])
-            missed += [raw for raw in updated if parse_timestamp(raw.get("ts")) >= since]
-        for raw in sorted(missed, key=lambda m: parse_timestamp(m.get("ts"))):
+            # Changed since (a reaction, a pin on an older message) counts too: _deliver sorts.
+            missed += [raw for raw in updated if updated_at(raw) >= since]
+        for raw in sorted(missed, key=updated_at):
             await self._deliver(raw)
         if missed:
             log.info("caught up after reconnection", extra={"messages": len(missed)})

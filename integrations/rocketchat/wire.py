@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from bot.events import CallStarted, Membership
 from bot.models import (
     Attachment,
     ChatEvent,
-    EventKind,
     FileRef,
     Message,
     Room,
@@ -152,17 +152,18 @@ def call_id_of(raw: dict[str, Any]) -> str | None:
 
 def event_from_raw(raw: dict[str, Any], room: Room) -> ChatEvent:
     call_id = call_id_of(raw) if raw.get("t") == "videoconf" else None
-    return ChatEvent(
-        kind=EventKind.CALL_STARTED if call_id else EventKind.MESSAGE,
-        message_id=str(raw["_id"]),
-        user=user_from_raw(raw["u"]),
-        room=room,
-        text=str(raw.get("msg") or ""),
-        timestamp=parse_timestamp(raw.get("ts")),
-        thread_id=raw.get("tmid"),
-        files=_files(raw),
-        call_id=call_id,
-    )
+    fields: dict[str, Any] = {
+        "message_id": str(raw["_id"]),
+        "user": user_from_raw(raw["u"]),
+        "room": room,
+        "text": str(raw.get("msg") or ""),
+        "timestamp": parse_timestamp(raw.get("ts")),
+        "thread_id": raw.get("tmid"),
+        "files": _files(raw),
+    }
+    if call_id:
+        return CallStarted(**fields, call_id=call_id)
+    return ChatEvent(**fields)
 
 
 def is_actionable(raw: dict[str, Any], bot_user_id: str) -> bool:
@@ -173,3 +174,49 @@ def is_actionable(raw: dict[str, Any], bot_user_id: str) -> bool:
         return False
     kind = raw.get("t")
     return kind is None or kind == "videoconf"
+
+
+# System messages telling a membership change; their `msg` is the member's username and `u`
+# who did it (Rocket.Chat 7.x apps/meteor/app/lib/server/functions/addUserToRoom.ts: `au` by
+# an inviter, `uj` joined; removeUserFromRoom.ts: `ru` by a remover, `ul` left).
+MEMBERSHIP_TYPES = {
+    "au": Membership.ADDED,
+    "uj": Membership.ADDED,
+    "ru": Membership.REMOVED,
+    "ul": Membership.REMOVED,
+}
+
+
+def membership_of(raw: dict[str, Any]) -> tuple[Membership, str] | None:
+    change = MEMBERSHIP_TYPES.get(str(raw.get("t")))
+    member = str(raw.get("msg") or "")
+    return (change, member) if change is not None and member else None
+
+
+def reactions_of(raw: dict[str, Any]) -> frozenset[tuple[str, str]]:
+    """(emoji, username) pairs: a reaction re-emits the whole message with its `reactions`
+    map, emoji to usernames, not who just reacted (Rocket.Chat 7.x
+    apps/meteor/app/reactions/server/setReaction.ts; core-typings IMessage `reactions`)."""
+    found = raw.get("reactions") or {}
+    return frozenset(
+        (str(emoji), str(username))
+        for emoji, entry in found.items()
+        for username in (entry or {}).get("usernames") or ()
+    )
+
+
+def pin_of(raw: dict[str, Any]) -> tuple[User, datetime | None] | None:
+    """Who pinned the message and when: a pin re-emits it with `pinned`, `pinnedAt` and
+    `pinnedBy` set (Rocket.Chat 7.x apps/meteor/app/message-pin/server/pinMessage.ts; the
+    `message_pinned` system message it also posts quotes the text, not the id)."""
+    if raw.get("pinned") is not True or not raw.get("pinnedBy"):
+        return None
+    by = raw["pinnedBy"]
+    user = User(id=str(by.get("_id", "")), username=str(by.get("username", "")))
+    at = raw.get("pinnedAt")
+    return user, parse_timestamp(at) if at else None
+
+
+def updated_at(raw: dict[str, Any]) -> datetime:
+    """When the message last changed (a reaction, a pin), else when it was posted."""
+    return parse_timestamp(raw.get("_updatedAt") or raw.get("ts"))

@@ -18,18 +18,18 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.ports.boards import BoardEvent, EventKind
+from bot.ports.boards import BoardEvent, CardChange
 
 log = logging.getLogger(__name__)
 TOKEN_HEADER = "X-Wekan-Token"
 EventHandler = Callable[[BoardEvent], Awaitable[None]]
 
 _KINDS = {
-    "act-createCard": EventKind.CREATED,
-    "act-moveCard": EventKind.MOVED,
-    "act-addComment": EventKind.COMMENTED,
-    "act-a-dueAt": EventKind.DUE_CHANGED,
-    "act-archivedCard": EventKind.ARCHIVED,
+    "act-createCard": CardChange.CREATED,
+    "act-moveCard": CardChange.MOVED,
+    "act-addComment": CardChange.COMMENTED,
+    "act-a-dueAt": CardChange.DUE_CHANGED,
+    "act-archivedCard": CardChange.ARCHIVED,
 }
 
 

@@ -10,10 +10,11 @@ import pytest
 from bot.config import RateLimitSettings, Settings
 from bot.context import Context
 from bot.errors import ArgumentError, ServiceUnavailable
+from bot.events import CallStarted
 from bot.feature import Feature
 from bot.i18n import N_
 from bot.logs import Redactor
-from bot.models import ChatEvent, EventKind, Room, RoomRole, RoomType
+from bot.models import Room, RoomRole, RoomType
 from bot.routing import Permission, Router, argument, option
 from bot.store.repositories import AuditLog
 from commands.core_feature import feature as core
@@ -183,9 +184,7 @@ async def test_reply_goes_to_the_thread_of_the_command(bot: BotHarness) -> None:
 async def test_own_messages_and_call_events_without_handler_are_ignored(bot: BotHarness) -> None:
     bot_user = bot.chat.users["bot"]
     assert await bot.say("/sonde 1", user=bot_user) == []
-    call = ChatEvent(
-        EventKind.CALL_STARTED, "c1", AGENT, TEAM_ROOM, "", datetime.now(UTC), call_id="x"
-    )
+    call = CallStarted("c1", AGENT, TEAM_ROOM, "", datetime.now(UTC), call_id="x")
     assert await bot.feed(call) == []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +16,8 @@ from aiohttp.test_utils import TestServer
 from bot.config import PROJECT_ROOT, Settings
 from bot.i18n import Catalogs
 from bot.memory_chat import Sent
-from bot.ports.boards import Card, EventKind
+from bot.ports.boards import Card, CardChange
+from bot.store.repositories import AuditLog
 from commands.kanban import BoardWatch
 from commands.kanban.inbox import EventInbox
 from commands.kanban.notices import Notice, render
@@ -138,6 +140,30 @@ async def test_an_event_wekan_could_not_be_asked_about_is_told_on_a_later_round(
     assert told.message.text.startswith('Marie Curie a créé "Commander les badges"')
 
 
+async def test_a_webhook_event_is_audited_and_measured_like_a_command(
+    stack: Stack, hook_url: str
+) -> None:
+    card = await ui(stack, "create-card", board_id=stack.board["id"], list="À faire",
+                    title="Réserver la salle")
+    stack.wekan.store.switches.fault_ratio = 1.0  # the first round fails: measured as such
+    assert await post_hook(hook_url, create_payload(stack, card["card_id"]), WEBHOOK_TOKEN) == 200
+    inbox = stack.bot.app.runtime.services.get(EventInbox)
+    await inbox.drain()
+    stack.wekan.store.switches.fault_ratio = 0.0
+    await inbox.drain()
+    audit = stack.bot.app.runtime.services.get(AuditLog)
+    # Newest first; the accept's own round may have failed too, before the explicit one.
+    told, *failed = [e for e in await audit.recent() if e.command == "board created"]
+    assert (told.username, told.room_id, told.outcome) == (
+        "", f"board:{stack.board['id']}", "ok"
+    )
+    assert failed and all(e.outcome == "unavailable" for e in failed)
+    assert re.fullmatch(r"[0-9a-f]{12}", told.correlation_id)
+    assert told.correlation_id not in {e.correlation_id for e in failed}
+    metrics = stack.bot.app.metrics.render().decode()
+    assert 'ensemble_commands_total{command="board created",outcome="ok"} 1.0' in metrics
+
+
 async def register_hook(stack: Stack, url: str) -> None:
     """What an admin does: POST the URL, then PUT the token (wekan/wekan
     server/models/integrations.js)."""
@@ -238,13 +264,13 @@ def test_events_read_well_in_english_too() -> None:
     english = Catalogs(PROJECT_ROOT / "locales").get("en")
     card = Card("AbCdEfGhJkMnPqRsT", "b", "l", "Call @here", datetime(2026, 3, 5, 15, tzinfo=UTC))
     paris = ZoneInfo("Europe/Paris")
-    moved = Notice(EventKind.MOVED, card, "Done", "To do", actor="Marie Curie")
+    moved = Notice(CardChange.MOVED, card, "Done", "To do", actor="Marie Curie")
     assert render(moved, english, paris) == (
         'Marie Curie moved "Call @\u200dhere" (AbCdEf) from To do to Done.'
     )
-    assert render(Notice(EventKind.CREATED, card, "To do"), english, paris) == (
+    assert render(Notice(CardChange.CREATED, card, "To do"), english, paris) == (
         'New card "Call @\u200dhere" (AbCdEf) in To do.'
     )
-    assert render(Notice(EventKind.DUE_CHANGED, card, actor="Jean"), english, paris) == (
+    assert render(Notice(CardChange.DUE_CHANGED, card, actor="Jean"), english, paris) == (
         'Jean set the due date of "Call @\u200dhere" (AbCdEf) to 3/5/26, 4:00\u202fPM.'
     )

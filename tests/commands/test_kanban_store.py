@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.ports.boards import BoardEvent, EventKind
+from bot.ports.boards import BoardEvent, CardChange
 from bot.store import Database
 from commands import kanban
 from commands.kanban.store import (
@@ -63,9 +63,9 @@ async def test_the_webhook_inbox_keeps_events_in_arrival_order_until_told(
     database = Database(store_url)
     await database.migrate(MIGRATIONS)
     inbox = BoardInbox(database)
-    moved = BoardEvent(EventKind.MOVED, "B1", "C1", actor_name="Marie Curie", list_id="L2",
+    moved = BoardEvent(CardChange.MOVED, "B1", "C1", actor_name="Marie Curie", list_id="L2",
                        old_list_id="L1", key="k-moved")
-    archived = BoardEvent(EventKind.ARCHIVED, "B1", "C1", actor_username="marie", key="k-arch")
+    archived = BoardEvent(CardChange.ARCHIVED, "B1", "C1", actor_username="marie", key="k-arch")
     await inbox.put(moved)
     await inbox.put(archived)
     await database.close()
@@ -93,7 +93,7 @@ async def test_an_unreadable_inbox_event_is_dropped_instead_of_blocking_the_rest
             session.add(BoardInboxRow(event='{"kind": "renamed"}', received_at=datetime.now(UTC),
                                       attempts=0))
         inbox = BoardInbox(database)
-        moved = BoardEvent(EventKind.MOVED, "B1", "C1", key="k-moved")
+        moved = BoardEvent(CardChange.MOVED, "B1", "C1", key="k-moved")
         await inbox.put(moved)
         [entry] = await inbox.oldest(10)
         assert entry.event == moved

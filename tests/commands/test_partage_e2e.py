@@ -14,7 +14,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.memory_chat import Sent
-from bot.models import ChatEvent, EventKind, FileRef, Room, RoomType, User
+from bot.models import ChatEvent, FileRef, Room, RoomType, User
 from bot.ports.files import FILES_PORT, ExpiryTooFar
 from commands import partage
 from commands.core_feature import feature as core
@@ -86,7 +86,7 @@ def post_file(bot: BotHarness, name: str, content: bytes, author: User = AGENT) 
     ref = FileRef(f"file{number}", name, "application/octet-stream", len(content), f"/f/{number}")
     bot.chat.files[ref.id] = content
     parent = ChatEvent(
-        kind=EventKind.MESSAGE, message_id=f"post{number}", user=author, room=TEAM_ROOM,
+        message_id=f"post{number}", user=author, room=TEAM_ROOM,
         text="", timestamp=datetime.now(UTC), files=(ref,),
     )
     bot.chat.messages[parent.message_id] = parent

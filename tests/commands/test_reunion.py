@@ -24,6 +24,7 @@ from pydantic import SecretStr
 from bot.config import RateLimitSettings
 from bot.memory_chat import Sent
 from bot.models import Room, RoomType, User
+from bot.store.repositories import AuditLog
 from commands import reunion
 from commands.core_feature import feature as core
 from commands.reunion import Reminders
@@ -345,6 +346,31 @@ async def test_call_button_answers_in_the_thread_with_personal_links(
                 assert_member(claims, user)
         assert await bot.call(user=CRISIS_LEAD, call_id="6502f1c2a7b3c4d5e6f7a8b9") == []
         assert_no_token_in_rooms(bot)
+
+
+async def test_a_call_in_a_read_only_room_is_answered_by_direct_message(bot: BotHarness) -> None:
+    """The same fallback as a /reunion typed there: the call shares its creation path."""
+    bot.chat.read_only.add(TEAM_ROOM.id)
+    for sent in (await bot.say("/reunion point"), await bot.call(call_id="c-annonces")):
+        assert [s for s in room_messages(sent) if s.room_id == TEAM_ROOM.id] == []
+        note = f"Je ne peux pas écrire dans #{TEAM_ROOM.name}, voici donc ma réponse :"
+        [announcement] = [s for s in sent if s.message.text.startswith(note)]
+        assert announcement.direct_to == AGENT.username
+        assert announcement.message.attachments[0].buttons[0].label == "Rejoindre"
+        assert "Votre lien personnel" in dms(sent)["jean"]
+    assert_no_token_in_rooms(bot)
+
+
+async def test_a_call_is_audited_and_measured_with_a_reference(bot: BotHarness) -> None:
+    await bot.call(user=CRISIS_LEAD, call_id="c-audit")
+    [entry] = await bot.app.runtime.services.get(AuditLog).recent()
+    assert (entry.username, entry.command, entry.room_id, entry.outcome) == (
+        CRISIS_LEAD.username, "call", TEAM_ROOM.id, "ok"
+    )
+    assert re.fullmatch(r"[0-9a-f]{12}", entry.correlation_id)
+    metrics = bot.app.metrics.render().decode()
+    assert 'ensemble_commands_total{command="call",outcome="ok"} 1.0' in metrics
+    assert 'ensemble_command_seconds_count{command="call"} 1.0' in metrics
 
 
 async def test_call_rooms_can_be_named_by_the_bot(tmp_path: Path, clock: FakeClock) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.events import MembershipChanged, MessagePinned, ReactionAdded
 from bot.models import ChatEvent
 from bot.ports import ResumeFrom
 from bot.testing import eventually
@@ -25,10 +26,13 @@ class Heard:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
+        self.changes: list[ChatEvent] = []  # reactions, pins: about a message, not one
         self._ids: set[str] = set()
 
     async def __call__(self, event: ChatEvent) -> None:
-        if event.message_id not in self._ids:
+        if isinstance(event, ReactionAdded | MessagePinned | MembershipChanged):
+            self.changes.append(event)
+        elif event.message_id not in self._ids:
             self._ids.add(event.message_id)
             self.texts.append(event.text)
 
@@ -77,6 +81,8 @@ async def test_a_store_that_never_saw_the_chat_answers_nothing_said_before(
     sandbox.state.post("jean", ROOM, "d'accord", tmid=old)  # and so does a thread reply
     await _marker(sandbox, heard)
     assert heard.texts == ["d'accord", "!marqueur"]
+    # The reaction itself is news, whatever the age of the message it is on.
+    assert [(e.message_id, e.user.username) for e in heard.changes] == [(old, "jean")]
 
 
 async def test_catch_up_replays_from_the_resume_point_oldest_first_across_rooms(
