@@ -353,7 +353,7 @@ async def test_a_call_in_a_read_only_room_is_answered_by_direct_message(bot: Bot
     bot.chat.read_only.add(TEAM_ROOM.id)
     for sent in (await bot.say("/reunion point"), await bot.call(call_id="c-annonces")):
         assert [s for s in room_messages(sent) if s.room_id == TEAM_ROOM.id] == []
-        note = f"Je ne peux pas écrire dans #{TEAM_ROOM.name}, voici donc ma réponse :"
+        note = f"Je ne peux pas écrire dans #{TEAM_ROOM.name}, voici donc ma réponse\u202f:"
         [announcement] = [s for s in sent if s.message.text.startswith(note)]
         assert announcement.direct_to == AGENT.username
         assert announcement.message.attachments[0].buttons[0].label == "Rejoindre"
