@@ -95,10 +95,10 @@ class Dispatcher:
         invocation.context = ctx
         if invocation.is_call:
             for handler in self.table.call_handlers:
-                await handler(ctx)
+                await handler(ctx, **self.table.injected[handler])
             return
         command = invocation.command
         if command is None:
             return
         values = await bind(command, invocation.words, ctx)
-        await command.handler(ctx, **values)
+        await command.handler(ctx, **self.table.injected[command.handler], **values)

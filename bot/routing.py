@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.injection import Injected, dependencies, resolve
+
 if TYPE_CHECKING:
     from bot.context import Context
+    from bot.services import Services
 
 Parser = Callable[[str, "Context"], Any]
 Handler = Callable[..., Awaitable[None]]
-EventHandler = Callable[["Context"], Awaitable[None]]
+EventHandler = Callable[..., Awaitable[None]]
 HandlerT = TypeVar("HandlerT", bound=Handler)
 
 
@@ -231,6 +234,21 @@ class CommandTable:
                 if word in self._by_name:
                     raise ValueError(f"command name /{word} declared twice")
                 self._by_name[word] = declared
+        # What each handler is given besides its context and arguments, prepared by `inject`.
+        self.injected: dict[Callable[..., Awaitable[None]], Injected] = {}
+
+    def inject(self, services: Services) -> None:
+        """Resolves every handler's services now: a missing one fails the start, named."""
+        pending = list(self.commands)
+        while pending:
+            command = pending.pop()
+            pending.extend(command.subcommands)
+            declared = [a.name for a in command.arguments] + [o.name for o in command.options]
+            needed = dependencies(command.handler, declared)
+            self.injected[command.handler] = resolve(services, needed, f"/{command.path}")
+        for handler in self.call_handlers:
+            needed = dependencies(handler, ())
+            self.injected[handler] = resolve(services, needed, handler.__qualname__)
 
     @property
     def call_handlers(self) -> list[EventHandler]:

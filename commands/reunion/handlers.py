@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Annotated
 
 from babel.lists import format_list
 
 from bot.context import Context
 from bot.errors import ArgumentError, PermissionDenied, UserFacingError
 from bot.i18n import N_
+from bot.injection import require
 from bot.models import Message, RoomType, Upload, User
 from bot.ports.meetings import MEETING_PORT, MeetingPort
 from bot.routing import Router, argument, option
@@ -27,6 +29,7 @@ router = Router()
 ICS_NAME = "reunion.ics"
 CANCEL_ICS_NAME = "reunion-annulee.ics"
 ICS_TYPE = "text/calendar"
+Jitsi = Annotated[MeetingPort, MEETING_PORT]
 
 
 def parse_request(value: str, ctx: Context) -> MeetingRequest:
@@ -64,9 +67,15 @@ def parse_meeting_id(value: str, _ctx: Context) -> int:
     flag=True,
     help=N_("also give a link for outside guests, who wait in the lobby"),
 )
-async def reunion(ctx: Context, demande: MeetingRequest | None, externe: bool) -> None:
-    jitsi = ctx.service(MEETING_PORT)
-    desk = ctx.service(MeetingDesk)
+async def reunion(  # noqa: PLR0913 - three services and two declared arguments
+    ctx: Context,
+    *,
+    jitsi: Jitsi,
+    desk: MeetingDesk,
+    reminders: Reminders,
+    demande: MeetingRequest | None,
+    externe: bool,
+) -> None:
     request = demande or MeetingRequest("", None, DEFAULT_DURATION)
     members = await desk.members(ctx.room.id)
     title = texts.clean_title(request.subject) or _default_title(ctx, members, call=False)
@@ -89,7 +98,7 @@ async def reunion(ctx: Context, demande: MeetingRequest | None, externe: bool) -
     await ctx.reply(announcement.text, attachments=announcement.attachments)
     if meeting.scheduled:
         await _post_invitation(ctx, jitsi, meeting)
-        await ctx.service(Reminders).plan(meeting)
+        await reminders.plan(meeting)
     else:
         await desk.hand_out(meeting, ctx.user, key=f"{ctx.event.message_id}:link")
 
@@ -146,8 +155,7 @@ async def _post_invitation(ctx: Context, jitsi: MeetingPort, meeting: Meeting) -
 
 
 @reunion.subcommand("liste", aliases=("list",), help=N_("Upcoming meetings here"))
-async def liste(ctx: Context) -> None:
-    desk = ctx.service(MeetingDesk)
+async def liste(ctx: Context, desk: MeetingDesk) -> None:
     meetings = await desk.store.upcoming(ctx.room.id, ctx.clock.now())
     await ctx.reply(texts.listing(ctx.translator, meetings, ctx.settings.tz))
 
@@ -155,8 +163,8 @@ async def liste(ctx: Context) -> None:
 NO_SUCH_MEETING = N_("There is no meeting #{id}.")
 
 
-async def _meeting(ctx: Context, meeting_id: int) -> Meeting:
-    meeting = await ctx.service(MeetingDesk).store.get(meeting_id)
+async def _meeting(desk: MeetingDesk, meeting_id: int) -> Meeting:
+    meeting = await desk.store.get(meeting_id)
     if meeting is None:
         raise UserFacingError(NO_SUCH_MEETING, id=meeting_id)
     return meeting
@@ -181,9 +189,8 @@ def _may_cancel(ctx: Context, meeting: Meeting) -> bool:
     help=N_("Cancel a meeting (its organizer, a moderator of its room or an administrator)"),
 )
 @argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
-async def annuler(ctx: Context, numero: int) -> None:
-    desk = ctx.service(MeetingDesk)
-    meeting = await _meeting(ctx, numero)
+async def annuler(ctx: Context, desk: MeetingDesk, reminders: Reminders, numero: int) -> None:
+    meeting = await _meeting(desk, numero)
     if not _may_cancel(ctx, meeting):
         if not await desk.may_join(meeting, ctx.user):
             raise _hidden(meeting)
@@ -196,7 +203,7 @@ async def annuler(ctx: Context, numero: int) -> None:
         )
     if not await desk.store.cancel(meeting.id):
         raise UserFacingError(N_("Meeting #{id} is already cancelled."), id=meeting.id)
-    ctx.service(Reminders).cancel(meeting.id)
+    reminders.cancel(meeting.id)
     log.info("meeting cancelled", extra={"meeting": meeting.id, "user_id": ctx.user.id})
     text = ctx.t(
         N_(
@@ -228,10 +235,11 @@ async def _post_cancellation(ctx: Context, meeting: Meeting) -> None:
     await ctx.chat.send(meeting.chat_room_id, message)
 
 
-async def _send_personal_link(ctx: Context, meeting_id: int) -> None:
-    ctx.service(MEETING_PORT)
-    desk = ctx.service(MeetingDesk)
-    meeting = await _meeting(ctx, meeting_id)
+async def _send_personal_link(
+    ctx: Context, jitsi: MeetingPort, desk: MeetingDesk, meeting_id: int
+) -> None:
+    require(jitsi)  # links are signed for Jitsi: without it, say so before anything else
+    meeting = await _meeting(desk, meeting_id)
     now = ctx.clock.now()
     # Only the organizer and the members of the meeting's room, wherever they type.
     if not await desk.may_join(meeting, ctx.user):
@@ -260,8 +268,8 @@ async def _send_personal_link(ctx: Context, meeting_id: int) -> None:
     help=N_("Get a fresh personal link by direct message"),
 )
 @argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
-async def lien(ctx: Context, numero: int) -> None:
-    await _send_personal_link(ctx, numero)
+async def lien(ctx: Context, jitsi: Jitsi, desk: MeetingDesk, numero: int) -> None:
+    await _send_personal_link(ctx, jitsi, desk, numero)
 
 
 @reunion.subcommand(
@@ -271,19 +279,19 @@ async def lien(ctx: Context, numero: int) -> None:
     hidden=True,
 )
 @argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
-async def rejoindre(ctx: Context, numero: int) -> None:
-    await _send_personal_link(ctx, numero)
+async def rejoindre(ctx: Context, jitsi: Jitsi, desk: MeetingDesk, numero: int) -> None:
+    await _send_personal_link(ctx, jitsi, desk, numero)
 
 
 @router.on_call
-async def call_started(ctx: Context) -> None:
+async def call_started(
+    ctx: Context, jitsi: Annotated[MeetingPort | None, MEETING_PORT], desk: MeetingDesk
+) -> None:
     """The call button: the same links, answered in the thread of the call message."""
     call_id = ctx.event.call_id
-    jitsi = ctx.services.optional(MEETING_PORT)
     if jitsi is None or not call_id:
         log.info("call ignored: Jitsi is not configured or the call has no id")
         return
-    desk = ctx.service(MeetingDesk)
     if await desk.store.by_call_id(call_id) is not None:
         return
     members = await desk.members(ctx.room.id)
