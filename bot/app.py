@@ -103,6 +103,7 @@ class Application:
         runtime.scheduler.every("chat-mark", MARK_SAVE_SECONDS, self.resume.save)
         table = CommandTable(runtime.routers)
         runtime.services.register(CommandTable, table)
+        table.inject(runtime.services)
         self.dispatcher = Dispatcher(
             table=table,
             middlewares=self._middlewares(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.config import Settings
 from bot.errors import RoomClosed
@@ -21,10 +21,8 @@ from bot.models import (
 )
 from bot.ports import ChatPort, Clock
 from bot.sanitize import neutralise_mass_mentions
-from bot.services import Key, Services
+from bot.services import Services
 from bot.store import Database
-
-PortT = TypeVar("PortT")
 
 
 async def answer_where_possible(
@@ -94,9 +92,6 @@ class Context:
     def moderates_room(self) -> bool:
         """An administrator, or an owner or moderator of the room the command was typed in."""
         return self.is_admin or bool(self.user.room_roles & ROOM_MANAGERS)
-
-    def service(self, key: Key[PortT]) -> PortT:
-        return self.services.get(key)
 
     def _next_key(self, action: str) -> str:
         self._sent += 1

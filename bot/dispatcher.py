@@ -96,7 +96,7 @@ class Dispatcher:
             return
         if not isinstance(event, ChatEvent):
             for observer in invocation.observers:
-                await observer(event)
+                await observer(event, **self.table.injected[observer])
             return
         ctx = Context(
             event=event,
@@ -112,10 +112,10 @@ class Dispatcher:
         invocation.context = ctx
         if invocation.observers:
             for observer in invocation.observers:
-                await observer(ctx, event)
+                await observer(ctx, event, **self.table.injected[observer])
             return
         command = invocation.command
         if command is None:
             return
         values = await bind(command, invocation.words, ctx)
-        await command.handler(ctx, **values)
+        await command.handler(ctx, **self.table.injected[command.handler], **values)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.injection import Injected, dependencies, resolve
+from bot.models import ChatEvent
+
 if TYPE_CHECKING:
     from bot.context import Context
+    from bot.services import Services
 
 Parser = Callable[[str, "Context"], Any]
 Handler = Callable[..., Awaitable[None]]
@@ -238,6 +243,26 @@ class CommandTable:
                 if word in self._by_name:
                     raise ValueError(f"command name /{word} declared twice")
                 self._by_name[word] = declared
+        # What each handler is given besides its context and arguments, prepared by `inject`.
+        self.injected: dict[Callable[..., Awaitable[None]], Injected] = {}
+
+    def inject(self, services: Services) -> None:
+        """Resolves every handler's services now: a missing one fails the start, named."""
+        pending = list(self.commands)
+        while pending:
+            command = pending.pop()
+            pending.extend(command.subcommands)
+            declared = [a.name for a in command.arguments] + [o.name for o in command.options]
+            needed = dependencies(command.handler, declared)
+            self.injected[command.handler] = resolve(services, needed, f"/{command.path}")
+        for router in self.routers:
+            for event_type, observers in router.observers.items():
+                for observer in observers:
+                    # `(ctx, event, …)` in a room, `(event, …)` without one: the rest are services.
+                    first = list(inspect.signature(observer).parameters)[:2]
+                    event = first[1:] if issubclass(event_type, ChatEvent) else []
+                    needed = dependencies(observer, event)
+                    self.injected[observer] = resolve(services, needed, observer.__qualname__)
 
     def observers(self, event_type: type) -> list[Observer]:
         """Every handler observing that exact type, in the order the routers were included."""

@@ -18,8 +18,7 @@ router = Router()
     examples=("/aide reunion", "/help partage"),
 )
 @argument("commande", required=False, metavar=N_("command"), help=N_("a command name"))
-async def aide(ctx: Context, commande: str | None) -> None:
-    table = ctx.service(CommandTable)
+async def aide(ctx: Context, table: CommandTable, commande: str | None) -> None:
     if commande is None:
         await ctx.reply(overview(table.commands, ctx.translator))
         return

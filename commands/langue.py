@@ -37,7 +37,7 @@ def parse_language(value: str, _ctx: Context) -> str:
     examples=("/langue en", "/lang fr"),
 )
 @argument("code", parse_language, metavar=N_("language"), help=N_("fr or en"))
-async def langue(ctx: Context, code: str) -> None:
-    await ctx.service(Preferences).set_locale(ctx.user.id, code)
-    chosen = ctx.service(Catalogs).get(code)
+async def langue(ctx: Context, preferences: Preferences, catalogs: Catalogs, code: str) -> None:
+    await preferences.set_locale(ctx.user.id, code)
+    chosen = catalogs.get(code)
     await ctx.reply(chosen.t(N_("From now on I will answer you in English.")))

@@ -31,9 +31,8 @@ def _when(ctx: Context, moment: datetime) -> str:
             "overdue ones. A card is done in the board's last list, or archived."),
     examples=("/kanban", "/kanban lier Équipe projet"),
 )
-async def kanban(ctx: Context) -> None:
-    linked = await resolve.linked_board(ctx)
-    port = resolve.board_port(ctx)
+async def kanban(ctx: Context, port: resolve.Boards, links: BoardLinks) -> None:
+    linked = await resolve.linked_board(ctx, links)
     board = await port.board(linked.board_id)
     lists, cards = await port.lists(linked.board_id), await port.cards(linked.board_id)
     per_list = Counter(c.list_id for c in cards)
@@ -68,13 +67,14 @@ async def kanban(ctx: Context) -> None:
     examples=("/kanban lier Équipe projet",),
 )
 @argument("tableau", greedy=True, metavar=N_("board"), help=N_("title or id of the board"))
-async def lier(ctx: Context, tableau: str) -> None:
-    board = await resolve.board_by_name(ctx, tableau)
-    watch = ctx.services.optional(BoardWatch)
+async def lier(
+    ctx: Context, port: resolve.Boards, links: BoardLinks, watch: BoardWatch | None, tableau: str
+) -> None:
+    board = await resolve.board_by_name(ctx, port, tableau)
     if watch is not None:
         await watch.baseline(board.id)  # events from now on are told, not the board's past
-    await ctx.service(BoardLinks).link(ctx.room.id, board.id, board.title, ctx.user.id)
-    shown = await resolve.board_port(ctx).board(board.id)  # a listing has no slug for links
+    await links.link(ctx.room.id, board.id, board.title, ctx.user.id)
+    shown = await port.board(board.id)  # a listing has no slug for links
     await ctx.reply(ctx.t(
         "This room is now linked to the board {board}: /tache creates cards there, and its "
         "card events will be posted here.", board=board_label(shown.title, shown.url),
@@ -105,22 +105,29 @@ def _due(ctx: Context, words: list[str]) -> datetime | None:
         help=N_("due date, e.g. demain 14h; a day without a time means 18:00 that day"))
 @option("liste", aliases=("list",), multiple=True, metavar=N_("list"),
         help=N_("list of the card (the first list by default)"))
-async def tache(
-    ctx: Context, titre: str, qui: list[str], echeance: list[str], liste: list[str]
+async def tache(  # noqa: PLR0913 - three services and four declared arguments
+    ctx: Context,
+    *,
+    port: resolve.Boards,
+    links: BoardLinks,
+    watch: BoardWatch | None,
+    titre: str,
+    qui: list[str],
+    echeance: list[str],
+    liste: list[str],
 ) -> None:
     if len(titre) > MAX_TITLE:
         raise ArgumentError(N_("A card title has at most {count} characters."), count=MAX_TITLE)
     due_at = _due(ctx, echeance)
-    linked = await resolve.linked_board(ctx)
-    port = resolve.board_port(ctx)
+    linked = await resolve.linked_board(ctx, links)
     target = resolve.list_by_name(await port.lists(linked.board_id),
                                   " ".join(liste) or None, linked.board_title)
-    people = [await resolve.person(ctx, name) for name in dict.fromkeys(qui)]
+    people = [await resolve.person(port, name) for name in dict.fromkeys(qui)]
     for someone in people:
         await port.ensure_member(linked.board_id, someone)
     card = await port.create_card(linked.board_id, target.id, titre,
                                   assignees=tuple(people), due_at=due_at)
-    await _record(ctx, card)
+    await _record(watch, card)
     await ctx.reply(_created(ctx, card, target, linked.board_title, people))
 
 
@@ -137,8 +144,7 @@ def _created(ctx: Context, card: Card, target: BoardList, board: str,
     return "\n".join(lines)
 
 
-async def _record(ctx: Context, card: Card) -> None:
-    watch = ctx.services.optional(BoardWatch)
+async def _record(watch: BoardWatch | None, card: Card) -> None:
     if watch is not None:
         await watch.record(card)
 
@@ -150,9 +156,10 @@ async def _record(ctx: Context, card: Card) -> None:
     examples=("/tache fait 3xK9pQ",),
 )
 @argument("carte", metavar=N_("card"), help=N_("the card id that /taches shows"))
-async def fait(ctx: Context, carte: str) -> None:
-    linked = await resolve.linked_board(ctx)
-    port = resolve.board_port(ctx)
+async def fait(
+    ctx: Context, port: resolve.Boards, links: BoardLinks, watch: BoardWatch | None, carte: str
+) -> None:
+    linked = await resolve.linked_board(ctx, links)
     card = resolve.card_by_short_id(await port.cards(linked.board_id), carte)
     done = resolve.done_list(await port.lists(linked.board_id), linked.board_title)
     label = card_label(card.title, card.id, url=card.url)
@@ -161,7 +168,7 @@ async def fait(ctx: Context, carte: str) -> None:
                               list=safe(done.title)))
         return
     moved = await port.move_card(card, done.id)
-    await _record(ctx, moved)
+    await _record(watch, moved)
     await ctx.reply(ctx.t("Card {card} moved to {list}.", card=label, list=safe(done.title)))
 
 
@@ -172,15 +179,17 @@ async def fait(ctx: Context, carte: str) -> None:
     examples=("/taches", "/taches @marie"),
 )
 @argument("qui", required=False, metavar=N_("person"), help=N_("@username"))
-async def taches(ctx: Context, qui: str | None) -> None:
-    linked = await ctx.service(BoardLinks).all()
+async def taches(
+    ctx: Context, port: resolve.Boards, links: BoardLinks, qui: str | None
+) -> None:
+    linked = await links.all()
     if not linked:
         raise UserFacingError(resolve.NOT_LINKED)
-    someone = await resolve.person(ctx, qui or ctx.user.username)
-    port, lines = resolve.board_port(ctx), []
+    someone = await resolve.person(port, qui or ctx.user.username)
+    lines: list[str] = []
     titles = {link.board_id: link.board_title for link in linked}
     if not ctx.is_admin:  # only what Wekan itself would show the person asking
-        viewer = await resolve.viewer_id(ctx)
+        viewer = await resolve.viewer_id(ctx, port)
         titles = {b: t for b, t in titles.items() if await port.visible_to(b, viewer)}
     for board_id, board_title in sorted(titles.items(), key=lambda item: item[1]):
         board_lists = await port.lists(board_id)

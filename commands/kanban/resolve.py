@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from bot.context import Context
 from bot.errors import ArgumentError, UserFacingError
 from bot.i18n import N_
@@ -13,30 +15,29 @@ from commands.kanban.text import MIN_TYPED_ID, safe, short_ids
 NOT_LINKED = N_("This room is not linked to a Wekan board yet. Run /kanban lier <board> first.")
 
 
-def board_port(ctx: Context) -> BoardPort:
-    return ctx.service(BOARD_PORT)
+# What a handler declares to be given the board server (not set up: see bot/injection.py).
+Boards = Annotated[BoardPort, BOARD_PORT]
 
 
-async def linked_board(ctx: Context) -> LinkedBoard:
-    linked = await ctx.service(BoardLinks).board_for(ctx.room.id)
+async def linked_board(ctx: Context, links: BoardLinks) -> LinkedBoard:
+    linked = await links.board_for(ctx.room.id)
     if linked is None:
         raise UserFacingError(NOT_LINKED)
     return linked
 
 
-async def board_by_name(ctx: Context, wanted: str) -> Board:
+async def board_by_name(ctx: Context, port: BoardPort, wanted: str) -> Board:
     """A board the bot belongs to and the person may see in Wekan, by id or title (any case).
 
     Without the second condition anyone could link their room to, and so read and write, a
     board of a team they are not part of; administrators may link any board the bot is in.
     """
-    port = board_port(ctx)
     boards = await port.bot_boards()
     if not boards:
         raise UserFacingError(N_("I am not a member of any Wekan board. Add me to the board "
                                  "first."))
     if not ctx.is_admin:
-        viewer = await viewer_id(ctx)
+        viewer = await viewer_id(ctx, port)
         boards = [b for b in boards if await port.visible_to(b.id, viewer)]
         if not boards:
             raise UserFacingError(N_("None of my Wekan boards is open to you. Add me to a board "
@@ -52,10 +53,10 @@ async def board_by_name(ctx: Context, wanted: str) -> Board:
     )
 
 
-async def viewer_id(ctx: Context) -> str | None:
+async def viewer_id(ctx: Context, port: BoardPort) -> str | None:
     """The Wekan account of the person typing, None when they have none."""
     try:
-        return (await board_port(ctx).person(ctx.user.username)).id
+        return (await port.person(ctx.user.username)).id
     except NotFound:
         return None
 
@@ -85,13 +86,13 @@ def done_list(lists: list[BoardList], board_title: str) -> BoardList:
     return found
 
 
-async def person(ctx: Context, username: str) -> Person:
+async def person(port: BoardPort, username: str) -> Person:
     name = username.lstrip("@")
     if not name or name.lower() in ("all", "here", "everyone"):
         raise ArgumentError(N_("Cards are assigned to people, not to {user}."),
                             user=safe("@" + name))
     try:
-        return await board_port(ctx).person(name)
+        return await port.person(name)
     except NotFound:
         raise UserFacingError(
             N_("{user} has no Wekan account (I look for the same username as in the chat)."),

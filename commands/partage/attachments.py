@@ -11,6 +11,7 @@ from commands.partage.deliver import deliver
 from commands.partage.options import ShareOptions
 from commands.partage.paths import safe_file_name
 from commands.partage.permissions import moderates
+from commands.partage.sharing import Sharing
 from commands.partage.storage import room_folder, store
 
 
@@ -24,14 +25,16 @@ async def parent_with_files(ctx: Context) -> ChatEvent:
     return parent
 
 
-async def share_attachments(ctx: Context, files: FilesPort, options: ShareOptions) -> None:
+async def share_attachments(
+    ctx: Context, files: FilesPort, sharing: Sharing, options: ShareOptions
+) -> None:
     parent = await parent_with_files(ctx)
     policy = await files.policy()
-    folder = await room_folder(ctx, dated=True)
+    folder = await room_folder(ctx, sharing, dated=True)
     for attachment in parent.files:
         name = safe_file_name(attachment.name, policy)
         node = await store(files, folder, name, await ctx.chat.download(attachment))
-        await deliver(ctx, files, node, options)
+        await deliver(ctx, files, sharing, node, options)
     await ctx.reply(await _remove_original(ctx, parent))
 
 

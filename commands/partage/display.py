@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from babel.dates import format_date
 
@@ -25,6 +26,5 @@ def label(ctx: Context) -> str:
     return f"rocketchat:{ctx.room.name}:{ctx.user.username}"[:255]
 
 
-def files_port(ctx: Context) -> FilesPort:
-    """The configured file server; ServiceUnavailable("Nextcloud") when there is none."""
-    return ctx.service(FILES_PORT)
+# What a handler declares to be given the file server (not set up: see bot/injection.py).
+Files = Annotated[FilesPort, FILES_PORT]

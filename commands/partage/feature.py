@@ -9,12 +9,15 @@ from bot.ports.files import FILES_PORT
 from bot.runtime import Runtime
 from commands.partage.router import router
 from commands.partage.settings import SharingSettings
+from commands.partage.sharing import Sharing
 from commands.partage.store import RoomFolders, ShareRecords
 
 
 async def install(runtime: Runtime) -> None:
-    runtime.provide(ShareRecords, ShareRecords(runtime.database))
-    runtime.provide(RoomFolders, RoomFolders(runtime.database))
+    records, folders = ShareRecords(runtime.database), RoomFolders(runtime.database)
+    runtime.provide(ShareRecords, records)
+    runtime.provide(RoomFolders, folders)
+    runtime.provide(Sharing, Sharing(records, folders, runtime.services.get(SharingSettings)))
 
 
 feature = Feature(

@@ -123,12 +123,17 @@ async def resolve(ctx: Context, files: FilesPort, recipients: tuple[Recipient, .
     return Resolution(unique, resolution.skipped)
 
 
-async def share_internally(
-    ctx: Context, files: FilesPort, node: RemoteFile, resolution: Resolution, edit: bool
+async def share_internally(  # noqa: PLR0913 - the services, then what to share with whom
+    ctx: Context,
+    files: FilesPort,
+    records: ShareRecords,
+    node: RemoteFile,
+    resolution: Resolution,
+    *,
+    edit: bool,
 ) -> None:
     if not resolution.targets:
         raise UserFacingError(N_("Nobody to share with: none of them has a Nextcloud account."))
-    records = ctx.service(ShareRecords)
     made, known, url = [], [], ""
     for target in resolution.targets:
         share = await files.share_with(

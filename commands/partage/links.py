@@ -24,7 +24,8 @@ from commands.partage.display import code, day, label
 from commands.partage.options import ShareOptions, expiry_date
 from commands.partage.passwords import strong_password
 from commands.partage.settings import SharingSettings
-from commands.partage.store import NewShare, ShareRecords
+from commands.partage.sharing import Sharing
+from commands.partage.store import NewShare
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +58,12 @@ def _rights(
 
 
 def plan_link(
-    ctx: Context, node: RemoteFile, options: ShareOptions, policy: SharingPolicy
+    ctx: Context,
+    settings: SharingSettings,
+    node: RemoteFile,
+    options: ShareOptions,
+    policy: SharingPolicy,
 ) -> LinkPlan:
-    settings = ctx.service(SharingSettings)
     if not policy.api_enabled:
         raise SharingDisabled()
     if not policy.links_enabled:
@@ -111,12 +115,12 @@ async def _corrected(ctx: Context, files: FilesPort, plan: LinkPlan, error: Exce
 
 
 async def share_link(
-    ctx: Context, files: FilesPort, node: RemoteFile, options: ShareOptions
+    ctx: Context, files: FilesPort, sharing: Sharing, node: RemoteFile, options: ShareOptions
 ) -> None:
     policy = await files.policy()
-    plan = plan_link(ctx, node, options, policy)
+    plan = plan_link(ctx, sharing.settings, node, options, policy)
     share, plan = await _create(ctx, files, plan)
-    record = await ctx.service(ShareRecords).add(
+    record = await sharing.records.add(
         NewShare(
             remote_id=share.id,
             path=share.path or node.path,

@@ -8,7 +8,7 @@ from bot.i18n import N_
 from bot.models import RoomType
 from bot.ports.files import ShareNotFound
 from bot.routing import argument
-from commands.partage.display import code, day, files_port
+from commands.partage.display import Files, code, day
 from commands.partage.options import today
 from commands.partage.permissions import is_admin, moderates
 from commands.partage.share import partage
@@ -28,9 +28,9 @@ def parse_share_number(value: str, _ctx: Context) -> int:
     aliases=("list",),
     help=N_("My shares still in force (in this room, or all of them in a DM)"),
 )
-async def liste(ctx: Context) -> None:
+async def liste(ctx: Context, records: ShareRecords) -> None:
     room_id = None if ctx.room.type is RoomType.DIRECT else ctx.room.id
-    shares = await ctx.service(ShareRecords).by_creator(
+    shares = await records.by_creator(
         ctx.user.id, room_id=room_id, today=today(ctx)
     )
     if not shares:
@@ -63,8 +63,7 @@ def _may_revoke(ctx: Context, share: ShareRecord) -> bool:
     examples=("/partage revoquer 12",),
 )
 @argument("numero", parse_share_number, metavar=N_("number"))
-async def revoquer(ctx: Context, numero: int) -> None:
-    records = ctx.service(ShareRecords)
+async def revoquer(ctx: Context, files: Files, records: ShareRecords, numero: int) -> None:
     share = await records.get(numero)
     if share is None:
         raise UserFacingError(N_("There is no share #{id}."), id=numero)
@@ -75,7 +74,6 @@ async def revoquer(ctx: Context, numero: int) -> None:
         )
     if share.revoked:
         raise UserFacingError(N_("Share #{id} was already revoked."), id=numero)
-    files = files_port(ctx)
     gone = False
     try:
         await files.delete_share(share.remote_id)

@@ -11,8 +11,6 @@ from bot.context import Context
 from bot.dates import parse_datetime
 from bot.errors import ArgumentError
 from bot.i18n import N_
-from commands.partage.paths import TypedPath, read_path
-from commands.partage.settings import SharingSettings
 
 MAX_EXPIRY_DAYS = 3650
 MAX_RECIPIENT_LENGTH = 100
@@ -50,11 +48,6 @@ class ShareOptions:
 
 def today(ctx: Context) -> date:
     return ctx.clock.now().astimezone(ctx.settings.tz).date()
-
-
-def parse_path(value: str, ctx: Context) -> TypedPath:
-    """A path for the folder of the room where the command is typed (see `read_path`)."""
-    return read_path(value, ctx.service(SharingSettings).share_root)
 
 
 def parse_expiry(value: str, ctx: Context) -> int:

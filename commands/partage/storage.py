@@ -8,25 +8,24 @@ from bot.i18n import N_
 from bot.ports.files import FilesPort, RemoteFile
 from commands.partage.options import today
 from commands.partage.paths import TypedPath, folder_name, numbered
-from commands.partage.settings import SharingSettings
-from commands.partage.store import RoomFolders
+from commands.partage.sharing import Sharing
 
 MAX_COPIES = 100
 
 
-async def room_folder_name(ctx: Context) -> str:
+async def room_folder_name(ctx: Context, sharing: Sharing) -> str:
     """The room's own folder under the share root, named after the room at its first use."""
-    return await ctx.service(RoomFolders).folder_for(ctx.room.id, folder_name(ctx.room.name))
+    return await sharing.folders.folder_for(ctx.room.id, folder_name(ctx.room.name))
 
 
-async def room_folder(ctx: Context, *, dated: bool) -> str:
-    folder = f"{ctx.service(SharingSettings).share_root}/{await room_folder_name(ctx)}"
+async def room_folder(ctx: Context, sharing: Sharing, *, dated: bool) -> str:
+    folder = f"{sharing.settings.share_root}/{await room_folder_name(ctx, sharing)}"
     return f"{folder}/{today(ctx).isoformat()}" if dated else folder
 
 
-async def room_path(ctx: Context, typed: TypedPath) -> str:
+async def room_path(ctx: Context, sharing: Sharing, typed: TypedPath) -> str:
     """Where a typed path points: always inside the room's own folder."""
-    return typed.inside(ctx.service(SharingSettings).share_root, await room_folder_name(ctx))
+    return typed.inside(sharing.settings.share_root, await room_folder_name(ctx, sharing))
 
 
 async def free_path(files: FilesPort, folder: str, name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Annotated
 
 from babel.lists import format_list
 
@@ -11,6 +12,7 @@ from bot.context import Context
 from bot.errors import ArgumentError, PermissionDenied, UserFacingError
 from bot.events import CallStarted
 from bot.i18n import N_
+from bot.injection import require
 from bot.models import Message, RoomType, Upload, User
 from bot.ports.meetings import MEETING_PORT, MeetingPort
 from bot.routing import Router, argument, option
@@ -28,6 +30,7 @@ router = Router()
 ICS_NAME = "reunion.ics"
 CANCEL_ICS_NAME = "reunion-annulee.ics"
 ICS_TYPE = "text/calendar"
+Jitsi = Annotated[MeetingPort, MEETING_PORT]
 
 
 def parse_request(value: str, ctx: Context) -> MeetingRequest:
@@ -65,14 +68,20 @@ def parse_meeting_id(value: str, _ctx: Context) -> int:
     flag=True,
     help=N_("also give a link for outside guests, who wait in the lobby"),
 )
-async def reunion(ctx: Context, demande: MeetingRequest | None, externe: bool) -> None:
-    jitsi = ctx.service(MEETING_PORT)
-    desk = ctx.service(MeetingDesk)
+async def reunion(  # noqa: PLR0913 - three services and two declared arguments
+    ctx: Context,
+    *,
+    jitsi: Jitsi,
+    desk: MeetingDesk,
+    reminders: Reminders,
+    demande: MeetingRequest | None,
+    externe: bool,
+) -> None:
     request = demande or MeetingRequest("", None, DEFAULT_DURATION)
     members = await desk.members(ctx.room.id)
     title = texts.clean_title(request.subject) or _default_title(ctx, members, call=False)
     await _open_meeting(
-        ctx, jitsi, desk, members,
+        ctx, jitsi, desk, reminders, members,
         title=title,
         room_name=jitsi.new_room_name(title),
         start=request.start,
@@ -85,6 +94,7 @@ async def _open_meeting(
     ctx: Context,
     jitsi: MeetingPort,
     desk: MeetingDesk,
+    reminders: Reminders,
     members: list[User],
     *,
     title: str,
@@ -117,7 +127,7 @@ async def _open_meeting(
     await ctx.reply(announcement.text, attachments=announcement.attachments)
     if meeting.scheduled:
         await _post_invitation(ctx, jitsi, meeting)
-        await ctx.service(Reminders).plan(meeting)
+        await reminders.plan(meeting)
     else:
         await desk.hand_out(meeting, ctx.user, key=f"{ctx.event.message_id}:link")
 
@@ -174,8 +184,7 @@ async def _post_invitation(ctx: Context, jitsi: MeetingPort, meeting: Meeting) -
 
 
 @reunion.subcommand("liste", aliases=("list",), help=N_("Upcoming meetings here"))
-async def liste(ctx: Context) -> None:
-    desk = ctx.service(MeetingDesk)
+async def liste(ctx: Context, desk: MeetingDesk) -> None:
     meetings = await desk.store.upcoming(ctx.room.id, ctx.clock.now())
     await ctx.reply(texts.listing(ctx.translator, meetings, ctx.settings.tz))
 
@@ -183,8 +192,8 @@ async def liste(ctx: Context) -> None:
 NO_SUCH_MEETING = N_("There is no meeting #{id}.")
 
 
-async def _meeting(ctx: Context, meeting_id: int) -> Meeting:
-    meeting = await ctx.service(MeetingDesk).store.get(meeting_id)
+async def _meeting(desk: MeetingDesk, meeting_id: int) -> Meeting:
+    meeting = await desk.store.get(meeting_id)
     if meeting is None:
         raise UserFacingError(NO_SUCH_MEETING, id=meeting_id)
     return meeting
@@ -209,9 +218,8 @@ def _may_cancel(ctx: Context, meeting: Meeting) -> bool:
     help=N_("Cancel a meeting (its organizer, a moderator of its room or an administrator)"),
 )
 @argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
-async def annuler(ctx: Context, numero: int) -> None:
-    desk = ctx.service(MeetingDesk)
-    meeting = await _meeting(ctx, numero)
+async def annuler(ctx: Context, desk: MeetingDesk, reminders: Reminders, numero: int) -> None:
+    meeting = await _meeting(desk, numero)
     if not _may_cancel(ctx, meeting):
         if not await desk.may_join(meeting, ctx.user):
             raise _hidden(meeting)
@@ -224,7 +232,7 @@ async def annuler(ctx: Context, numero: int) -> None:
         )
     if not await desk.store.cancel(meeting.id):
         raise UserFacingError(N_("Meeting #{id} is already cancelled."), id=meeting.id)
-    ctx.service(Reminders).cancel(meeting.id)
+    reminders.cancel(meeting.id)
     log.info("meeting cancelled", extra={"meeting": meeting.id, "user_id": ctx.user.id})
     text = ctx.t(
         N_(
@@ -256,10 +264,11 @@ async def _post_cancellation(ctx: Context, meeting: Meeting) -> None:
     await ctx.chat.send(meeting.chat_room_id, message)
 
 
-async def _send_personal_link(ctx: Context, meeting_id: int) -> None:
-    ctx.service(MEETING_PORT)
-    desk = ctx.service(MeetingDesk)
-    meeting = await _meeting(ctx, meeting_id)
+async def _send_personal_link(
+    ctx: Context, jitsi: MeetingPort, desk: MeetingDesk, meeting_id: int
+) -> None:
+    require(jitsi)  # links are signed for Jitsi: without it, say so before anything else
+    meeting = await _meeting(desk, meeting_id)
     now = ctx.clock.now()
     # Only the organizer and the members of the meeting's room, wherever they type.
     if not await desk.may_join(meeting, ctx.user):
@@ -288,8 +297,8 @@ async def _send_personal_link(ctx: Context, meeting_id: int) -> None:
     help=N_("Get a fresh personal link by direct message"),
 )
 @argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
-async def lien(ctx: Context, numero: int) -> None:
-    await _send_personal_link(ctx, numero)
+async def lien(ctx: Context, jitsi: Jitsi, desk: MeetingDesk, numero: int) -> None:
+    await _send_personal_link(ctx, jitsi, desk, numero)
 
 
 @reunion.subcommand(
@@ -299,24 +308,28 @@ async def lien(ctx: Context, numero: int) -> None:
     hidden=True,
 )
 @argument("numero", parse_meeting_id, metavar=N_("number"), help=N_("the meeting number"))
-async def rejoindre(ctx: Context, numero: int) -> None:
-    await _send_personal_link(ctx, numero)
+async def rejoindre(ctx: Context, jitsi: Jitsi, desk: MeetingDesk, numero: int) -> None:
+    await _send_personal_link(ctx, jitsi, desk, numero)
 
 
 @router.on(CallStarted)
-async def call_started(ctx: Context, event: CallStarted) -> None:
+async def call_started(
+    ctx: Context,
+    event: CallStarted,
+    jitsi: Annotated[MeetingPort | None, MEETING_PORT],
+    desk: MeetingDesk,
+    reminders: Reminders,
+) -> None:
     """The call button: the same meeting as /reunion, answered in the call's thread."""
-    jitsi = ctx.services.optional(MEETING_PORT)
     if jitsi is None or not event.call_id:
         log.info("call ignored: Jitsi is not configured or the call has no id")
         return
-    desk = ctx.service(MeetingDesk)
     if await desk.store.by_call_id(event.call_id) is not None:
         return
     members = await desk.members(ctx.room.id)
     title = _default_title(ctx, members, call=True)
     await _open_meeting(
-        ctx, jitsi, desk, members,
+        ctx, jitsi, desk, reminders, members,
         title=title,
         room_name=jitsi.call_room_name(event.call_id, title),
         start=None,

@@ -62,8 +62,8 @@ class Ticks:
 
 @router.command("note", help=N_("command"))
 @argument("texte", greedy=True)
-async def note(ctx: Context, texte: str) -> None:
-    number = await ctx.service(Notes).add(texte)
+async def note(ctx: Context, notes: Notes, texte: str) -> None:
+    number = await notes.add(texte)
     await ctx.reply(f"note {number}")
 
 
