@@ -7,6 +7,7 @@ are written once here. Routes are declared one way everywhere: a module-level
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -31,7 +32,7 @@ def build_app(
     return app
 
 
-class SimulatorServer:
+class SimulatorServer(ABC):
     """One simulated server, started on a host and port (0: any free port)."""
 
     # How long a stop waits for requests in flight (aiohttp's default is 60 s).
@@ -42,13 +43,14 @@ class SimulatorServer:
         self._runner: web.AppRunner | None = None
         self._url = ""
 
+    @abstractmethod
     def build_app(self) -> web.Application:
-        raise NotImplementedError
+        """The simulator's aiohttp application, built with `build_app` below."""
 
-    async def started(self) -> None:
+    async def started(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Runs once the server listens and `url` is known."""
 
-    async def stopping(self) -> None:
+    async def stopping(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Runs before the server closes its sockets."""
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
