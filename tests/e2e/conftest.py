@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 
 from sandbox.rocketchat import RocketChatSandbox
+from sandbox.stack import SandboxStack
 
 EXECUTABLE = Path(sys.executable).parent / "ensemble-bot"
 
@@ -159,3 +160,26 @@ async def live_bot(rocketchat: RocketChatSandbox, tmp_path: Path) -> AsyncIterat
     bot = await start_bot(rocketchat, tmp_path)
     yield bot
     await stop_bot(bot)
+
+
+@pytest.fixture
+async def stack() -> AsyncIterator[SandboxStack]:
+    """The three simulators together, for the feature end-to-end tests."""
+    running = SandboxStack()
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def download_as_bot(chat_url: str, env: dict[str, str], path: str) -> bytes:
+    """A file the bot posted, fetched with the bot's own Rocket.Chat credentials."""
+    headers = {
+        "X-User-Id": env["ENSEMBLE_ROCKETCHAT__USER_ID"],
+        "X-Auth-Token": env["ENSEMBLE_ROCKETCHAT__TOKEN"],
+    }
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(chat_url + path, headers=headers) as response,
+    ):
+        assert response.status == 200
+        return await response.read()

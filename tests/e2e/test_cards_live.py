@@ -20,14 +20,6 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
-async def stack() -> AsyncIterator[SandboxStack]:
-    running = SandboxStack()
-    await running.start()
-    yield running
-    await running.stop()
-
-
-@pytest.fixture
 async def bot(stack: SandboxStack, tmp_path: Path) -> AsyncIterator[RunningBot]:
     running = await start_bot(stack.rocketchat, tmp_path, stack.env())
     yield running

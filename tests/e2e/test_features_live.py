@@ -17,18 +17,10 @@ import pytest
 from babel.dates import format_date
 
 from sandbox.stack import SandboxStack
-from tests.e2e.conftest import RunningBot, start_bot, stop_bot
+from tests.e2e.conftest import RunningBot, download_as_bot, start_bot, stop_bot
 
 ROOM = "equipe-projet"
 JWT_PATTERN = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+")
-
-
-@pytest.fixture
-async def stack() -> AsyncIterator[SandboxStack]:
-    running = SandboxStack()
-    await running.start()
-    yield running
-    await running.stop()
 
 
 @pytest.fixture
@@ -74,24 +66,11 @@ async def test_scheduled_meeting_posts_button_and_ics_without_any_token(
     assert [a["text"] for a in actions] == ["Rejoindre"]
     assert actions[0]["msg"].startswith("!reunion rejoindre ")
     assert invitation["files"][0]["name"] == "reunion.ics"
-    ics = await bot_download(stack, invitation["attachments"][0]["title_link"])
+    link = invitation["attachments"][0]["title_link"]
+    ics = await download_as_bot(stack.rocketchat.url, stack.env(), link)
     assert b"BEGIN:VEVENT" in ics and b"TZID=Europe/Paris" in ics
     assert not JWT_PATTERN.search(room_text(bot)) and b"jwt=" not in ics
     assert "jwt=" not in room_text(bot)
-
-
-async def bot_download(stack: SandboxStack, path: str) -> bytes:
-    env = stack.env()
-    headers = {
-        "X-User-Id": env["ENSEMBLE_ROCKETCHAT__USER_ID"],
-        "X-Auth-Token": env["ENSEMBLE_ROCKETCHAT__TOKEN"],
-    }
-    async with (
-        aiohttp.ClientSession() as http,
-        http.get(stack.rocketchat.url + path, headers=headers) as response,
-    ):
-        assert response.status == 200
-        return await response.read()
 
 
 async def test_call_button_and_rejoindre_give_personal_member_links(

@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import aiohttp
 import jwt
 import pytest
 from icalendar import Calendar
 
 from sandbox.rocketchat import RocketChatSandbox
-from tests.e2e.conftest import RunningBot, start_bot, stop_bot
+from tests.e2e.conftest import RunningBot, download_as_bot, start_bot, stop_bot
 
 ROOM = "equipe-projet"
 SECRET = "jitsi-secret-de-la-ville-0123456789abcdef"
@@ -40,22 +39,12 @@ def from_bot(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [m for m in messages if m["u"]["username"] == "ensemble-bot"]
 
 
+async def fetch(bot: RunningBot, path: str) -> bytes:
+    return await download_as_bot(bot.sandbox.url, bot.sandbox.env(), path)
+
+
 def plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\u00a0", " ")
-
-
-async def download(bot: RunningBot, path: str) -> bytes:
-    env = bot.sandbox.env()
-    headers = {
-        "X-User-Id": env["ENSEMBLE_ROCKETCHAT__USER_ID"],
-        "X-Auth-Token": env["ENSEMBLE_ROCKETCHAT__TOKEN"],
-    }
-    async with (
-        aiohttp.ClientSession() as http,
-        http.get(bot.sandbox.url + path, headers=headers) as response,
-    ):
-        assert response.status == 200
-        return await response.read()
 
 
 async def test_a_past_moment_is_refused_and_a_cancelled_meeting_leaves_the_calendars(
@@ -72,14 +61,14 @@ async def test_a_past_moment_is_refused_and_a_cancelled_meeting_leaves_the_calen
     announcement, invitation = bot.bot_messages(ROOM)[1:3]
     match = NUMBER.search(announcement["msg"])
     assert match is not None, announcement["msg"]
-    invited = Calendar.from_ical(await download(bot, invitation["attachments"][0]["title_link"]))
+    invited = Calendar.from_ical(await fetch(bot, invitation["attachments"][0]["title_link"]))
 
     state.post("marie", ROOM, f"/reunion annuler {match.group(1)}")
     await bot.wait_for(lambda: len(bot.bot_messages(ROOM)) >= 5, what="the cancellation .ics")
     notice, cancel = bot.bot_messages(ROOM)[3:5]
     assert "est annulée" in notice["msg"]
     assert cancel["files"][0]["name"].endswith(".ics")
-    cancelled = Calendar.from_ical(await download(bot, cancel["attachments"][0]["title_link"]))
+    cancelled = Calendar.from_ical(await fetch(bot, cancel["attachments"][0]["title_link"]))
     assert str(cancelled["METHOD"]) == "CANCEL"
     [before], [after] = invited.events, cancelled.events
     assert str(after["UID"]) == str(before["UID"])
