@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.dates import parse_datetime
+from bot.digest import DigestSections
 from bot.dispatcher import Dispatcher
 from bot.events import Event, Tick
 from bot.feature import Feature
@@ -122,6 +123,8 @@ class Application:
         """The services of the pipeline itself, whatever features are enabled."""
         runtime = self.runtime
         runtime.provide(Catalogs, runtime.catalogs)
+        # Features add their digest sections to it in their install (the digest slice reads it).
+        runtime.provide(DigestSections, DigestSections())
         runtime.provide(Preferences, Preferences(self.database))
         runtime.provide(AuditLog, AuditLog(self.database))
         processed = ProcessedMessages(self.database)

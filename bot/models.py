@@ -38,6 +38,8 @@ class User:
     display_name: str = ""
     roles: frozenset[str] = frozenset()
     room_roles: frozenset[RoomRole] = frozenset()
+    # Hours from UTC the person's own client reports (the chat server keeps it), when known.
+    utc_offset: float | None = None
 
     @property
     def label(self) -> str:

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from bot.feature import Feature
-from commands import core_feature, kanban, partage, reunion
+from commands import core_feature, digest, kanban, partage, reunion
 
 DEFAULT_FEATURES: tuple[Feature, ...] = (
     core_feature.feature,
     reunion.feature,
     partage.feature,
     kanban.feature,
+    # Last: the sections it assembles are offered by the features before it.
+    digest.feature,
 )

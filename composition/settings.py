@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from bot.config import Settings
+from commands.digest.settings import DigestSettings
 from commands.kanban.settings import BoardSettings
 from commands.partage.settings import SharingSettings
 from commands.reunion.settings import MeetingSettings
@@ -48,6 +49,9 @@ class EnsembleSettings(Settings):
     )
     wekan: WekanSection = Field(
         default_factory=WekanSection, description="Wekan, for /tache and /kanban; all unset = off"
+    )
+    digest: DigestSettings = Field(
+        default_factory=DigestSettings, description="/digest: scheduled digests"
     )
 
     @field_validator("jitsi")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.digest import DigestSections
 from bot.feature import Feature
 from bot.ports.meetings import MEETING_PORT
 from bot.runtime import Runtime
@@ -12,6 +13,7 @@ from commands.reunion.desk import MeetingDesk
 from commands.reunion.handlers import router
 from commands.reunion.reminders import Reminders
 from commands.reunion.settings import MeetingSettings
+from commands.reunion.digest import MeetingsSection
 from commands.reunion.store import Meetings
 
 
@@ -31,6 +33,7 @@ async def install(runtime: Runtime) -> None:
     runtime.provide(MeetingDesk, desk)
     runtime.provide(Reminders, reminders)
     runtime.on_start.append(reminders.restore)
+    runtime.services.get(DigestSections).add(MeetingsSection(store))
 
 
 feature = Feature(

@@ -1,0 +1,64 @@
+"""The shares part of a digest: shares made in the reader's rooms since the last digest, and
+their own shares that expire within three days. Passwords never appear (they went by DM)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from babel.dates import format_date
+
+from bot.digest import Recipient
+from bot.i18n import Translator
+from bot.sanitize import escape_markdown, one_line
+from commands.partage.store import ShareRecord, ShareRecords
+
+EXPIRY_NOTICE = timedelta(days=3)
+MAX_LISTED = 15
+
+
+def _label(share: ShareRecord) -> str:
+    name = escape_markdown(one_line(share.path.rstrip("/").rsplit("/", 1)[-1] or share.path, 80))
+    return f"[{name}]({share.url})" if share.url else name
+
+
+@dataclass(frozen=True, slots=True)
+class SharesData:
+    shares: list[ShareRecord]
+
+    @property
+    def rooms(self) -> Iterable[str]:
+        return {s.room_id for s in self.shares}
+
+    def render(self, recipient: Recipient, t: Translator) -> str | None:
+        new = [s for s in self.shares if s.room_id in recipient.rooms
+               and recipient.since <= s.created_at < recipient.until]
+        today = recipient.until.astimezone(recipient.tz).date()
+        expiring = [
+            s for s in self.shares
+            if recipient.user_id is not None and s.creator_id == recipient.user_id
+            and s.expires_on is not None and today < s.expires_on <= today + EXPIRY_NOTICE
+        ]
+        if not new and not expiring:
+            return None
+        lines = [t.t("**Shares**")]
+        for share in new[:MAX_LISTED]:
+            lines.append(t.t("• {share} shared in #{room} by {person}", share=_label(share),
+                             room=share.room_name, person=share.creator_username))
+        for share in expiring[:MAX_LISTED]:
+            lines.append(t.t("• your share {share} expires on {day}", share=_label(share),
+                             day=format_date(share.expires_on, "full", locale=t.locale)))
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class SharesSection:
+    store: ShareRecords
+    name: str = "partages"
+    aliases: tuple[str, ...] = ("shares",)
+
+    async def gather(self, since: datetime, until: datetime, horizon: datetime) -> SharesData:
+        today = until.date()
+        return SharesData(await self.store.for_digest(since, until, today + EXPIRY_NOTICE
+                                                      + timedelta(days=1), today - timedelta(days=1)))
