@@ -154,6 +154,11 @@ class BoardPort(Protocol):
 
     async def person(self, username: str) -> Person: ...
 
+    async def person_by_id(self, person_id: str) -> Person:
+        """The person behind an id the board server gives (a card's assignees); NotFound
+        when there is none. Adapters cache people: they rarely change."""
+        ...
+
 
     async def ensure_member(self, board_id: str, person: Person) -> None: ...
 

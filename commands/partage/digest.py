@@ -43,12 +43,12 @@ class SharesData:
         if not new and not expiring:
             return None
         lines = [t.t("**Shares**")]
-        for share in new[:MAX_LISTED]:
-            lines.append(t.t("• {share} shared in #{room} by {person}", share=_label(share),
-                             room=share.room_name, person=share.creator_username))
-        for share in expiring[:MAX_LISTED]:
-            lines.append(t.t("• your share {share} expires on {day}", share=_label(share),
-                             day=format_date(share.expires_on, "full", locale=t.locale)))
+        lines += [t.t("• {share} shared in #{room} by {person}", share=_label(share),
+                      room=share.room_name, person=share.creator_username)
+                  for share in new[:MAX_LISTED]]
+        lines += [t.t("• your share {share} expires on {day}", share=_label(share),
+                      day=format_date(share.expires_on, "full", locale=t.locale))
+                  for share in expiring[:MAX_LISTED] if share.expires_on is not None]
         return "\n".join(lines)
 
 
@@ -59,6 +59,8 @@ class SharesSection:
     aliases: tuple[str, ...] = ("shares",)
 
     async def gather(self, since: datetime, until: datetime, horizon: datetime) -> SharesData:
-        today = until.date()
-        return SharesData(await self.store.for_digest(since, until, today + EXPIRY_NOTICE
-                                                      + timedelta(days=1), today - timedelta(days=1)))
+        # A day either side: each reader's own time zone decides, when rendering.
+        today, day = until.date(), timedelta(days=1)
+        shares = await self.store.for_digest(since, until, today + EXPIRY_NOTICE + day,
+                                             today - day)
+        return SharesData(shares)

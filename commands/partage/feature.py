@@ -8,10 +8,10 @@ from bot.digest import DigestSections
 from bot.feature import Feature
 from bot.ports.files import FILES_PORT
 from bot.runtime import Runtime
+from commands.partage.digest import SharesSection
 from commands.partage.router import router
 from commands.partage.settings import SharingSettings
 from commands.partage.sharing import Sharing
-from commands.partage.digest import SharesSection
 from commands.partage.store import RoomFolders, ShareRecords
 
 

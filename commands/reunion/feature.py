@@ -10,10 +10,10 @@ from bot.ports.meetings import MEETING_PORT
 from bot.runtime import Runtime
 from bot.store.repositories import Preferences
 from commands.reunion.desk import MeetingDesk
+from commands.reunion.digest import MeetingsSection
 from commands.reunion.handlers import router
 from commands.reunion.reminders import Reminders
 from commands.reunion.settings import MeetingSettings
-from commands.reunion.digest import MeetingsSection
 from commands.reunion.store import Meetings
 
 
