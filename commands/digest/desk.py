@@ -35,7 +35,11 @@ class DigestDesk:
     async def subscribe_person(
         self, user: User, schedule: Schedule, *, automatic: bool = False
     ) -> Subscription:
-        zone = zone_name(zone_for(user.utc_offset, self.settings.tz))
+        offset = user.utc_offset
+        if offset is None:  # the chat event carries no offset; the user's record may
+            known = await self.runner.chat.user(user.id)
+            offset = known.utc_offset if known is not None else None
+        zone = zone_name(zone_for(offset, self.settings.tz))
         return await self._subscribe(Wanted(
             target=user_target(user.id), schedule=schedule, timezone=zone,
             occurrence=self.clock.now(), due_at=self.clock.now(), user_id=user.id,

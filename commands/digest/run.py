@@ -29,8 +29,8 @@ from commands.digest.settings import DigestSettings
 from commands.digest.store import Claim, Status, Subscription, Subscriptions
 
 log = logging.getLogger(__name__)
-# Sent this long after its time, a digest counts as late (the bot was down, or busy).
-LATE_AFTER = timedelta(minutes=2)
+# Sent this many rounds after its time, a digest counts as late (the bot was down, or busy).
+LATE_AFTER_ROUNDS = 3
 # However long ago the last digest was, a digest looks back at most this far.
 LONGEST_LOOK_BACK = timedelta(days=8)
 
@@ -74,6 +74,10 @@ class DigestRunner:
         return timedelta(minutes=self.settings.grace_minutes)
 
     @property
+    def late_after(self) -> timedelta:
+        return timedelta(seconds=LATE_AFTER_ROUNDS * self.settings.check_seconds)
+
+    @property
     def lease(self) -> timedelta:
         return timedelta(seconds=self.settings.claim_lease_seconds)
 
@@ -103,7 +107,7 @@ class DigestRunner:
                     self.metrics.digests.labels("skipped").inc()
                 continue
             occurrence, due = self.next_times(subscription, subscription.occurrence)
-            late = now - subscription.due_at > LATE_AFTER
+            late = now - subscription.due_at > self.late_after
             if await self.store.claim(subscription, now=now, late=late, status=Status.CLAIMED,
                                       next_occurrence=occurrence, next_due=due):
                 claims.append(Claim(subscription, subscription.period, late))
