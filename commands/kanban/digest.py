@@ -17,7 +17,7 @@ from babel.dates import format_datetime
 
 from bot.digest import Recipient
 from bot.i18n import N_, Translator
-from bot.ports.boards import Board, BoardPort, Card, CardChange, NotFound, is_open
+from bot.ports.boards import Board, BoardPort, Card, CardChange, is_open
 from commands.kanban.store import BoardLinks, ToldEvent, ToldEvents
 from commands.kanban.text import board_label, card_label
 
@@ -127,24 +127,13 @@ class CardsSection:
                     data.unreadable.add(board_id)
 
         await asyncio.gather(*(read(board_id) for board_id in sorted(rooms_of_board)))
-        await self._names(data)
         return data
 
     async def _read_board(
         self, board_id: str, title: str, horizon: datetime, data: CardsData
     ) -> None:
-        lists = await self.boards.lists(board_id)
-        cards = await self.boards.cards(board_id)
-        data.due[board_id] = [c for c in cards if is_open(c, lists) and c.due_at is not None
-                              and c.due_at < horizon]
-        # A card's address is its board's followed by its id: the board's, without a read.
-        url = cards[0].url.rsplit("/", 1)[0] if cards and cards[0].url else ""
-        data.boards[board_id] = Board(board_id, title, url)
-
-    async def _names(self, data: CardsData) -> None:
-        ids = {i for cards in data.due.values() for c in cards for i in (*c.assignees, *c.members)}
-        for person_id in sorted(ids):
-            try:
-                data.usernames[person_id] = (await self.boards.person_by_id(person_id)).username
-            except NotFound:
-                continue
+        content = await self.boards.content(board_id)  # one call to the board server
+        data.due[board_id] = [c for c in content.cards if is_open(c, content.lists)
+                              and c.due_at is not None and c.due_at < horizon]
+        data.boards[board_id] = Board(board_id, content.board.title or title, content.board.url)
+        data.usernames.update({i: p.username for i, p in content.people.items()})
