@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from prometheus_client import Counter, Histogram
@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 LATE_AFTER_ROUNDS = 3
 # However long ago the last digest was, a digest looks back at most this far.
 LONGEST_LOOK_BACK = timedelta(days=8)
+# Rows written per transaction: few enough that SQLite's single writer is not held long.
+CLAIM_BATCH = 200
+FINISH_BATCH = 200
 
 
 class DigestMetrics:
@@ -45,6 +48,16 @@ class DigestMetrics:
             "ensemble_digest_run_seconds", "Duration of one digest run",
             buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120), registry=metrics.registry,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RunData:
+    """What one run read once for all its recipients."""
+
+    gathered: list[Gathered]
+    rooms: dict[str, frozenset[str]]  # user id → their rooms among the sections' ones
+    languages: dict[str, str]
+    now: datetime
 
 
 def message_key(subscription: Subscription | int, period: str) -> str:
@@ -68,6 +81,7 @@ class DigestRunner:
     core: Settings
     clock: Clock
     metrics: DigestMetrics
+    _running: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def grace(self) -> timedelta:
@@ -86,31 +100,42 @@ class DigestRunner:
         return occurrence, occurrence + spread(subscription.id, self.settings.spread_seconds)
 
     async def tick(self) -> None:
-        started = time.perf_counter()
-        now = self.clock.now()
-        claims = await self._claim_due(now) + await self._take_over(now)
-        if claims:
+        async with self._running:  # one round at a time in this process
+            started = time.perf_counter()
+            now = self.clock.now()
+            claims = await self._claim_due(now) + await self._take_over(now)
+            if not claims:
+                return
             await self.deliver(claims, now)
-            self.metrics.run_seconds.observe(time.perf_counter() - started)
-            log.info("digest run", extra={"count": len(claims),
-                                          "seconds": round(time.perf_counter() - started, 3)})
+            seconds = time.perf_counter() - started
+            self.metrics.run_seconds.observe(seconds)
+            log.info("digest run", extra={"count": len(claims), "seconds": round(seconds, 3)})
 
     async def _claim_due(self, now: datetime) -> list[Claim]:
-        claims = []
+        wanted, late_ones = [], set()
         for subscription in await self.store.due(now, self.settings.batch_size):
             if now - subscription.occurrence > self.grace:
                 # Missed for good: the next digest covers the period (what it tells starts
                 # where the last one sent stopped).
                 occurrence, due = self.next_times(subscription, now - self.grace)
-                if await self.store.claim(subscription, now=now, late=True, status=Status.SKIPPED,
-                                          next_occurrence=occurrence, next_due=due):
-                    self.metrics.digests.labels("skipped").inc()
+                wanted.append((subscription, True, Status.SKIPPED, occurrence, due))
                 continue
             occurrence, due = self.next_times(subscription, subscription.occurrence)
             late = now - subscription.due_at > self.late_after
-            if await self.store.claim(subscription, now=now, late=late, status=Status.CLAIMED,
-                                      next_occurrence=occurrence, next_due=due):
-                claims.append(Claim(subscription, subscription.period, late))
+            if late:
+                late_ones.add(subscription.id)
+            wanted.append((subscription, late, Status.CLAIMED, occurrence, due))
+        skipped = {w[0].id for w in wanted if w[2] is Status.SKIPPED}
+        won: list[Subscription] = []
+        for start in range(0, len(wanted), CLAIM_BATCH):  # short write transactions
+            won += await self.store.claim_many(wanted[start:start + CLAIM_BATCH], now)
+        claims = []
+        for subscription in won:
+            if subscription.id in skipped:
+                self.metrics.digests.labels("skipped").inc()
+                continue
+            claims.append(Claim(subscription, subscription.period,
+                                subscription.id in late_ones))
         return claims
 
     async def _take_over(self, now: datetime) -> list[Claim]:
@@ -131,15 +156,22 @@ class DigestRunner:
         gathered = await self.composer.gather(
             min(w[0] for w in windows), now, max(w[1] for w in windows)
         )
-        people = any(c.subscription.user_id for c in claims)
+        people = [c.subscription.user_id for c in claims if c.subscription.user_id]
         rooms = await self.composer.rooms_of_people(gathered) if people else {}
+        languages = await self.preferences.locales(people) if people else {}
+        shared = RunData(gathered, rooms, languages, now)
         limit = asyncio.Semaphore(self.settings.concurrent_sends)
+        done: list[tuple[Claim, Status, datetime | None]] = []
 
         async def one(claim: Claim, window: tuple[datetime, datetime]) -> None:
             async with limit:
-                await self._deliver_one(claim, window, gathered, rooms, now)
+                status = await self._deliver_one(claim, window, shared)
+            if status is not None:
+                done.append((claim, status, now))
 
         await asyncio.gather(*(one(c, w) for c, w in zip(claims, windows, strict=True)))
+        for start in range(0, len(done), FINISH_BATCH):
+            await self.store.finish_many(done[start:start + FINISH_BATCH], self.clock.now())
 
     def window(
         self, subscription: Subscription, occurrence: datetime, now: datetime
@@ -166,42 +198,39 @@ class DigestRunner:
             roles=subscription.roles, room_id=subscription.room_id,
         )
 
-    async def text_for(
+    def text_for(
         self, subscription: Subscription, recipient: Recipient, gathered: list[Gathered],
-        now: datetime,
+        language: str | None, now: datetime,
     ) -> str | None:
-        language = (
-            await self.preferences.locale(subscription.user_id) if subscription.user_id else None
-        )
         t = self.catalogs.get(language)
         title = texts.title(now, subscription.zone, t, room=subscription.room_name)
         return self.composer.render(gathered, recipient, t, subscription.sections_off, title)
 
     async def _deliver_one(
-        self, claim: Claim, window: tuple[datetime, datetime], gathered: list[Gathered],
-        rooms: dict[str, frozenset[str]], now: datetime,
-    ) -> None:
-        subscription = claim.subscription
+        self, claim: Claim, window: tuple[datetime, datetime], shared: RunData
+    ) -> Status | None:
+        """Sends one digest; its outcome, or None when it failed (the claim stays)."""
+        subscription, now = claim.subscription, shared.now
         try:
-            recipient = self.recipient(subscription, window, now, rooms)
-            text = await self.text_for(subscription, recipient, gathered, now)
+            recipient = self.recipient(subscription, window, now, shared.rooms)
+            language = shared.languages.get(subscription.user_id or "")
+            text = self.text_for(subscription, recipient, shared.gathered, language, now)
             if text is None:
-                await self.store.finish(claim, Status.EMPTY, now, now)
                 self.metrics.digests.labels("empty").inc()
-                return
+                return Status.EMPTY
             message = Message(text=text, idempotency_key=message_key(subscription, claim.period))
             if subscription.room_id is not None:
                 await self.chat.send(subscription.room_id, message)
             else:
                 await self.chat.send_direct(subscription.username or "", message)
-            await self.store.finish(claim, Status.SENT, self.clock.now(), now)
         except Exception:  # the claim stays: after the lease, a later round tries again
             log.exception("digest not sent", extra={"subscription": subscription.id})
             self.metrics.digests.labels("failed").inc()
-            return
+            return None
         self.metrics.digests.labels("sent").inc()
         if claim.late:
             self.metrics.digests.labels("late").inc()
+        return Status.SENT
 
 
 def _occurrence(claim: Claim) -> datetime:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, Integer, String, select, update
+from sqlalchemy import Boolean, DateTime, Integer, String, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -206,29 +206,45 @@ class Subscriptions:
     ) -> bool:
         """Moves the subscription on to its next period and records this one, in one
         transaction: of two replicas (or two ticks) only one gets it."""
-        moved = (
-            update(SubscriptionRow)
-            .where(SubscriptionRow.id == subscription.id,
-                   SubscriptionRow.occurrence == subscription.occurrence)
-            .values(occurrence=next_occurrence, due_at=next_due)
-        )
+        won = await self.claim_many([(subscription, late, status, next_occurrence, next_due)],
+                                    now)
+        return bool(won)
+
+    async def claim_many(
+        self, wanted: list[tuple[Subscription, bool, Status, datetime, datetime]],
+        now: datetime,
+    ) -> list[Subscription]:
+        """`claim` for a batch, in one transaction; the subscriptions this caller won.
+
+        The period's row is the claim: its key (subscription, period) lets one insert win,
+        whoever races (another replica, a second tick, a reader of an older state); the
+        winners' subscriptions then move on to their next period.
+        """
+        if not wanted:
+            return []
+        rows = [
+            {"subscription_id": sub.id, "period": sub.period, "status": status.value,
+             "late": late, "claimed_at": now,
+             "finished_at": None if status is Status.CLAIMED else now}
+            for sub, late, status, _occurrence, _due in wanted
+        ]
         recorded = (
-            self._db.insert(DeliveryRow)
-            .values(subscription_id=subscription.id, period=subscription.period,
-                    status=status.value, late=late, claimed_at=now,
-                    finished_at=None if status is Status.CLAIMED else now)
+            self._db.insert(DeliveryRow).values(rows)
             .on_conflict_do_nothing(index_elements=[DeliveryRow.subscription_id,
                                                     DeliveryRow.period])
+            .returning(DeliveryRow.subscription_id)
         )
-        try:
-            async with self._db.session() as session:
-                if rows_changed(await session.execute(recorded)) != 1:
-                    return False
-                if rows_changed(await session.execute(moved)) != 1:
-                    raise _Lost  # rolls the record back: another run moved it on first
-        except _Lost:
-            return False
-        return True
+        moved = (
+            update(SubscriptionRow).where(SubscriptionRow.id == bindparam("won"))
+            .values(occurrence=bindparam("next_occurrence"), due_at=bindparam("next_due"))
+        )
+        async with self._db.session() as session:
+            won = set((await session.execute(recorded)).scalars().all())
+            moves = [{"won": sub.id, "next_occurrence": occurrence, "next_due": due}
+                     for sub, _late, _status, occurrence, due in wanted if sub.id in won]
+            if moves:
+                await (await session.connection()).execute(moved, moves)
+        return [sub for sub, *_rest in wanted if sub.id in won]
 
     async def stale(self, older_than: datetime) -> list[Claim]:
         """Claims whose sender died before finishing: the period is still owed."""
@@ -257,25 +273,35 @@ class Subscriptions:
     async def finish(
         self, claim: Claim, status: Status, now: datetime, covered_until: datetime | None
     ) -> None:
+        await self.finish_many([(claim, status, covered_until)], now)
+
+    async def finish_many(
+        self, done: list[tuple[Claim, Status, datetime | None]], now: datetime
+    ) -> None:
+        """Records the outcome of many deliveries in one transaction (two statements)."""
+        if not done:
+            return
+        outcome = (
+            update(DeliveryRow)
+            .where(DeliveryRow.subscription_id == bindparam("sub"),
+                   DeliveryRow.period == bindparam("of_period"))
+            .values(status=bindparam("new_status"), finished_at=now)
+        )
+        covered = (
+            update(SubscriptionRow).where(SubscriptionRow.id == bindparam("sub"))
+            .values(covered_until=bindparam("until"))
+        )
         async with self._db.session() as session:
-            await session.execute(
-                update(DeliveryRow)
-                .where(DeliveryRow.subscription_id == claim.subscription.id,
-                       DeliveryRow.period == claim.period)
-                .values(status=status.value, finished_at=now)
-            )
-            if covered_until is not None:
-                await session.execute(
-                    update(SubscriptionRow)
-                    .where(SubscriptionRow.id == claim.subscription.id)
-                    .values(covered_until=covered_until)
-                )
+            connection = await session.connection()
+            await connection.execute(outcome, [
+                {"sub": c.subscription.id, "of_period": c.period, "new_status": st.value}
+                for c, st, _until in done
+            ])
+            until = [{"sub": c.subscription.id, "until": u} for c, _st, u in done if u]
+            if until:
+                await connection.execute(covered, until)
 
     async def deliveries(self, subscription_id: int) -> dict[str, Status]:
         query = select(DeliveryRow).where(DeliveryRow.subscription_id == subscription_id)
         async with self._db.session() as session:
             return {r.period: Status(r.status) for r in await session.scalars(query)}
-
-
-class _Lost(Exception):
-    """Another run claimed the period first."""

@@ -42,13 +42,26 @@ class CardsData:
     usernames: dict[str, str]
     told: list[ToldEvent]
     unreadable: set[str] = field(default_factory=set)
+    boards_of_room: dict[str, set[str]] = field(default_factory=dict)
+    told_by_board: dict[str, list[ToldEvent]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Indexes: each reader's part is found without scanning every board.
+        for board_id, rooms in self.rooms_of_board.items():
+            for room in rooms:
+                self.boards_of_room.setdefault(room, set()).add(board_id)
+        for event in self.told:
+            self.told_by_board.setdefault(event.board_id, []).append(event)
 
     @property
     def rooms(self) -> Iterable[str]:
-        return {room for rooms in self.rooms_of_board.values() for room in rooms}
+        return self.boards_of_room.keys()
 
     def _boards_of(self, recipient: Recipient) -> list[str]:
-        return sorted(b for b, rooms in self.rooms_of_board.items() if rooms & recipient.rooms)
+        found: set[str] = set()
+        for room in recipient.rooms:
+            found |= self.boards_of_room.get(room, set())
+        return sorted(found)
 
     def render(self, recipient: Recipient, t: Translator) -> str | None:
         blocks = [b for b in (self._cards(recipient, t), self._events(recipient, t)) if b]
@@ -85,11 +98,11 @@ class CardsData:
                    due=due)
 
     def _events(self, recipient: Recipient, t: Translator) -> str | None:
-        wanted = set(self._boards_of(recipient))
         per_board: dict[str, Counter[CardChange]] = {}
-        for event in self.told:
-            if event.board_id in wanted and recipient.since <= event.told_at < recipient.until:
-                per_board.setdefault(event.board_id, Counter())[event.kind] += 1
+        for board_id in self._boards_of(recipient):
+            for event in self.told_by_board.get(board_id, []):
+                if recipient.since <= event.told_at < recipient.until:
+                    per_board.setdefault(board_id, Counter())[event.kind] += 1
         if not per_board:
             return None
         lines = [t.t("**Board events told to your rooms**")]

@@ -4,7 +4,7 @@ their own shares that expire within three days. Passwords never appear (they wen
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from babel.dates import format_date
@@ -23,22 +23,29 @@ def _label(share: ShareRecord) -> str:
     return f"[{name}]({share.url})" if share.url else name
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class SharesData:
     shares: list[ShareRecord]
+    by_room: dict[str, list[ShareRecord]] = field(default_factory=dict)
+    by_creator: dict[str, list[ShareRecord]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for share in self.shares:
+            self.by_room.setdefault(share.room_id, []).append(share)
+            self.by_creator.setdefault(share.creator_id, []).append(share)
 
     @property
     def rooms(self) -> Iterable[str]:
-        return {s.room_id for s in self.shares}
+        return self.by_room.keys()
 
     def render(self, recipient: Recipient, t: Translator) -> str | None:
-        new = [s for s in self.shares if s.room_id in recipient.rooms
-               and recipient.since <= s.created_at < recipient.until]
+        new = sorted((s for room in recipient.rooms for s in self.by_room.get(room, [])
+                      if recipient.since <= s.created_at < recipient.until),
+                     key=lambda s: (s.created_at, s.id))
         today = recipient.until.astimezone(recipient.tz).date()
         expiring = [
-            s for s in self.shares
-            if recipient.user_id is not None and s.creator_id == recipient.user_id
-            and s.expires_on is not None and today < s.expires_on <= today + EXPIRY_NOTICE
+            s for s in self.by_creator.get(recipient.user_id or "", [])
+            if s.expires_on is not None and today < s.expires_on <= today + EXPIRY_NOTICE
         ]
         if not new and not expiring:
             return None

@@ -4,7 +4,7 @@ each with the command that gives a personal link (never a link or a token itself
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from babel.dates import format_datetime
@@ -17,20 +17,24 @@ from commands.reunion.store import Meeting, Meetings
 MAX_LISTED = 15
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class MeetingsData:
     meetings: list[Meeting]
+    by_room: dict[str, list[Meeting]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for meeting in self.meetings:
+            self.by_room.setdefault(meeting.chat_room_id, []).append(meeting)
 
     @property
     def rooms(self) -> Iterable[str]:
-        return {m.chat_room_id for m in self.meetings}
+        return self.by_room.keys()
 
     def render(self, recipient: Recipient, t: Translator) -> str | None:
-        mine = [
-            m for m in self.meetings
-            if m.chat_room_id in recipient.rooms and m.ends_at > recipient.until
-            and m.starts_at < recipient.horizon
-        ]
+        mine = sorted((
+            m for room in recipient.rooms for m in self.by_room.get(room, [])
+            if m.ends_at > recipient.until and m.starts_at < recipient.horizon
+        ), key=lambda m: (m.starts_at, m.id))
         if not mine:
             return None
         lines = [t.tn("**{count} meeting**", "**{count} meetings**", len(mine))]
