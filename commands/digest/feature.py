@@ -3,18 +3,23 @@ round that sends them. The sections come from the other features (bot.digest).""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.digest import DigestSections
 from bot.feature import Feature
 from bot.runtime import Runtime
 from bot.store.repositories import Preferences
+from commands.digest import parse
 from commands.digest.compose import Composer
 from commands.digest.desk import DigestDesk
+from commands.digest.enrol import ENROL_SECONDS, RoleEnrolment
 from commands.digest.handlers import router
 from commands.digest.run import DigestMetrics, DigestRunner
 from commands.digest.settings import DigestSettings
 from commands.digest.store import Subscriptions
+
+ENROL_DELAY = timedelta(seconds=10)
 
 
 async def install(runtime: Runtime) -> None:
@@ -34,6 +39,20 @@ async def install(runtime: Runtime) -> None:
     runtime.provide(DigestDesk, desk)
     # The leader only (the scheduler runs there); the store decides who sends what.
     runtime.scheduler.every("digest-run", settings.check_seconds, runner.tick)
+    enrolment = RoleEnrolment(desk, store, runtime.chat, settings)
+    runtime.provide(RoleEnrolment, enrolment)
+    if settings.roles:
+        # A default schedule that does not read stops the start, naming the problem.
+        parse.schedule(settings.default_schedule, runtime.clock.now(), runtime.settings.tz)
+
+        async def enrol() -> None:
+            await enrolment.run()
+
+        async def soon() -> None:  # at each leadership, once connected, then every hour
+            runtime.scheduler.at("digest-roles-now", datetime.now(UTC) + ENROL_DELAY, enrol)
+
+        runtime.scheduler.every("digest-roles", ENROL_SECONDS, enrol)
+        runtime.on_start.append(soon)
 
 
 feature = Feature(

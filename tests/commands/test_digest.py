@@ -20,6 +20,7 @@ from bot.models import User
 from bot.runtime import Runtime
 from commands import digest, reunion
 from commands.core_feature import feature as core
+from commands.digest.enrol import RoleEnrolment
 from commands.digest.run import DigestRunner
 from commands.digest.schedule import Cadence, Schedule, zone_for
 from commands.digest.store import Status, Subscriptions, user_target
@@ -238,3 +239,26 @@ def test_the_person_zone_comes_from_the_chat_offset() -> None:
     assert zone_for(2, PARIS) is PARIS and zone_for(1, PARIS) is PARIS  # summer, winter
     reunion_island = zone_for(4, PARIS)
     assert reunion_island.utcoffset(None) == timedelta(hours=4)
+
+
+async def test_the_role_setting_subscribes_holders_once_and_a_stop_is_kept(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                             rate_limit=RateLimitSettings(burst=100, per_minute=6000))
+    settings.digest.roles = ["manager"]
+    settings.digest.default_schedule = "hebdo lundi 9h"
+    boss = User("u-boss", "boss", "La Cheffe", frozenset({"user", "manager"}))
+    async with BotHarness(settings, features=[core, digest.feature], clock=clock) as bot:
+        bot.chat.add_user(boss)
+        enrolment = bot.app.runtime.services.get(RoleEnrolment)
+        assert await enrolment.run() == 1
+        [shown] = await bot.say("/digest", user=boss)
+        assert shown.message.text.startswith(
+            "Votre résumé arrive chaque semaine le lundi à 09:00 (Europe/Paris)"
+        )
+        await bot.say("/digest stop", user=boss)
+        assert await enrolment.run() == 0
+        [stopped] = await bot.say("/digest", user=boss)
+        assert stopped.message.text.startswith("Vous ne recevez pas de résumé.")
+        assert await bot.app.runtime.services.get(Subscriptions).get(user_target(AGENT.id)) is None
