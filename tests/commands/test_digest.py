@@ -16,7 +16,7 @@ from bot.config import RateLimitSettings
 from bot.digest import DigestSections, Recipient
 from bot.feature import Feature
 from bot.i18n import Translator
-from bot.models import User
+from bot.models import RoomRole, User
 from bot.runtime import Runtime
 from commands import digest, reunion
 from commands.core_feature import feature as core
@@ -262,3 +262,26 @@ async def test_the_role_setting_subscribes_holders_once_and_a_stop_is_kept(
         [stopped] = await bot.say("/digest", user=boss)
         assert stopped.message.text.startswith("Vous ne recevez pas de résumé.")
         assert await bot.app.runtime.services.get(Subscriptions).get(user_target(AGENT.id)) is None
+
+
+async def test_a_room_owner_subscribes_the_room_which_gets_its_digest_in_the_room(
+    bot: BotHarness, clock: FakeClock
+) -> None:
+    [refused] = await bot.say("/digest equipe #equipe-projet quotidien 9h")
+    assert refused.message.text.startswith(
+        "Seul un propriétaire ou un modérateur de #equipe-projet peut faire cela."
+    )
+    bot.chat.room_role_holders[(TEAM_ROOM.id, AGENT.id)] = frozenset({RoomRole.OWNER})
+    [done] = await bot.say("/digest equipe #equipe-projet quotidien 9h")
+    assert done.message.text == (
+        "#equipe-projet recevra son résumé chaque jour à 09:00\u202f; le prochain\u202f: "
+        "mercredi 2 décembre 2026 à 09:00."
+    )
+    await add_meeting(bot, "Revue de projet", START + timedelta(hours=5))
+    clock.moment = START + timedelta(hours=2, seconds=1)
+    await runner(bot).tick()
+    [posted] = [s for s in bot.chat.sent if s.room_id == TEAM_ROOM.id
+                and s.message.text.startswith("**Résumé de #equipe-projet")]
+    assert "Revue de projet" in posted.message.text
+    [stopped] = await bot.say("/digest equipe #equipe-projet stop")
+    assert stopped.message.text == "#equipe-projet ne recevra plus de résumé."
