@@ -20,6 +20,7 @@ from commands.digest.settings import DigestSettings
 from commands.digest.store import Subscriptions
 
 ENROL_DELAY = timedelta(seconds=10)
+DELIVERIES_KEPT = timedelta(days=30)  # what the store keeps of the periods delivered
 
 
 async def install(runtime: Runtime) -> None:
@@ -39,6 +40,11 @@ async def install(runtime: Runtime) -> None:
     runtime.provide(DigestDesk, desk)
     # The leader only (the scheduler runs there); the store decides who sends what.
     runtime.scheduler.every("digest-run", settings.check_seconds, runner.tick)
+
+    async def prune() -> None:
+        await store.forget_older_than(runtime.clock.now() - DELIVERIES_KEPT)
+
+    runtime.scheduler.every("digest-prune", 3600, prune)
     enrolment = RoleEnrolment(desk, store, runtime.chat, settings)
     runtime.provide(RoleEnrolment, enrolment)
     if settings.roles:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, Integer, String, bindparam, select, update
+from sqlalchemy import Boolean, DateTime, Integer, String, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -300,6 +300,14 @@ class Subscriptions:
             until = [{"sub": c.subscription.id, "until": u} for c, _st, u in done if u]
             if until:
                 await connection.execute(covered, until)
+
+    async def forget_older_than(self, moment: datetime) -> None:
+        """Finished periods claimed before `moment`: a subscription only ever moves forward,
+        so an old period is never claimed again."""
+        async with self._db.session() as session:
+            await session.execute(delete(DeliveryRow).where(
+                DeliveryRow.claimed_at < moment, DeliveryRow.status != Status.CLAIMED.value
+            ))
 
     async def deliveries(self, subscription_id: int) -> dict[str, Status]:
         query = select(DeliveryRow).where(DeliveryRow.subscription_id == subscription_id)

@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from babel.dates import format_datetime
 
@@ -81,7 +81,9 @@ class CardsData:
         today = sorted((c for c in mine if c not in overdue),
                        key=lambda c: c.due_at or recipient.until)
         lines = [t.t("**Cards**")]
-        for title, cards in ((N_("Overdue:"), overdue), (N_("Due today:"), today)):
+        week = recipient.horizon - recipient.until > timedelta(days=1)
+        coming = N_("Due this week:") if week else N_("Due today:")
+        for title, cards in ((N_("Overdue:"), overdue), (coming, today)):
             if cards:
                 lines.append(t.t(title))
                 lines += [self._line(c, recipient, t) for c in cards[:MAX_LISTED]]
