@@ -77,7 +77,7 @@ async def some_news(bot: RunningBot, stack: SandboxStack) -> None:
     await say(bot, "marie", "/kanban lier Équipe projet", "est maintenant lié")
     await say(bot, "marie", "/tache Appeler la préfecture @marie --echeance dans 1 min",
               "Appeler la préfecture")
-    await say(bot, "marie", "/reunion Comité de pilotage dans 30 min", "Comité de pilotage")
+    await say(bot, "marie", "/reunion Comité de pilotage dans 5 min", "Comité de pilotage")
     posted = bot.sandbox.state.post("marie", ROOM, "le compte rendu", file={
         "name": "compte-rendu.txt", "type": "text/plain",
         "content_base64": base64.b64encode(b"Compte rendu\n" * 20).decode(),
@@ -113,7 +113,7 @@ async def test_one_digest_per_period_with_real_data_nothing_when_empty_and_stop(
 
 
 async def _meeting_news(bot: RunningBot) -> None:
-    await say(bot, "marie", "/reunion Revue de crise dans 45 min", "Revue de crise")
+    await say(bot, "marie", "/reunion Revue de crise dans 5 min", "Revue de crise")
 
 
 async def test_a_bot_down_at_the_digest_time_sends_it_late_once_within_the_grace_window(
