@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from bot.errors import RoomClosed
-from bot.events import MembershipChanged, MessagePinned, ReactionAdded
+from bot.events import FilePosted, MembershipChanged, MessagePinned, ReactionAdded
 from bot.models import ChatEvent, FileRef, Message, Room, RoomRole, RoomType, User
 from bot.ports import EventSink, ResumeFrom
 from integrations.rocketchat.errors import RocketChatError, RocketChatUnavailable
@@ -260,7 +260,10 @@ class RocketChatTransport:
         if parse_timestamp(raw.get("ts")) < self._oldest(LIVE_MIN_WINDOW):
             return []
         if is_actionable(raw, self._user_id):
-            return [event_from_raw(raw, _UNKNOWN_ROOM)]
+            message = event_from_raw(raw, _UNKNOWN_ROOM)
+            if not message.files or type(message) is not ChatEvent:
+                return [message]
+            return [message, FilePosted(**_fields(message))]
         membership = membership_of(raw)
         if membership is None:
             return []

@@ -99,11 +99,19 @@ def room_roles_of(names: Any) -> frozenset[RoomRole]:
 
 
 def user_from_raw(raw: dict[str, Any]) -> User:
+    """`type` is "bot" for bot accounts and readable by anyone; `createdAt` and `roles` only
+    with view-full-other-user-info, `language` only in the account's own data (Rocket.Chat 7.x
+    apps/meteor/app/lib/server/functions/getFullUserData.ts)."""
+    roles = frozenset(raw.get("roles") or ())
+    created = raw.get("createdAt")
     return User(
         id=str(raw["_id"]),
         username=str(raw.get("username", "")),
         display_name=str(raw.get("name") or ""),
-        roles=frozenset(raw.get("roles") or ()),
+        roles=roles,
+        is_bot=raw.get("type") == "bot" or "bot" in roles,
+        created_at=parse_timestamp(created) if created else None,
+        language=str(raw.get("language") or ""),
     )
 
 
