@@ -31,10 +31,11 @@ async def bienvenue(
         raise PermissionDenied(
             N_("Only administrators can send the welcome message to someone else.")
         )
-    target = await ctx.chat.user_by_username(personne.lstrip("@"))
+    wanted = personne.lstrip("@")
+    target = await ctx.chat.user_by_username(wanted)
     if target is None or not target.id:
         raise UserFacingError(N_("There is nobody named {username} here."),
-                              username=escape_markdown(personne))
+                              username=escape_markdown(wanted))
     await welcomer.send(target, key=f"{ctx.event.message_id}:welcome:{target.id}")
     await arrivals.claim(target.id, target.username, ctx.clock.now())
     await ctx.reply(ctx.t(N_("Welcome message sent to {username}."),

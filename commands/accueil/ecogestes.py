@@ -158,7 +158,7 @@ async def bilan(ctx: Context, store: Ecogestes) -> None:
                         "Total: {size} moved out of the chat in {count} files, about {copies} "
                         "of downloads avoided.",
                         total.files, size=human_size(ctx.translator, total.bytes),
-                        count=total.files, copies=human_size(ctx.translator, total.copies_bytes)))
+                        copies=human_size(ctx.translator, total.copies_bytes)))
     await ctx.reply("\n".join(lines))
 
 
@@ -167,4 +167,4 @@ def _month_line(ctx: Context, month: MonthSaving) -> str:
         "{month}: {size} in {count} file, about {copies} of downloads avoided",
         "{month}: {size} in {count} files, about {copies} of downloads avoided",
         month.files, month=month.month, size=human_size(ctx.translator, month.bytes),
-        count=month.files, copies=human_size(ctx.translator, month.copies_bytes))
+        copies=human_size(ctx.translator, month.copies_bytes))

@@ -16,4 +16,4 @@ def human_size(translator: Translator, size: int) -> str:
     for unit, label in UNITS:
         if size >= unit:
             return translator.t(label, value=translator.number(round(size / unit, 1)))
-    return translator.tn("{value} byte", "{value} bytes", size, value=size)
+    return translator.tn("{count} byte", "{count} bytes", size)
