@@ -100,8 +100,9 @@ def room_roles_of(names: Any) -> frozenset[RoomRole]:
 
 def user_from_raw(raw: dict[str, Any]) -> User:
     """`type` is "bot" for bot accounts and readable by anyone; `createdAt` and `roles` only
-    with view-full-other-user-info, `language` only in the account's own data (Rocket.Chat 7.x
-    apps/meteor/app/lib/server/functions/getFullUserData.ts)."""
+    with view-full-other-user-info (Rocket.Chat 7.x apps/meteor/app/lib/server/functions/
+    getFullUserData.ts `defaultFields` / `fullFields`); `language` never for another account,
+    only in one's own data (`me`)."""
     roles = frozenset(raw.get("roles") or ())
     created = raw.get("createdAt")
     return User(
