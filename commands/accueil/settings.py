@@ -83,5 +83,5 @@ class EcogestesSettings(BaseModel):
         return int(self.ecogestes_threshold_mb * MEGABYTE)
 
 
-class AccueilSettings(WelcomeSettings, EcogestesSettings):
+class AccueilSettings(EcogestesSettings, WelcomeSettings):
     """The whole ENSEMBLE_ACCUEIL__ section."""

@@ -92,7 +92,8 @@ async def test_a_heavy_upload_is_moved_to_nextcloud_from_the_suggestion_button(
         first = await upload(chat, "marie", "rapport.pdf", 6 * MB)
         await bot.wait_for(lambda: thread_replies(bot, first), what="the suggestion")
         suggestion = thread_replies(bot, first)[0]
-        assert "Ce fichier (6\u00a0Mo) est copié pour chaque lecteur du salon." in suggestion["msg"]
+        said = suggestion["msg"]
+        assert "Ce fichier (6\u00a0Mo) est copié pour chaque lecteur du salon." in said
         state.click("marie", suggestion["_id"], "Le déplacer vers Nextcloud")
         await bot.wait_for(lambda: any("index.php/s/" in m["msg"] for m in bot.bot_messages(ROOM)),
                            timeout=30, what="the Nextcloud link")
