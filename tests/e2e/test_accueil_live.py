@@ -122,3 +122,35 @@ async def test_a_heavy_upload_is_moved_to_nextcloud_from_the_suggestion_button(
         assert 'ensemble_ecogestes_moved_bytes{month="' in await bot.metrics()
     finally:
         await stop_bot(bot)
+
+
+def png_image() -> bytes:
+    from tests.sandbox.rocketchat.png import png  # noqa: PLC0415 - a test helper, not a dependency
+
+    return png(8, 8)
+
+
+async def test_branding_sets_the_bot_name_avatar_and_attachment_colour_at_start(
+    rocketchat: RocketChatSandbox, tmp_path: Path
+) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(png_image())
+    branding = {
+        "ENSEMBLE_BRANDING__NAME": "Mairie de Lyon",
+        "ENSEMBLE_BRANDING__AVATAR": str(logo),
+        "ENSEMBLE_BRANDING__COLOR": "#000091",
+    }
+    account = rocketchat.state.store.user("ensemble-bot")
+    bot = await start_bot(rocketchat, tmp_path, {**rocketchat.env(), **branding})
+    try:
+        await bot.wait_for(lambda: account.avatar is not None, what="the avatar")
+        assert account.name == "Mairie de Lyon" and account.avatar == logo.read_bytes()
+        etag = account.avatar_etag
+        note = await upload(rocketchat.url, "marie", "note.docx", 20_000)
+        await bot.wait_for(lambda: thread_replies(bot, note), what="a message with an attachment")
+        assert [a["color"] for a in thread_replies(bot, note)[0]["attachments"]] == ["#000091"]
+    finally:
+        await stop_bot(bot)
+    again = await start_bot(rocketchat, tmp_path, {**rocketchat.env(), **branding})
+    await stop_bot(again)
+    assert account.avatar_etag == etag  # the same image: not sent again
