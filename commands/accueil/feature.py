@@ -27,7 +27,7 @@ async def install(runtime: Runtime) -> None:
     runtime.provide(Activation, activation)
     runtime.provide(Savings, savings)
     runtime.provide(Welcomer, Welcomer(settings, runtime.services.get(Catalogs),
-                                       Preferences(runtime.database), runtime.chat))
+                                       runtime.services.get(Preferences), runtime.chat))
 
     async def start() -> None:
         # The first start ever records the moment: nobody who was there before is welcomed.
