@@ -278,3 +278,17 @@ def test_plain_messages_stay_messages() -> None:
     # A FilePosted is its own event: the message itself still reaches commands.
     event = ChatEvent("m", AGENT, TEAM_ROOM, "/aide", datetime.now(UTC))
     assert not isinstance(event, FilePosted)
+
+
+async def test_bienvenue_in_a_direct_message_answers_there(bot: BotHarness) -> None:
+    dm = Room("dm-marie", "marie", RoomType.DIRECT)
+    sent = await bot.say("/bienvenue", room=dm)
+    assert len(sent) == 1 and sent[0].message.text.startswith("Bienvenue sur ENSEMBLE")
+
+
+async def test_ecogestes_alone_tells_whether_suggestions_are_on(bot: BotHarness) -> None:
+    assert "Les suggestions sont actives" in (await bot.say("/ecogestes"))[-1].message.text
+    await bot.say("/ecogestes off")
+    assert "désactivées" in (await bot.say("/ecogestes"))[-1].message.text
+    back = await bot.say("/ecogestes on")
+    assert back[-1].message.text == "Les suggestions reviennent pour vous."
