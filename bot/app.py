@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.dates import parse_datetime
 from bot.digest import DigestSections
 from bot.dispatcher import Dispatcher
-from bot.events import Event, Tick
+from bot.events import Event, Pipeline, Tick
 from bot.feature import Feature
 from bot.i18n import Catalogs
 from bot.invocation import Middleware
@@ -123,6 +123,8 @@ class Application:
         """The services of the pipeline itself, whatever features are enabled."""
         runtime = self.runtime
         runtime.provide(Catalogs, runtime.catalogs)
+        # For handlers that tell others what they did (a share that moved an attachment).
+        runtime.provide(Pipeline, runtime.pipeline)
         # Features add their digest sections to it in their install (the digest slice reads it).
         runtime.provide(DigestSections, DigestSections())
         runtime.provide(Preferences, Preferences(self.database))

@@ -24,6 +24,8 @@ FEATURE_TABLES = {
     "boards": {"board_links", "board_snapshots", "board_events_seen", "board_inbox",
                "board_events_told"},
     "digest": {"digest_subscriptions", "digest_deliveries"},
+    "accueil": {"accueil_state", "welcomed_users", "ecogestes_suggestions",
+                "ecogestes_optouts", "ecogestes_moved"},
 }
 
 
@@ -54,7 +56,8 @@ async def test_every_enabled_feature_gets_its_tables(store_url: str) -> None:
         tables = await _tables(database)
         assert set().union(*FEATURE_TABLES.values()) <= tables
         assert await _heads(database) == {
-            "0003_core", "meetings_0001", "shares_0002", "boards_0003", "digest_0001"
+            "0003_core", "meetings_0001", "shares_0002", "boards_0003", "digest_0001",
+            "accueil_0001",
         }
     finally:
         await database.close()
