@@ -23,6 +23,7 @@ from composition.settings import EnsembleSettings as Settings
 from integrations.jitsi import JitsiMeetings
 from integrations.nextcloud import NextcloudFiles
 from integrations.rocketchat import RocketChatTransport
+from integrations.rocketchat.companion import CompanionEndpoint, install_routes
 from integrations.wekan import WekanBoards, WekanSession
 from integrations.wekan.webhook import WekanWebhook
 
@@ -95,6 +96,12 @@ def inbound(settings: Settings) -> Feature:
     """Inbound adapters that feed a feature, mounted once the features have installed."""
 
     async def install(runtime: Runtime) -> None:
+        app_secret = settings.rocketchat.app_secret
+        if app_secret is not None:  # the companion app's slash commands
+            endpoint = CompanionEndpoint(
+                app_secret.get_secret_value(), runtime.clock, runtime.pipeline.feed
+            )
+            install_routes(runtime.web, endpoint)
         inbox = runtime.services.optional(EventInbox)
         if inbox is None:
             return  # the boards feature is off: no Wekan endpoint
