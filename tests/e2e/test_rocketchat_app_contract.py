@@ -1,0 +1,98 @@
+"""The companion app's recorded requests replayed against the real bot process on the sandbox.
+
+The fixtures are what the app's own tests captured (rocketchat-app/test/, written to
+tests/contract/rocketchat_app/): the body bytes are sent exactly as recorded. The recorded
+signature was made at the fixture's `signed_at`, long ago, so as recorded the request is an old
+one and must be refused; to play it as the app would send it now, only the timestamp header is
+renewed and the signature recomputed the app's way over the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.config import PROJECT_ROOT
+from integrations.rocketchat.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from sandbox.rocketchat import RocketChatSandbox
+from tests.e2e.conftest import RunningBot, start_bot, stop_bot
+
+FIXTURE = PROJECT_ROOT / "tests" / "contract" / "rocketchat_app" / "command_aide.json"
+ROOM = "equipe-projet"
+# The words of /aide reunion's answer: the command's own title line.
+ANSWER = "**/reunion**"
+
+
+@pytest.fixture
+def recorded() -> dict[str, Any]:
+    fixture: dict[str, Any] = json.loads(FIXTURE.read_text("utf-8"))
+    return fixture
+
+
+@pytest.fixture
+async def bot(
+    rocketchat: RocketChatSandbox, tmp_path: Path, recorded: dict[str, Any]
+) -> AsyncIterator[RunningBot]:
+    running = await start_bot(
+        rocketchat, tmp_path, ENSEMBLE_ROCKETCHAT__APP_SECRET=recorded["secret"]
+    )
+    yield running
+    await stop_bot(running)
+
+
+def renewed(recorded: dict[str, Any], body: bytes) -> dict[str, str]:
+    """The recorded headers, sent now: a fresh timestamp, signed as the app signs."""
+    now = int(time.time())
+    headers = dict(recorded["headers"])
+    headers[TIMESTAMP_HEADER] = str(now)
+    headers[SIGNATURE_HEADER] = sign(recorded["secret"].encode(), now, body)
+    return headers
+
+
+async def replay(bot: RunningBot, recorded: dict[str, Any], body: bytes,
+                 headers: dict[str, str]) -> int:
+    async with aiohttp.ClientSession() as http, http.post(
+        bot.http_url + recorded["path"], data=body, headers=headers
+    ) as response:
+        return response.status
+
+
+def answers(bot: RunningBot) -> list[dict[str, Any]]:
+    return [m for m in bot.bot_messages(ROOM) if ANSWER in m.get("msg", "")]
+
+
+async def test_a_recorded_invocation_sent_now_is_answered_once_in_the_room(
+    bot: RunningBot, recorded: dict[str, Any]
+) -> None:
+    body = recorded["body"].encode()
+    assert await replay(bot, recorded, body, renewed(recorded, body)) == 200
+    await bot.wait_for(lambda: bool(answers(bot)), what="the answer to /aide reunion")
+    # The app retries (a timeout on its side): the same trigger id is not answered again. The
+    # bot answers the request once the command is handled, so nothing is still on its way.
+    assert await replay(bot, recorded, body, renewed(recorded, body)) == 200
+    [answer] = answers(bot)
+    assert answer.get("tmid") is None  # no message shows a slash command: no thread on one
+    assert "/reunion liste" in answer["msg"]
+
+
+async def test_old_tampered_and_unsigned_requests_get_401_and_change_nothing(
+    bot: RunningBot, recorded: dict[str, Any]
+) -> None:
+    body = recorded["body"].encode()
+    as_recorded = await replay(bot, recorded, body, recorded["headers"])
+    tampered_body = body.replace(b'"reunion"', b'"partage"')
+    tampered = await replay(bot, recorded, tampered_body, renewed(recorded, body))
+    unsigned_headers = {k: v for k, v in renewed(recorded, body).items()
+                        if k != SIGNATURE_HEADER}
+    unsigned = await replay(bot, recorded, body, unsigned_headers)
+    assert (as_recorded, tampered, unsigned) == (401, 401, 401)
+    # The same bytes, signed now, are then answered: the refusals claimed nothing.
+    assert await replay(bot, recorded, body, renewed(recorded, body)) == 200
+    await bot.wait_for(lambda: bool(answers(bot)), what="the answer to /aide reunion")
+    assert len(bot.bot_messages(ROOM)) == 1
