@@ -13,6 +13,7 @@ from bot.app import Application
 from bot.feature import Feature
 from bot.ports import ChatTransport, Clock
 from bot.ports.boards import BOARD_PORT
+from bot.ports.calls import CALL_PORT
 from bot.ports.files import FILES_PORT
 from bot.ports.meetings import MEETING_PORT
 from bot.runtime import Runtime
@@ -99,7 +100,8 @@ def inbound(settings: Settings) -> Feature:
         app_secret = settings.rocketchat.app_secret
         if app_secret is not None:  # the companion app's slash commands
             endpoint = CompanionEndpoint(
-                app_secret.get_secret_value(), runtime.clock, runtime.pipeline.feed
+                app_secret.get_secret_value(), runtime.clock, runtime.pipeline.feed,
+                calls=runtime.services.optional(CALL_PORT),
             )
             install_routes(runtime.web, endpoint)
         inbox = runtime.services.optional(EventInbox)

@@ -4,9 +4,11 @@ import type { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 
 import { ForwardedCommand } from './src/commands';
 import { COMMANDS } from './src/generated/commands';
+import { EnsembleVideoProvider } from './src/provider';
 import { SETTINGS } from './src/settings';
 
-/** ENSEMBLE's companion: the bot's commands as native slash commands. The bot keeps the
+/** ENSEMBLE's companion: the bot's commands as native slash commands and
+ * the call button as ENSEMBLE meetings (a video-conference provider). The bot keeps the
  * logic and the secrets; this app only forwards, signed. */
 export class EnsembleApp extends App {
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
@@ -18,5 +20,6 @@ export class EnsembleApp extends App {
         for (const declared of COMMANDS) {
             await configuration.slashCommands.provideSlashCommand(new ForwardedCommand(declared));
         }
+        await configuration.videoConfProviders.provideVideoConfProvider(new EnsembleVideoProvider());
     }
 }

@@ -17,7 +17,6 @@ APP_TEXTS: dict[str, str] = {
     "setting_shared_secret_description": N_(
         "The same value as the bot’s ENSEMBLE_ROCKETCHAT__APP_SECRET (32 characters or more)"
     ),
-    "provider_name": N_("ENSEMBLE Meetings"),
     "bot_unreachable": N_(
         "The ENSEMBLE bot cannot be reached right now, so /{command} was not run. Please try "
         "again in a moment; if it lasts, tell the platform administrators."

@@ -37,6 +37,7 @@ test('the app registers every command the bot declares, with its texts in French
     await (app as any).extendConfiguration(configuration.asExtend(), {});
     assert.deepEqual(configuration.commands.map((c) => c.command), COMMANDS.map((c) => c.command));
     assert.ok(configuration.commands.some((c) => c.command === 'reunion'));
+    assert.deepEqual(configuration.providers.map((p) => p.name), ['ENSEMBLE Réunions']);
     for (const language of ['fr', 'en']) {
         const texts = i18n(language);
         for (const command of configuration.commands) {

@@ -6,6 +6,9 @@ import type { IUser } from '@rocket.chat/apps-engine/definition/users/index.js';
 // The sandbox Rocket.Chat's seeded identities (sandbox/rocketchat/state/seed.py `stable_id`),
 // so that the bot's end-to-end tests can replay the recorded requests as they are.
 export const MARIE = { id: 'MPRen6T3bk4rAXc2s', username: 'marie', name: 'Marie Curie' };
+export const JEAN = { id: 'iY2Fz6zSPbGA9cmcB', username: 'jean', name: 'Jean Moulin' };
+// Not a member of the team room.
+export const ADMIN = { id: '77yp8xBwQ4YoP4K4J', username: 'admin', name: 'Administrateur' };
 export const TEAM_ROOM = { id: 'Z8YS3aQ4NiNv8gBbm', slugifiedName: 'equipe-projet', type: 'p' };
 export const SECRET = 'contract-secret-shared-by-app-and-bot';
 export const BOT_URL = 'http://ensemble-bot.test:8080';
@@ -49,6 +52,10 @@ export class FakeRead {
 
     public getEnvironmentReader() {
         return { getSettings: () => ({ getValueById: async (id: string) => this.settings[id] }) };
+    }
+
+    public getRoomReader() {
+        return { getById: async (id: string) => (id === TEAM_ROOM.id ? room() : undefined) };
     }
 
     public getUserReader() {

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.testing import AGENT, TEAM_ROOM
 from composition.testing import BotHarness, make_settings, sqlite_url
-from integrations.rocketchat.companion import COMMAND_PATH
+from integrations.rocketchat.companion import CALL_LINK_PATH, CALL_PATH, COMMAND_PATH
 from integrations.rocketchat.settings import RocketChatSettings
 from integrations.rocketchat.signature import SIGNATURE_HEADER, signed_headers
 
@@ -127,3 +127,21 @@ async def test_without_a_shared_secret_the_route_does_not_exist(tmp_path: Path) 
             assert await post(str(server.make_url(COMMAND_PATH)), body, headers) == 404
         finally:
             await server.close()
+
+
+async def test_without_jitsi_the_call_routes_say_so_and_record_nothing(
+    bot: BotHarness, url: str
+) -> None:
+    call_url = url.replace(COMMAND_PATH, CALL_PATH)
+    body, headers = signed({
+        "call_id": "call-1",
+        "room": {"id": TEAM_ROOM.id, "name": TEAM_ROOM.name, "type": "p"},
+        "user": {"id": AGENT.id, "username": AGENT.username, "name": AGENT.display_name},
+        "title": "",
+    })
+    assert await post(call_url, body, headers) == 503
+    link_url = url.replace(COMMAND_PATH, CALL_LINK_PATH)
+    body, headers = signed({"call_id": "call-1", "user": None})
+    assert await post(link_url, body, headers) == 404
+    body, headers = signed({"call_id": "", "user": None})
+    assert await post(link_url, body, headers) == 400
