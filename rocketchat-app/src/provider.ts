@@ -9,6 +9,22 @@ import { roomName } from './commands';
 // provider; set it there (the bot's meetings are ENSEMBLE Réunions in French).
 export const PROVIDER_NAME = 'ENSEMBLE Réunions';
 
+/** The microphone and camera choices of the join dialog, as jitsi-meet reads them from the
+ * URL's fragment (as the official Jitsi app does: RocketChat/Apps.Jitsi src/videoConfProvider.ts). */
+export function withDeviceChoices(url: string, options: IVideoConferenceOptions | undefined): string {
+    const settings: Array<string> = [];
+    if (options?.mic !== undefined) {
+        settings.push(`config.startWithAudioMuted=${!options.mic}`);
+    }
+    if (options?.cam !== undefined) {
+        settings.push(`config.startWithVideoMuted=${!options.cam}`);
+    }
+    if (!settings.length) {
+        return url;
+    }
+    return url + (url.includes('#') ? '&' : '#') + settings.join('&');
+}
+
 function person(user: IVideoConferenceUser) {
     return { id: user._id, username: user.username, name: user.name || '' };
 }
@@ -43,20 +59,22 @@ export class EnsembleVideoProvider implements IVideoConfProvider {
     public async customizeUrl(
         call: VideoConfDataExtended,
         user: IVideoConferenceUser | undefined,
-        _options: IVideoConferenceOptions | undefined,
+        options: IVideoConferenceOptions | undefined,
         read: IRead,
         _modify: IModify,
         http: IHttp,
         _persis: IPersistence,
     ): Promise<string> {
+        let url = call.url;
         try {
             const answer = await new BotClient(read, http, this.clock).post(CALL_LINK_PATH, {
                 call_id: call._id,
                 user: user ? person(user) : null,
             });
-            return String(answer.url || call.url);
+            url = String(answer.url || call.url);
         } catch {
-            return call.url;
+            // The tokenless URL: whoever joins waits in the lobby until a moderator admits them.
         }
+        return withDeviceChoices(url, options);
     }
 }

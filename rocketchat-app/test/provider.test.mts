@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { CALL_LINK_PATH, CALL_PATH } from '../src/bot.js';
-import { EnsembleVideoProvider, PROVIDER_NAME } from '../src/provider.js';
+import { EnsembleVideoProvider, PROVIDER_NAME, withDeviceChoices } from '../src/provider.js';
 import { record } from './contract.mjs';
 import { ADMIN, BOT_URL, FakeHttp, FakeRead, FIXED_TIME, JEAN, MARIE, TEAM_ROOM } from './fakes.mjs';
 
@@ -70,4 +70,12 @@ test('when the bot cannot be asked, a joiner gets the tokenless URL, never a mad
     assert.equal(await provider.customizeUrl(call(), person(JEAN), undefined, new FakeRead() as any, {} as any, refused.asHttp(), {} as any), PUBLIC_URL);
     // Starting a call without the bot fails: Rocket.Chat tells the caller it could not start.
     await assert.rejects(provider.generateUrl(call(), new FakeRead() as any, {} as any, down.asHttp(), {} as any));
+});
+
+test('the join dialog’s microphone and camera choices reach Jitsi with the person’s link', async () => {
+    const http = new FakeHttp(() => ({ status: 200, json: { url: `${PUBLIC_URL}?jwt=abc#config.subject=%22Point%22` } }));
+    const url = await provider.customizeUrl(call(), person(JEAN), { mic: false, cam: true }, new FakeRead() as any, {} as any, http.asHttp(), {} as any);
+    assert.equal(url, `${PUBLIC_URL}?jwt=abc#config.subject=%22Point%22&config.startWithAudioMuted=true&config.startWithVideoMuted=false`);
+    assert.equal(withDeviceChoices(PUBLIC_URL, { cam: false }), `${PUBLIC_URL}#config.startWithVideoMuted=true`);
+    assert.equal(withDeviceChoices(PUBLIC_URL, undefined), PUBLIC_URL);
 });
