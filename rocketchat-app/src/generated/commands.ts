@@ -14,6 +14,16 @@ export const COMMANDS: ReadonlyArray<DeclaredCommand> = [
         "i18nParamsExample": "command_aide_params"
     },
     {
+        "command": "bienvenue",
+        "i18nDescription": "command_bienvenue_description",
+        "i18nParamsExample": "command_bienvenue_params"
+    },
+    {
+        "command": "ecogestes",
+        "i18nDescription": "command_ecogestes_description",
+        "i18nParamsExample": "command_ecogestes_params"
+    },
+    {
         "command": "kanban",
         "i18nDescription": "command_kanban_description",
         "i18nParamsExample": "command_kanban_params"
