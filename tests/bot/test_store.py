@@ -7,7 +7,13 @@ import asyncio
 from sqlalchemy import inspect
 
 from bot.store import Database
-from bot.store.repositories import AuditLog, AuditRecord, Preferences, ProcessedMessages
+from bot.store.repositories import (
+    AuditLog,
+    AuditRecord,
+    Preferences,
+    ProcessedMessages,
+    preference_cache,
+)
 
 
 async def _tables(database: Database) -> set[str]:
@@ -56,6 +62,23 @@ async def test_preferences_survive_a_restart(store_url: str) -> None:
         assert await Preferences(second).locale("nobody") is None
     finally:
         await second.close()
+
+
+async def test_a_language_chosen_through_one_service_is_what_the_others_read(
+    store_url: str,
+) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    preference_cache(database).start()  # as on the leader, which keeps what it read
+    try:
+        middleware_view, feature_view = Preferences(database), Preferences(database)
+        assert await feature_view.locale("u1") is None
+        await middleware_view.set_locale("u1", "en")
+        assert await feature_view.locale("u1") == "en"
+        await feature_view.set_locale("u1", "fr")
+        assert await middleware_view.locale("u1") == "fr"
+    finally:
+        await database.close()
 
 
 async def test_audit_log_keeps_entries_newest_first(store_url: str) -> None:
