@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+from pathlib import Path
 
 from sqlalchemy import inspect
 
@@ -115,3 +118,22 @@ async def test_concurrent_language_changes_of_one_user_do_not_collide(store_url:
         assert await preferences.locale("u1") in ("fr", "en")
     finally:
         await database.close()
+
+
+def test_a_restart_on_an_up_to_date_store_does_not_load_the_migration_tooling(
+    tmp_path: Path,
+) -> None:
+    # Alembic costs about 35 MiB and a second of imports on every start otherwise.
+    script = (
+        "import asyncio, sys\n"
+        "from bot.store import Database\n"
+        "async def main():\n"
+        f"    database = Database('sqlite+aiosqlite:///{tmp_path}/up.db')\n"
+        "    await database.migrate()\n"
+        "    await database.close()\n"
+        "asyncio.run(main())\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]  # the first start creates the schema, the next only reads
