@@ -227,7 +227,7 @@ async def main(rates: list[float], seconds: float) -> None:
             watched = {"bot": bot.pid, "sandbox": sandbox.process.pid}
             print("load average: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
             print(f"{'rate/s':>6} | {'bot p50':>8} {'bot p99':>8} {'bot thr':>8} "
-                  f"{'cpu/cmd':>8} {'sbx/cmd':>8} {'lost':>4} {'dup':>3} {'rss':>7} | "
+                  f"{'cpu/cmd':>8} {'sbx/cmd':>8} {'late':>4} {'dup':>3} {'rss':>7} | "
                   f"{'echo p50':>8} {'echo p99':>8} {'echo thr':>8} {'sbx/cmd':>8} | "
                   f"{'p99 ratio':>9}")
             for rate in rates:
