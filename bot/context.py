@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.errors import RoomClosed
-from bot.events import CallStarted
+from bot.events import CallStarted, CommandInvoked
 from bot.i18n import N_, Translator
 from bot.models import (
     ROOM_MANAGERS,
@@ -46,7 +46,8 @@ def reply_thread(event: ChatEvent) -> tuple[str | None, bool]:
     """Where answers go: the command's thread (started on it when it had none, and then also
     shown in the room), as Rocket.Chat's own clients reply (`tmid` = the thread's root, Rocket.Chat
     7.x packages/core-typings/src/IMessage/IMessage.ts); DMs stay flat."""
-    if event.room.type is RoomType.DIRECT:
+    if event.room.type is RoomType.DIRECT or isinstance(event, CommandInvoked):
+        # A native slash command posts no message: a thread only where it was typed in one.
         return event.thread_id, False
     if isinstance(event, CallStarted):  # the room already shows the call message itself
         return event.thread_id or event.message_id, False

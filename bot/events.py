@@ -33,6 +33,21 @@ class CallStarted(ChatEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class CommandInvoked(ChatEvent):
+    """A command given through the chat's own command menu (a native slash command the chat
+    client sends to a companion app, which forwards it signed): no message shows it in the
+    room, so `message_id` is only a reference derived from `trigger_id`, never a thread root.
+    `text` is the command line, "/reunion point hebdo"."""
+
+    trigger_id: str = ""
+
+    @property
+    def dedupe_key(self) -> str:
+        # The app may send one invocation twice (a retry after a timeout): answered once.
+        return f"invoked:{self.trigger_id}"
+
+
+@dataclass(frozen=True, slots=True)
 class ReactionAdded(ChatEvent):
     """`user` put `reaction` (":+1:") on the message `message_id`, whose text is `text`."""
 
@@ -147,8 +162,9 @@ RETRIED_BY_SOURCE: tuple[type, ...] = (BoardChanged,)
 
 
 def is_command_message(event: Event) -> bool:
-    """A message someone typed, not something that happened to one."""
-    return type(event) is ChatEvent
+    """A command someone typed (a message or a native slash command), not something that
+    happened to a message."""
+    return type(event) in (ChatEvent, CommandInvoked)
 
 
 class Pipeline:

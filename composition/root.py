@@ -13,6 +13,7 @@ from bot.app import Application
 from bot.feature import Feature
 from bot.ports import ChatTransport, Clock
 from bot.ports.boards import BOARD_PORT
+from bot.ports.calls import CALL_PORT
 from bot.ports.files import FILES_PORT
 from bot.ports.meetings import MEETING_PORT
 from bot.runtime import Runtime
@@ -23,6 +24,7 @@ from composition.settings import EnsembleSettings as Settings
 from integrations.jitsi import JitsiMeetings
 from integrations.nextcloud import NextcloudFiles
 from integrations.rocketchat import RocketChatTransport
+from integrations.rocketchat.companion import CompanionEndpoint, install_routes
 from integrations.wekan import WekanBoards, WekanSession
 from integrations.wekan.webhook import WekanWebhook
 
@@ -96,6 +98,13 @@ def inbound(settings: Settings) -> Feature:
     """Inbound adapters that feed a feature, mounted once the features have installed."""
 
     async def install(runtime: Runtime) -> None:
+        app_secret = settings.rocketchat.app_secret
+        if app_secret is not None:  # the companion app's slash commands
+            endpoint = CompanionEndpoint(
+                app_secret.get_secret_value(), runtime.clock, runtime.pipeline.feed,
+                calls=runtime.services.optional(CALL_PORT),
+            )
+            install_routes(runtime.web, endpoint)
         inbox = runtime.services.optional(EventInbox)
         if inbox is None:
             return  # the boards feature is off: no Wekan endpoint

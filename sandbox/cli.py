@@ -20,12 +20,14 @@ EXIT_OK = 0
 
 async def serve(host: str, port: int) -> int:
     stack = SandboxStack()
-    await stack.start(host, port)
-    print(json.dumps(stack.describe(), ensure_ascii=False), flush=True)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
+    # Before the line that tells callers we are up: a SIGTERM sent as soon as they read it
+    # must stop the servers cleanly, not kill the process (it did on a loaded machine).
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
+    await stack.start(host, port)
+    print(json.dumps(stack.describe(), ensure_ascii=False), flush=True)
     await stopping.wait()
     await stack.stop()
     return EXIT_OK

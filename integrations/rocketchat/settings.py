@@ -20,6 +20,12 @@ class RocketChatSettings(BaseModel):
     reconnect_max_delay_seconds: float = Field(
         30.0, gt=0, description="Upper bound of the reconnection backoff"
     )
+    app_secret: SecretStr | None = Field(
+        None,
+        description="Secret shared with the ENSEMBLE Rocket.Chat App (its setting 'Shared "
+        "secret'), at least 32 characters; unset = the app's endpoints are off",
+        min_length=32,
+    )
     catch_up_window_minutes: int = Field(
         60, ge=0, description="How far back missed messages are replayed after a reconnection"
     )
