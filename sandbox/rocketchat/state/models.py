@@ -25,6 +25,7 @@ class User:
     utc_offset: int = 1
     language: str = "fr"
     tokens: set[str] = field(default_factory=set)
+    avatar_etag: str | None = None
 
     def ref(self) -> dict[str, Any]:
         """The `{_id, username, name}` stamp put on messages (`message.u`)."""
@@ -41,7 +42,7 @@ class User:
             "utcOffset": self.utc_offset,
             "type": self.type,
             "active": self.active,
-            "avatarETag": None,
+            "avatarETag": self.avatar_etag,
         }
 
     def full(self) -> dict[str, Any]:
