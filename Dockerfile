@@ -15,13 +15,17 @@ FROM python:3.11-slim
 RUN useradd --system --user-group --uid 10001 --home /app ensemble
 WORKDIR /app
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+# The run-time image keeps what the bot runs and nothing that builds or installs: the
+# installers go once the wheel is in (the base image's pip, setuptools and wheel).
+RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
+    && python -m pip uninstall --yes --quiet pip setuptools wheel
 # Without ENSEMBLE_STORE__URL the store is SQLite in ./data: a folder the bot's user may write,
 # kept on a volume so that it outlives the container (PostgreSQL is the production store).
 RUN install -d -o ensemble -g ensemble -m 0750 /app/data
 VOLUME /app/data
 ENV ENSEMBLE_LOG__FORMAT=json \
-    PYTHONUNBUFFERED=1
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1
 USER ensemble
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz').status != 200)"
