@@ -21,8 +21,11 @@ RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
     && python -m pip uninstall --yes --quiet pip setuptools wheel
 # Without ENSEMBLE_STORE__URL the store is SQLite in ./data: a folder the bot's user may write,
 # kept on a volume so that it outlives the container (PostgreSQL is the production store).
-RUN install -d -o ensemble -g ensemble -m 0750 /app/data
+RUN install -d -o ensemble -g ensemble -m 0750 /app/data \
+    && install -d -o ensemble -g ensemble -m 0750 /config
 VOLUME /app/data
+# /config: where deploy/compose/ shares the env file `ensemble-bot provision` writes (a new
+# named volume mounted there starts with this owner, so the bots' user may write and read it).
 ENV ENSEMBLE_LOG__FORMAT=json \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
