@@ -14,6 +14,7 @@ from pathlib import Path
 import aiohttp
 
 from composition.provision.envfile import read_env, write_env
+from composition.provision.linked import linked_boards
 from composition.provision.nextcloud import Nextcloud, NextcloudTarget
 from composition.provision.report import ProvisionError, Report
 from composition.provision.rocketchat import RocketChat, RocketChatTarget
@@ -22,6 +23,7 @@ from composition.provision.wekan import Wekan, WekanTarget
 EXIT_OK, EXIT_FAILED = 0, 1
 JITSI_SECRET = "ENSEMBLE_JITSI__APP_SECRET"
 JITSI_URL = "ENSEMBLE_JITSI__BASE_URL"
+STORE_URL = "ENSEMBLE_STORE__URL"
 Say = Callable[[str], None]
 
 
@@ -86,6 +88,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     board.add_argument("--wekan-admin", default=_env("WEKAN_ADMIN", "admin"))
     board.add_argument("--wekan-board", action="append", default=_list("WEKAN_BOARDS"),
                        help="a board (title or id) the bot joins, with its webhook (repeatable)")
+    board.add_argument("--linked-boards", action="store_true", default=_flag("LINKED_BOARDS"),
+                       help="also every board linked to a room in the bot's store "
+                       "(ENSEMBLE_STORE__URL of the environment or the env file)")
     board.add_argument("--webhook-url", default=_env("WEBHOOK_URL"),
                        help="where Wekan reaches the bot: https://<bot>/hooks/wekan")
     parser.set_defaults(func=main)
@@ -142,10 +147,25 @@ def _jitsi(args: argparse.Namespace, previous: dict[str, str], report: Report) -
     report.set(JITSI_SECRET, secret, secret=True)
 
 
+async def _add_linked_boards(args: argparse.Namespace, previous: dict[str, str],
+                             report: Report) -> None:
+    store = os.environ.get(STORE_URL) or previous.get(STORE_URL)
+    if not (args.wekan_url and args.linked_boards):
+        return
+    if not store:
+        report.note("Wekan", f"--linked-boards: no {STORE_URL} in the environment or the env "
+                    "file, so no linked board")
+        return
+    linked = await linked_boards(store)
+    args.wekan_board = [*args.wekan_board, *(b for b in linked if b not in args.wekan_board)]
+    report.note("Wekan", f"{len(linked)} board(s) linked to rooms in the bot's store")
+
+
 async def provision(args: argparse.Namespace) -> Report:
     previous = {**read_env(args.env_file)}
     report = Report()
     _jitsi(args, previous, report)
+    await _add_linked_boards(args, previous, report)
     async with aiohttp.ClientSession() as session:
         for step in _steps(args, session, previous, report):
             try:

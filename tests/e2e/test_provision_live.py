@@ -9,6 +9,9 @@ import os
 import stat
 from pathlib import Path
 
+from bot.store import Database
+from commands import kanban
+from commands.kanban.store import BoardLinks
 from sandbox.rocketchat.state import seed as chat_seed
 from sandbox.stack import SandboxStack
 from sandbox.wekan import seed as board_seed
@@ -133,3 +136,28 @@ async def test_an_unreachable_server_is_named_and_the_others_are_still_set_up(
     assert "error    Rocket.Chat: cannot reach http://127.0.0.1:" in output
     assert "Traceback" not in output and "whatever-it-is" not in output
     assert _values(env_file)["ENSEMBLE_NEXTCLOUD__USERNAME"] == BOT
+
+
+async def test_the_boards_linked_in_the_store_get_their_webhook(
+    stack: SandboxStack, tmp_path: Path
+) -> None:
+    assert stack.wekan.seeded is not None and kanban.feature.migrations is not None
+    store_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    database = Database(store_url)
+    await database.migrate([kanban.feature.migrations])
+    await BoardLinks(database).link("r-team", stack.wekan.seeded.board_id, "Équipe projet", "u")
+    await database.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ENSEMBLE_", "PROVISION_"))}
+    env.update({"PROVISION_WEKAN_ADMIN_PASSWORD": board_seed.ADMIN_PASSWORD,
+                "ENSEMBLE_STORE__URL": store_url})
+    process = await asyncio.create_subprocess_exec(
+        str(EXECUTABLE), "provision", "--env-file", str(tmp_path / "ensemble.env"),
+        "--bot-username", BOT, "--wekan-url", stack.wekan.url, "--linked-boards",
+        "--webhook-url", "http://127.0.0.1:9/hooks/wekan",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    output = (await asyncio.wait_for(process.communicate(), 60))[0].decode()
+    assert process.returncode == 0, output
+    (hook,) = stack.wekan.store.integrations.values()
+    assert (hook.board_id, hook.url) == (stack.wekan.seeded.board_id,
+                                         "http://127.0.0.1:9/hooks/wekan")
