@@ -180,8 +180,28 @@ def image(wheel: Path) -> Iterator[Path]:
     purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
     target = Path(_call(python, "-c", purelib).strip())
     (target / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
+    _prune_babel_as_the_dockerfile_does(target)
+    where = _call(python, "-c", "import babel; print(babel.__file__)", cwd=root)
+    assert Path(where.strip()).is_relative_to(venv)  # the pruned copy is the one the bot uses
     yield venv / "bin" / "ensemble-bot"
     shutil.rmtree(root, ignore_errors=True)
+
+
+def _prune_babel_as_the_dockerfile_does(site_packages: Path) -> None:
+    """A copy of Babel in the image's venv (ahead of the shared dependencies) with only the
+    locale data the Dockerfile keeps, read from its `find … ! -name '<prefix>*'` line."""
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text("utf-8")
+    kept = tuple(name.rstrip("*") for name in re.findall(r"! -name '([^']+)'", dockerfile))
+    assert "fr" in kept and "en" in kept
+    import babel  # noqa: PLC0415 - where the shared copy lives
+
+    copy = site_packages / "babel"
+    shutil.copytree(Path(babel.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for data in (copy / "locale-data").glob("*.dat"):
+        if not data.name.startswith(kept):
+            data.unlink()
+    assert len(list((copy / "locale-data").glob("*.dat"))) < 200
 
 
 def _app_folder(image: Path, name: str, *, data: bool) -> Path:
