@@ -71,6 +71,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     chat.add_argument("--rocketchat-url", default=_env("ROCKETCHAT_URL"))
     chat.add_argument("--rocketchat-admin", default=_env("ROCKETCHAT_ADMIN", "admin"))
     chat.add_argument("--bot-avatar-url", default=_env("BOT_AVATAR_URL"))
+    chat.add_argument("--bot-email", default=_env("BOT_EMAIL"),
+                      help="the bot user's e-mail (default: <bot>@<the server's host name>)")
     chat.add_argument("--room", action="append", default=_list("ROOMS"),
                       help="a room the bot joins (repeatable)")
     chat.add_argument("--allow-unrecognized-slash-commands", action="store_true",
@@ -113,7 +115,8 @@ def _steps(args: argparse.Namespace, session: aiohttp.ClientSession, previous: d
             return RocketChat(session, RocketChatTarget(
                 url=args.rocketchat_url, admin_username=args.rocketchat_admin,
                 admin_password=_password("ROCKETCHAT"), bot_username=args.bot_username,
-                bot_name=args.bot_name, avatar_url=args.bot_avatar_url, rooms=args.room,
+                bot_name=args.bot_name, bot_email=args.bot_email,
+                avatar_url=args.bot_avatar_url, rooms=args.room,
                 allow_slash_commands=args.allow_unrecognized_slash_commands,
                 post_readonly=args.post_readonly), previous, report).run()
         steps.append(chat)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from typing import Any
 
 from sandbox.rocketchat.errors import MeteorError, ServerError, Unauthorized
@@ -61,6 +62,10 @@ def _require(ctx: RestContext, permission: str) -> None:
 async def users_create(ctx: RestContext) -> dict[str, Any]:
     _require(ctx, "create-user")
     body = ctx.body
+    # saveUser/validateUserData: validateEmail of lib/emailValidator.ts, 'basic' style
+    if not re.fullmatch(r"[^@]+@[^@]+", str(body["email"])):
+        raise MeteorError("error-invalid-email", f"Invalid email {body['email']}",
+                          {"method": "insertOrUpdateUser", "email": body["email"]})
     roles = [str(role) for role in body.get("roles") or ["user"]]
     user = ctx.state.create_user(str(body["username"]), name=str(body["name"]), roles=roles,
                                  password=str(body["password"]))

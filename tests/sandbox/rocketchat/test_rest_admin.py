@@ -83,3 +83,13 @@ async def test_only_an_admin_changes_permissions_and_settings(
     assert status == 200
     async with http.get(f"{sandbox.url}/api/v1/{setting}", headers=admin) as answer:
         assert (await answer.json())["value"] is True
+
+
+async def test_a_user_without_a_valid_email_is_refused(
+    sandbox: RocketChatSandbox, http: aiohttp.ClientSession
+) -> None:
+    admin = await user_headers(sandbox, http, "admin")
+    status, refused = await _post(http, sandbox, "users.create", admin, {
+        "username": "sans-mail", "name": "S", "email": "nope", "password": "pw-sans-mail"})
+    assert (status, refused["errorType"]) == (400, "error-invalid-email")
+    assert sandbox.state.store.find_user("sans-mail") is None
