@@ -22,6 +22,8 @@ FEATURE_TABLES = {
     "meetings": {"meetings"},
     "shares": {"shares", "room_folders"},
     "boards": {"board_links", "board_snapshots", "board_events_seen", "board_inbox"},
+    "accueil": {"accueil_state", "welcomed_users", "ecogestes_suggestions",
+                "ecogestes_optouts", "ecogestes_moved"},
 }
 
 
@@ -52,7 +54,7 @@ async def test_every_enabled_feature_gets_its_tables(store_url: str) -> None:
         tables = await _tables(database)
         assert set().union(*FEATURE_TABLES.values()) <= tables
         assert await _heads(database) == {
-            "0003_core", "meetings_0001", "shares_0002", "boards_0002"
+            "0003_core", "meetings_0001", "shares_0002", "boards_0002", "accueil_0001"
         }
     finally:
         await database.close()

@@ -7,7 +7,11 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import pytest
+from aiohttp import web
 
 from bot.store import Database
 from commands import kanban
@@ -16,12 +20,30 @@ from sandbox.rocketchat.state import seed as chat_seed
 from sandbox.stack import SandboxStack
 from sandbox.wekan import seed as board_seed
 from tests.e2e.conftest import EXECUTABLE, free_port, start_bot, stop_bot
+from tests.sandbox.rocketchat.png import png
 
 BOT = "robot-ensemble"  # the simulators already hold an `ensemble-bot`: provision a new one
 ROOM = "pilotes"
 
 
-async def _provision(stack: SandboxStack, env_file: Path, webhook_port: int,
+@pytest.fixture
+async def avatar_url() -> AsyncIterator[str]:
+    """An image on loopback: Rocket.Chat downloads the avatar URL it is given."""
+    app = web.Application()
+
+    async def image(_: web.Request) -> web.Response:
+        return web.Response(body=png(64, 64), content_type="image/png")
+
+    app.router.add_get("/ensemble.png", image)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield f"http://127.0.0.1:{port}/ensemble.png"
+    await runner.cleanup()
+
+
+async def _provision(stack: SandboxStack, env_file: Path, webhook_port: int, avatar: str,
                      *extra: str) -> tuple[int, str]:
     assert stack.wekan.seeded is not None
     board = stack.wekan.seeded.board_id
@@ -34,7 +56,7 @@ async def _provision(stack: SandboxStack, env_file: Path, webhook_port: int,
     process = await asyncio.create_subprocess_exec(
         str(EXECUTABLE), "provision", "--env-file", str(env_file), "--bot-username", BOT,
         "--rocketchat-url", stack.rocketchat.url, "--room", ROOM, "--room", "general",
-        "--bot-avatar-url", "https://example.org/ensemble.png",
+        "--bot-avatar-url", avatar,
         "--allow-unrecognized-slash-commands",
         "--nextcloud-url", stack.nextcloud.url, "--nextcloud-group", "ensemble",
         "--wekan-url", stack.wekan.url, "--wekan-board", board,
@@ -60,13 +82,15 @@ def _server_counts(stack: SandboxStack) -> tuple[int, ...]:
             len(stack.wekan.store.users), len(stack.wekan.store.integrations))
 
 
-async def test_provision_twice_then_the_bot_answers(stack: SandboxStack, tmp_path: Path) -> None:
+async def test_provision_twice_then_the_bot_answers(
+    stack: SandboxStack, tmp_path: Path, avatar_url: str
+) -> None:
     stack.rocketchat.state.create_room(ROOM, "p", ["admin", "marie"], owner="admin")
     env_file = tmp_path / "ensemble.env"
     env_file.write_text("# kept\nENSEMBLE_TIMEZONE=Europe/Paris\n", "utf-8")
     port = free_port()
 
-    code, first = await _provision(stack, env_file, port)
+    code, first = await _provision(stack, env_file, port, avatar_url)
     assert code == 0, first
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     values = _values(env_file)
@@ -94,14 +118,14 @@ async def test_provision_twice_then_the_bot_answers(stack: SandboxStack, tmp_pat
     before = env_file.read_bytes()
     counts = _server_counts(stack)
 
-    code, second = await _provision(stack, env_file, port)
+    code, second = await _provision(stack, env_file, port, avatar_url)
     assert code == 0, second
     assert "Nothing to change" in second, second
     assert [line for line in second.splitlines() if line.startswith("changed")] == []
     assert env_file.read_bytes() == before
     assert _server_counts(stack) == counts
 
-    shown = await _provision(stack, env_file, port, "--show-secrets")
+    shown = await _provision(stack, env_file, port, avatar_url, "--show-secrets")
     assert values["ENSEMBLE_ROCKETCHAT__TOKEN"] in shown[1]  # printed only when asked
 
     env = {name: value for name, value in values.items() if name.startswith("ENSEMBLE_")}

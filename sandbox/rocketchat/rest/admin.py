@@ -1,9 +1,9 @@
 """Administration endpoints `ensemble-bot provision` calls, as Rocket.Chat 7.x answers them.
 
 Sources (RocketChat/Rocket.Chat 7.x):
-- users.create / users.update / users.setAvatar: apps/meteor/app/api/server/v1/users.ts and
+- users.create / users.update: apps/meteor/app/api/server/v1/users.ts and
   app/lib/server/functions/saveUser (permissions `create-user`, `edit-other-user-info`,
-  `edit-other-user-password`, `assign-roles`, `edit-other-user-avatar`);
+  `edit-other-user-password`, `assign-roles`); users.setAvatar is profile.py's;
 - users.generatePersonalAccessToken / regenerate / getPersonalAccessTokens: v1/users.ts, with
   `twoFactorRequired: true`, and server/methods personalAccessTokens:generateToken
   (`create-personal-access-tokens`, default roles admin and user: the `bot` role alone may not
@@ -28,7 +28,7 @@ from typing import Any
 
 from sandbox.rocketchat.errors import MeteorError, ServerError, Unauthorized
 from sandbox.rocketchat.rest.core import RestContext, route
-from sandbox.rocketchat.rest.lookup import room_by_id_or_name, user_param
+from sandbox.rocketchat.rest.lookup import room_by_id_or_name
 from sandbox.rocketchat.rest.validation import Schema
 from sandbox.rocketchat.state import rooms
 from sandbox.rocketchat.state.models import User
@@ -46,7 +46,6 @@ USER_UPDATE = Schema({"userId": "string", "data": "object", "confirmRelinquish":
 TOKEN_NAME = Schema({"tokenName": "string", "bypassTwoFactor": "boolean"},
                     required=("tokenName",))
 PERMISSIONS_UPDATE = Schema({"permissions": "array"}, required=("permissions",))
-SET_AVATAR = Schema({"avatarUrl": "string", "userId": "string", "username": "string"})
 INVITE = Schema({"roomId": "string", "roomName": "string", "userId": "string",
                  "userIds": "array"})
 KNOWN_ROLES = ("admin", "user", "bot", "app", "guest", "anonymous", "owner", "moderator",
@@ -90,21 +89,6 @@ async def users_update(ctx: RestContext) -> dict[str, Any]:
     if "name" in data:
         user.name = str(data["name"])
     return {"user": user.full()}
-
-
-@route("POST", "users.setAvatar", body=SET_AVATAR)
-async def users_set_avatar(ctx: RestContext) -> dict[str, Any]:
-    """Rocket.Chat downloads `avatarUrl` and stores the image; the sandbox keeps no image, only
-    the new `avatarETag` users.info shows afterwards."""
-    has_target = ctx.body.get("userId") or ctx.body.get("username")
-    user = user_param(ctx) if has_target else ctx.user
-    if user.id != ctx.user.id:
-        _require(ctx, "edit-other-user-avatar")
-    url = str(ctx.body.get("avatarUrl") or "")
-    if not url.startswith(("http://", "https://")):
-        raise MeteorError("error-avatar-invalid-url", f"Invalid avatar URL: {url}")
-    user.avatar_etag = ctx.store.ids.meteor_id()
-    return {}
 
 
 def _check_second_factor(ctx: RestContext) -> None:

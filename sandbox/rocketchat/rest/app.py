@@ -25,6 +25,7 @@ from sandbox.rocketchat.rest import (  # noqa: F401 (routes)
     admin,
     chat,
     media,
+    profile,
     rooms,
     users,
     videoconf,
