@@ -34,6 +34,8 @@ console: install
 
 bench: install
 	$(BIN)/python bench/roundtrip.py
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/catch_up.py
 	$(BIN)/python bench/reconnect_memory.py
 
 env-example: install

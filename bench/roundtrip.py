@@ -1,8 +1,13 @@
 """Command round trip: a user posts, the bot's reply is seen; next to a bare echo client.
 
-Both run in the same process against the same sandbox Rocket.Chat (its own process), receive
-on DDP and answer through REST `chat.sendMessage`; the ratio bot/echo is what to compare across
-machines. Usage: `python bench/roundtrip.py [--seconds 4] [--rates 5,20,50]`.
+Both run against the same sandbox Rocket.Chat (its own process), receive on DDP and answer
+through REST `chat.sendMessage`; the ratio bot/echo is what to compare across machines.
+
+Open loop: commands arrive on a schedule (rate x seconds posts, each at its own instant, not
+after the previous answer), and the backlog drains before the next rate starts, so one rate's
+queue never spills into the next. Beside the latencies it prints the CPU each process spent
+per command (from /proc, insensitive to the machine's load) and the bot's resident memory.
+Usage: `python bench/roundtrip.py [--seconds 4] [--rates 5,20,50]`.
 """
 
 from __future__ import annotations
@@ -29,13 +34,39 @@ from integrations.rocketchat.wire import message_id_for  # noqa: E402
 BIN = Path(sys.executable).parent
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+DRAIN_SECONDS = 60.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 @dataclass
 class Run:
     sent_at: dict[str, float] = field(default_factory=dict)  # expected reply id -> send time
     seen_at: dict[str, float] = field(default_factory=dict)
+    seen_twice: int = 0
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # process name -> CPU ms per command
 
     def latencies_ms(self) -> list[float]:
         return [(self.seen_at[k] - t) * 1000 for k, t in self.sent_at.items() if k in self.seen_at]
+
+    def throughput(self) -> float:
+        """Answers per second between the first send and the last answer (not nominal)."""
+        if not self.seen_at:
+            return 0.0
+        elapsed = max(self.seen_at.values()) - min(self.sent_at.values())
+        return len(self.seen_at) / elapsed if elapsed > 0 else float("nan")
 
 
 class Sandbox:
@@ -119,33 +150,46 @@ ECHO = Target("bench-echo", "ping", "echo")
 
 
 async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, runs: dict[str, Run],
-                  target: Target, *, rate: float, seconds: float) -> Run:
+                  target: Target, *, rate: float, seconds: float,
+                  watched: dict[str, int] | None = None) -> Run:
+    """Posts on a fixed schedule (open loop), then waits for the backlog to drain."""
     run = Run()
     runs[target.room] = run
+    watched = watched or {}
+    cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items()}
     room, text, reply_key = target.room, target.text, target.reply_key
+
+    async def post(sent: float) -> None:
+        posted = await sandbox.control(http, "post", {"username": "marie", "room": room,
+                                                      "text": text})
+        run.sent_at[message_id_for(f"{posted['message']['_id']}:{reply_key}")] = sent
+
     interval = 1.0 / rate
     started = time.perf_counter()
+    posts = []
     for index in range(int(rate * seconds)):
         delay = started + index * interval - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        sent = time.perf_counter()
-        posted = await sandbox.control(http, "post", {"username": "marie", "room": room,
-                                                      "text": text})
-        command_id = posted["message"]["_id"]
-        run.sent_at[message_id_for(f"{command_id}:{reply_key}")] = sent
-    deadline = time.perf_counter() + 15
+        posts.append(asyncio.create_task(post(time.perf_counter())))
+    await asyncio.gather(*posts)
+    deadline = time.perf_counter() + DRAIN_SECONDS
     while len(run.seen_at) < len(run.sent_at) and time.perf_counter() < deadline:
         await asyncio.sleep(0.02)
+    await asyncio.sleep(0.2)  # late duplicates, and the reply's own bookkeeping
+    commands = max(len(run.sent_at), 1)
+    for name, pid in watched.items():
+        run.cpu_ms[name] = (cpu_seconds(pid) - cpu_before[name]) * 1000 / commands
     return run
 
 
-def summary(run: Run, seconds: float) -> tuple[float, float, float, int]:
+def summary(run: Run) -> tuple[float, float, float, int]:
     latencies = sorted(run.latencies_ms())
+    lost = len(run.sent_at) - len(latencies)
     if not latencies:
-        return float("nan"), float("nan"), 0.0, len(run.sent_at)
+        return float("nan"), float("nan"), 0.0, lost
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return statistics.median(latencies), p99, len(latencies) / seconds, len(run.sent_at)
+    return statistics.median(latencies), p99, run.throughput(), lost
 
 
 async def main(rates: list[float], seconds: float) -> None:
@@ -162,8 +206,11 @@ async def main(rates: list[float], seconds: float) -> None:
             def seen(frame: Frame) -> None:
                 message = frame["fields"]["args"][0]
                 for run in runs.values():
-                    if message["_id"] in run.sent_at and message["_id"] not in run.seen_at:
-                        run.seen_at[message["_id"]] = time.perf_counter()
+                    if message["_id"] in run.sent_at and message.get("editedAt") is None:
+                        if message["_id"] in run.seen_at:
+                            run.seen_twice += 1
+                        else:
+                            run.seen_at[message["_id"]] = time.perf_counter()
 
             observer.on_changed = seen
             await observer.subscribe("stream-room-messages", "__my_messages__")
@@ -176,15 +223,25 @@ async def main(rates: list[float], seconds: float) -> None:
             else:
                 bot.terminate()
                 raise SystemExit("the bot never answered")
-            print(f"{'rate/s':>7} | {'bot p50':>8} {'bot p99':>8} {'bot thr':>8} | "
-                  f"{'echo p50':>8} {'echo p99':>8} {'echo thr':>8} | {'p50 ratio':>9}")
+            assert sandbox.process is not None
+            watched = {"bot": bot.pid, "sandbox": sandbox.process.pid}
+            print("load average: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
+            print(f"{'rate/s':>6} | {'bot p50':>8} {'bot p99':>8} {'bot thr':>8} "
+                  f"{'cpu/cmd':>8} {'sbx/cmd':>8} {'late':>4} {'dup':>3} {'rss':>7} | "
+                  f"{'echo p50':>8} {'echo p99':>8} {'echo thr':>8} {'sbx/cmd':>8} | "
+                  f"{'p99 ratio':>9}")
             for rate in rates:
-                bot_run = await measure(sandbox, http, runs, BOT, rate=rate, seconds=seconds)
-                echo_run = await measure(sandbox, http, runs, ECHO, rate=rate, seconds=seconds)
-                b50, b99, bthr, _ = summary(bot_run, seconds)
-                e50, e99, ethr, _ = summary(echo_run, seconds)
-                print(f"{rate:>7.0f} | {b50:>6.1f}ms {b99:>6.1f}ms {bthr:>6.1f}/s | "
-                      f"{e50:>6.1f}ms {e99:>6.1f}ms {ethr:>6.1f}/s | {b50 / e50:>8.2f}x")
+                bot_run = await measure(sandbox, http, runs, BOT, rate=rate, seconds=seconds,
+                                        watched=watched)
+                echo_run = await measure(sandbox, http, runs, ECHO, rate=rate, seconds=seconds,
+                                         watched={"sandbox": sandbox.process.pid})
+                b50, b99, bthr, blost = summary(bot_run)
+                e50, e99, ethr, _ = summary(echo_run)
+                print(f"{rate:>6.0f} | {b50:>6.1f}ms {b99:>6.1f}ms {bthr:>6.1f}/s "
+                      f"{bot_run.cpu_ms['bot']:>6.2f}ms {bot_run.cpu_ms['sandbox']:>6.2f}ms "
+                      f"{blost:>4} {bot_run.seen_twice:>3} {rss_mib(bot.pid):>4.0f}MiB | "
+                      f"{e50:>6.1f}ms {e99:>6.1f}ms {ethr:>6.1f}/s "
+                      f"{echo_run.cpu_ms['sandbox']:>6.2f}ms | {b99 / e99:>8.2f}x", flush=True)
             await observer.close()
             await echo.close()
         bot.terminate()

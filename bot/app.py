@@ -38,7 +38,13 @@ from bot.runtime import Runtime
 from bot.scheduler import Job, Scheduler
 from bot.services import Services
 from bot.store import Database
-from bot.store.repositories import AuditLog, ChatMarks, Preferences, ProcessedMessages
+from bot.store.repositories import (
+    AuditLog,
+    ChatMarks,
+    Preferences,
+    ProcessedMessages,
+    preference_cache,
+)
 from bot.web import WebServer, build_web_app
 
 log = logging.getLogger(__name__)
@@ -185,6 +191,8 @@ class Application:
 
     async def _lead(self) -> None:
         log.info("this replica is the leader")
+        # The previous leader may have changed any preference: start from the store.
+        preference_cache(self.database).start()
         for hook in self.runtime.on_start:
             await hook()
         self.runtime.scheduler.start()
@@ -196,6 +204,7 @@ class Application:
         log.error("leadership lost: stopping the chat and the scheduler")
         self._leading = False
         self.metrics.leader.set(0)
+        preference_cache(self.database).stop()  # a standby reads the store
         # Scheduled jobs first: stopping the chat may take long, and the new leader runs them.
         self.runtime.scheduler.stop()
         await self.runtime.chat.stop()
@@ -228,6 +237,7 @@ class Application:
 
     async def stop(self) -> None:
         self._leading = False
+        preference_cache(self.database).stop()
         if self._watch is not None:
             self._watch.cancel()
             await asyncio.gather(self._watch, return_exceptions=True)

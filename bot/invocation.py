@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import Executable
+
 from bot.context import Context
 from bot.events import Event, is_command_message
 from bot.i18n import Translator
@@ -16,6 +18,15 @@ from bot.routing import Command, Observer
 UNKNOWN_COMMAND = "unknown"
 # Who a board change or a tick is audited as: no chat user is behind them.
 NOBODY = User("", "")
+
+
+@dataclass(frozen=True)
+class Bookkeeping:
+    """A row about the event (its audit entry), written in the transaction that marks the
+    event done, or on its own by `alone` when that transaction failed."""
+
+    statement: Executable
+    alone: Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -35,6 +46,8 @@ class Invocation:
     outcome: str = "ok"
     # The outside service whose failure ended the command, if one did.
     failed_service: str | None = None
+    # Set by the dedupe step: rows it writes with its mark at the end (None: write your own).
+    bookkeeping: list[Bookkeeping] | None = None
 
     @property
     def is_command(self) -> bool:

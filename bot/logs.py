@@ -91,3 +91,8 @@ def configure_logging(fmt: LogFormat, level: str, redactor: Redactor) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # APScheduler says "Running job" and "executed successfully" at INFO for every run: with
+    # jobs every few seconds that was most of an idle bot's log. Its warnings and errors stay;
+    # at DEBUG everything shows.
+    quiet = max(logging.WARNING, root.level) if root.level > logging.DEBUG else logging.NOTSET
+    logging.getLogger("apscheduler.executors").setLevel(quiet)

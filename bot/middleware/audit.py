@@ -10,7 +10,7 @@ import logging
 
 from bot.errors import outcome_of
 from bot.events import BoardChanged, Tick
-from bot.invocation import Invocation, Next
+from bot.invocation import Bookkeeping, Invocation, Next
 from bot.store.repositories import AuditLog, AuditRecord
 
 log = logging.getLogger(__name__)
@@ -47,11 +47,19 @@ class Audit:
             outcome=invocation.outcome,
             correlation_id=invocation.correlation_id,
         )
-        try:
-            await self._log.record(record)
-        except Exception:  # an audit failure must not hide the command's own outcome
-            log.exception("audit record lost", extra={"command": record.command})
-        log.info(
+        # Per-event detail nobody reads at INFO: the audit log is the record.
+        log.debug(
             "command handled",
             extra={"command": record.command, "outcome": record.outcome, "user": record.username},
         )
+
+        async def alone() -> None:
+            try:
+                await self._log.record(record)
+            except Exception:  # an audit failure must not hide the command's own outcome
+                log.exception("audit record lost", extra={"command": record.command})
+
+        if invocation.bookkeeping is not None:  # one commit with the dedupe mark
+            invocation.bookkeeping.append(Bookkeeping(AuditLog.statement(record), alone))
+        else:
+            await alone()

@@ -12,6 +12,7 @@ from bot.config import HaSettings
 from bot.feature import Feature
 from bot.memory_chat import MemoryChat
 from bot.runtime import Runtime
+from bot.store.repositories import Preferences
 from commands.core_feature import feature as core
 from composition.testing import eventually, make_settings, sqlite_url
 
@@ -109,3 +110,23 @@ async def test_a_leader_that_loses_its_lock_stops_scheduling_before_its_chat_has
     finally:
         chat.release.set()
         await app.stop()
+
+
+async def test_a_standby_that_takes_over_answers_in_the_language_chosen_meanwhile(
+    postgres_url: str,
+) -> None:
+    first, _ = replica(postgres_url, [], "first")
+    second, _ = replica(postgres_url, [], "second")
+    await first.start()
+    await second.start()
+    try:
+        standby_view = second.runtime.services.get(Preferences)
+        assert await standby_view.locale("u1") is None  # read while standing by
+        await first.runtime.services.get(Preferences).set_locale("u1", "en")
+        await first.stop()
+        await eventually(lambda: second.role == "leader")
+        assert await standby_view.locale("u1") == "en"
+    finally:
+        await second.stop()
+        if first.role == "leader":
+            await first.stop()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
+from zoneinfo import ZoneInfo
 
 from bot.config import LogFormat
 from bot.logs import Redactor, configure_logging, correlation
+from bot.scheduler import Scheduler
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb29tIjoicmV1bmlvbiJ9.c2lnbmF0dXJlc2lnbmF0dXJl"
 
@@ -42,3 +45,22 @@ def test_tracebacks_are_redacted_too() -> None:
     output = stream.getvalue()
     assert "RuntimeError" in output
     assert "hunter22" not in output and JWT not in output
+
+
+async def test_an_idle_bot_does_not_log_every_scheduled_run() -> None:
+    stream, _ = _capture(LogFormat.TEXT, Redactor())
+    scheduler = Scheduler(ZoneInfo("Europe/Paris"))
+    runs: list[int] = []
+
+    async def job() -> None:
+        runs.append(1)
+
+    scheduler.every("often", 0.02, job)
+    scheduler.start()
+    try:
+        while len(runs) < 3:
+            await asyncio.sleep(0.02)
+    finally:
+        scheduler.stop()
+    assert "Running job" not in stream.getvalue()
+    assert "executed successfully" not in stream.getvalue()

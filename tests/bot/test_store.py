@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+from pathlib import Path
 
 from sqlalchemy import inspect
 
 from bot.store import Database
-from bot.store.repositories import AuditLog, AuditRecord, Preferences, ProcessedMessages
+from bot.store.repositories import (
+    AuditLog,
+    AuditRecord,
+    Preferences,
+    ProcessedMessages,
+    preference_cache,
+)
 
 
 async def _tables(database: Database) -> set[str]:
@@ -58,6 +67,23 @@ async def test_preferences_survive_a_restart(store_url: str) -> None:
         await second.close()
 
 
+async def test_a_language_chosen_through_one_service_is_what_the_others_read(
+    store_url: str,
+) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    preference_cache(database).start()  # as on the leader, which keeps what it read
+    try:
+        middleware_view, feature_view = Preferences(database), Preferences(database)
+        assert await feature_view.locale("u1") is None
+        await middleware_view.set_locale("u1", "en")
+        assert await feature_view.locale("u1") == "en"
+        await feature_view.set_locale("u1", "fr")
+        assert await middleware_view.locale("u1") == "fr"
+    finally:
+        await database.close()
+
+
 async def test_audit_log_keeps_entries_newest_first(store_url: str) -> None:
     database = Database(store_url)
     await database.migrate()
@@ -92,3 +118,22 @@ async def test_concurrent_language_changes_of_one_user_do_not_collide(store_url:
         assert await preferences.locale("u1") in ("fr", "en")
     finally:
         await database.close()
+
+
+def test_a_restart_on_an_up_to_date_store_does_not_load_the_migration_tooling(
+    tmp_path: Path,
+) -> None:
+    # Alembic costs about 35 MiB and a second of imports on every start otherwise.
+    script = (
+        "import asyncio, sys\n"
+        "from bot.store import Database\n"
+        "async def main():\n"
+        f"    database = Database('sqlite+aiosqlite:///{tmp_path}/up.db')\n"
+        "    await database.migrate()\n"
+        "    await database.close()\n"
+        "asyncio.run(main())\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]  # the first start creates the schema, the next only reads

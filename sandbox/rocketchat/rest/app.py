@@ -33,6 +33,7 @@ from sandbox.rocketchat.rest import (  # noqa: F401 (routes)
 from sandbox.rocketchat.rest import responses as r
 from sandbox.rocketchat.rest.auth import authenticate
 from sandbox.rocketchat.rest.core import ROUTES, RestContext, Route
+from sandbox.rocketchat.rest.forms import parse_urlencoded
 from sandbox.rocketchat.state.api import SandboxState
 from sandbox.rocketchat.state.models import User
 
@@ -89,7 +90,7 @@ class RestApi:
     ) -> tuple[int, dict[str, Any]]:
         try:
             declared.validate_query(dict(request.query))
-            raw = await _json_body(request)
+            raw = await _body(request)
             body = declared.validated_body(raw) if request.method != "GET" else {}
             ctx = RestContext(request, self.state, user, body, token)
             return 200, r.success(await declared.handler(ctx))
@@ -141,9 +142,12 @@ def _render_error(declared: Route, error: Exception) -> tuple[int, dict[str, Any
     return status, body
 
 
-async def _json_body(request: web.Request) -> Any:
+async def _body(request: web.Request) -> Any:
+    """JSON or form-encoded, the two parsers Rocket.Chat mounts (see rest/forms.py)."""
     if request.method == "GET" or not request.can_read_body:
         return {}
+    if request.content_type == "application/x-www-form-urlencoded":
+        return parse_urlencoded(await request.text())
     if not request.content_type.endswith("json"):
         return {}
     text = await request.text()

@@ -233,3 +233,17 @@ async def test_a_read_only_room_takes_messages_from_post_readonly_holders_only(
     assert (await _post(sandbox, http, "chat.sendMessage", message, marie))[0] == 200
     room.moderators.add(sandbox.state.user_id("jean"))
     assert (await _post(sandbox, http, "chat.sendMessage", message, jean))[0] == 200
+
+
+async def test_a_form_encoded_body_is_read_like_json(
+    sandbox: RocketChatSandbox, http: aiohttp.ClientSession
+) -> None:
+    # Rocket.Chat parses application/x-www-form-urlencoded (qs syntax) as well as JSON.
+    form = {"message[_id]": "formencodedmsg01", "message[rid]": "GENERAL",
+            "message[msg]": "posté en formulaire"}
+    async with http.post(f"{sandbox.url}/api/v1/chat.sendMessage", data=form,
+                         headers=bot_headers(sandbox)) as response:
+        status, body = response.status, await response.json()
+    assert status == 200 and body["success"] is True
+    assert body["message"]["_id"] == "formencodedmsg01"
+    assert [m["msg"] for m in sandbox.state.messages("GENERAL")][-1] == "posté en formulaire"
