@@ -9,7 +9,7 @@ import random
 from aiohttp import web
 
 from .. import server
-from . import auth, boards, cards, comments, control, lists, users, webhooks
+from . import admin, auth, boards, cards, comments, control, lists, users, webhooks
 from .errors import Handler, MeteorError, WekanCrash, html_error
 from .store import WekanStore
 
@@ -61,8 +61,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 def build_app(store: WekanStore, dispatcher: webhooks.Dispatcher) -> web.Application:
     app = server.build_app(
-        (module.routes for module in (auth, users, boards, lists, cards, comments, webhooks,
-                                      control)),
+        (module.routes for module in (auth, users, admin, boards, lists, cards, comments,
+                                      webhooks, control)),
         middlewares=[error_middleware, gate_middleware],
     )
     app[auth.STORE_KEY] = store
