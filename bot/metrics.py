@@ -39,6 +39,11 @@ class Metrics:
         self.leader = Gauge(
             "ensemble_leader", "1 on the replica that consumes events", registry=self.registry
         )
+        self.webhook_backlog = Gauge(
+            "ensemble_webhook_backlog",
+            "Webhook events received and not yet handled (as the leader last counted them)",
+            registry=self.registry,
+        )
         self.in_flight = Gauge(
             "ensemble_commands_in_flight", "Commands being handled", registry=self.registry
         )

@@ -1,4 +1,4 @@
-"""`ensemble-bot`: run, console, check-config."""
+"""`ensemble-bot`: run, console, check-config, provision."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from bot.config import (
 )
 from bot.logs import Redactor, configure_logging
 from bot.secret_files import SecretFileError
+from composition.provision import command as provision
 from composition.settings import EnsembleSettings as Settings
 
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -225,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("check-config", help="validate and print the configuration").set_defaults(
         func=_check_config
     )
+    provision.add_parser(commands)
     return parser
 
 

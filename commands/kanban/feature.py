@@ -34,7 +34,8 @@ async def install(runtime: Runtime) -> None:
     runtime.provide(BoardSnapshots, snapshots)
     # Accepted events go through the pipeline (dedupe, audit, metrics, errors) on the leader.
     inbox = EventInbox(
-        BoardInbox(database), runtime.pipeline, leading=lambda: runtime.scheduler.running
+        BoardInbox(database), runtime.pipeline, leading=lambda: runtime.scheduler.running,
+        backlog=runtime.metrics.webhook_backlog.set,
     )
     runtime.provide(EventInbox, inbox)
     runtime.scheduler.every("wekan-inbox", INBOX_ROUND_SECONDS, inbox.drain)

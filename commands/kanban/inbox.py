@@ -24,9 +24,11 @@ MAX_ATTEMPTS = 5
 
 class EventInbox:
     def __init__(
-        self, inbox: BoardInbox, pipeline: Pipeline, leading: Callable[[], bool]
+        self, inbox: BoardInbox, pipeline: Pipeline, leading: Callable[[], bool],
+        backlog: Callable[[int], None] = lambda _: None,
     ) -> None:
         self._inbox = inbox
+        self._backlog = backlog  # told after each round how many events still wait
         self._pipeline = pipeline
         self._leading = leading
         self._lock = asyncio.Lock()
@@ -45,11 +47,14 @@ class EventInbox:
 
     async def drain(self) -> None:
         async with self._lock:
-            self._again = True
-            while self._again:
-                self._again = False
-                if not await self._work_through():
-                    return  # a failure: retried on the next round, order kept
+            try:
+                self._again = True
+                while self._again:
+                    self._again = False
+                    if not await self._work_through():
+                        return  # a failure: retried on the next round, order kept
+            finally:
+                self._backlog(await self._inbox.pending())
 
     async def _work_through(self) -> bool:
         while entries := await self._inbox.oldest(BATCH):

@@ -7,7 +7,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, String, Text, delete, select
+from sqlalchemy import DateTime, Integer, String, Text, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -235,6 +235,12 @@ class BoardInbox:
     async def remove(self, entry_id: int) -> None:
         async with self._db.session() as session:
             await session.execute(delete(BoardInboxRow).where(BoardInboxRow.id == entry_id))
+
+    async def pending(self) -> int:
+        """How many events wait (every replica's, since they share the store)."""
+        async with self._db.session() as session:
+            count = await session.scalar(select(func.count()).select_from(BoardInboxRow))
+            return int(count or 0)
 
     async def count_failure(self, entry_id: int) -> None:
         async with self._db.session() as session:

@@ -10,6 +10,7 @@ from . import (
     downloadlimit,
     ocs,
     office,
+    provisioning,
     public,
     shares_api,
     uploads,
@@ -25,8 +26,8 @@ MAX_BODY = 1024 * 1024 * 1024
 
 def build_app(state: NextcloudState) -> web.Application:
     app = server.build_app(
-        (module.routes for module in (control, ocs, shares_api, office, uploads, webdav,
-                                      webhooks, downloadlimit, public)),
+        (module.routes for module in (control, ocs, provisioning, shares_api, office, uploads,
+                                      webdav, webhooks, downloadlimit, public)),
         middlewares=[faults_middleware, auth_middleware],
         max_body=MAX_BODY,
     )

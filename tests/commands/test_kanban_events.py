@@ -134,8 +134,11 @@ async def test_an_event_wekan_could_not_be_asked_about_is_told_on_a_later_round(
     inbox = stack.bot.app.runtime.services.get(EventInbox)
     await inbox.drain()
     assert len(room_messages(stack)) == before
+    # What the operator's backlog alert reads: one event waits.
+    assert "ensemble_webhook_backlog 1.0" in stack.bot.app.metrics.render().decode()
     stack.wekan.store.switches.fault_ratio = 0.0
     await inbox.drain()
+    assert "ensemble_webhook_backlog 0.0" in stack.bot.app.metrics.render().decode()
     [told] = room_messages(stack)[before:]
     assert told.message.text.startswith('Marie Curie a créé "Commander les badges"')
 

@@ -22,6 +22,7 @@ from sandbox.rocketchat.errors import (
 from sandbox.rocketchat.faults import Faults
 from sandbox.rocketchat.ratelimit import Decision, RateLimiter, too_many_requests_text
 from sandbox.rocketchat.rest import (  # noqa: F401 (routes)
+    admin,
     chat,
     media,
     profile,

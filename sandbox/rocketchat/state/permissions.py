@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "leave-c",
             "leave-p",
             "start-discussion",
+            "create-personal-access-tokens",
         }
     ),
     "owner": frozenset(

@@ -16,6 +16,10 @@ from sandbox.rocketchat.state.permissions import role_grants
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "Message_AllowUnrecognizedSlashCommand": False,
+    # apps/meteor/server/settings/accounts.ts (7.x): 2FA on, and a password re-check stands in
+    # for it on accounts without a second factor (PasswordCheckFallback).
+    "Accounts_TwoFactorAuthentication_Enabled": True,
+    "Accounts_TwoFactorAuthentication_Enforce_Password_Fallback": True,
     "Message_Read_Receipt_Enabled": False,
     "Message_ShowDeletedStatus": False,
     "Message_KeepHistory": False,
@@ -65,6 +69,8 @@ class Store:
     ephemerals: list[dict[str, Any]] = field(default_factory=list)
     # Admin > Permissions edits: extra permissions granted to a role
     granted: dict[str, set[str]] = field(default_factory=dict)
+    # Personal access tokens by user id, then by token name (users.generatePersonalAccessToken)
+    personal_tokens: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # users and tokens
 
