@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.dates import parse_datetime
+from bot.digest import DigestSections
 from bot.dispatcher import Dispatcher
 from bot.events import Event, Pipeline, Tick
 from bot.feature import Feature
@@ -130,6 +131,8 @@ class Application:
         runtime.provide(Catalogs, runtime.catalogs)
         # For handlers that tell others what they did (a share that moved an attachment).
         runtime.provide(Pipeline, runtime.pipeline)
+        # Features add their digest sections to it in their install (the digest slice reads it).
+        runtime.provide(DigestSections, DigestSections())
         runtime.provide(Preferences, Preferences(self.database))
         runtime.provide(AuditLog, AuditLog(self.database))
         processed = ProcessedMessages(self.database)

@@ -126,6 +126,10 @@ class MemoryChat:
         wanted = name.lstrip("#").lower()
         return next((r for r in self.rooms.values() if r.name.lower() == wanted), None)
 
+    async def users_with_role(self, role: str) -> list[User]:
+        return sorted((u for u in self.users.values() if role in u.roles),
+                      key=lambda u: u.username)
+
     async def room_members(self, room_id: str) -> list[User]:
         return [self.users[i] for i in self.members.get(room_id, []) if i in self.users]
 

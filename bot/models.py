@@ -43,6 +43,8 @@ class User:
     is_bot: bool = False
     created_at: datetime | None = None
     language: str = ""
+    # Hours from UTC the person's own client reports (the chat server keeps it), when known.
+    utc_offset: float | None = None
 
     @property
     def label(self) -> str:

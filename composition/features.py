@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.feature import Feature
-from commands import accueil, core_feature, kanban, partage, reunion
+from commands import accueil, core_feature, digest, kanban, partage, reunion
 
 DEFAULT_FEATURES: tuple[Feature, ...] = (
     core_feature.feature,
@@ -12,4 +12,6 @@ DEFAULT_FEATURES: tuple[Feature, ...] = (
     partage.feature,
     kanban.feature,
     accueil.feature,
+    # Last: the sections it assembles are offered by the features before it.
+    digest.feature,
 )

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from bot.config import Settings
 from commands.accueil.settings import AccueilSettings
+from commands.digest.settings import DigestSettings
 from commands.kanban.settings import BoardSettings
 from commands.partage.settings import SharingSettings
 from commands.reunion.settings import MeetingSettings
@@ -49,6 +50,9 @@ class EnsembleSettings(Settings):
     )
     wekan: WekanSection = Field(
         default_factory=WekanSection, description="Wekan, for /tache and /kanban; all unset = off"
+    )
+    digest: DigestSettings = Field(
+        default_factory=DigestSettings, description="/digest: scheduled digests"
     )
     accueil: AccueilSettings = Field(
         default_factory=AccueilSettings,

@@ -42,6 +42,17 @@ class Card:
     url: str = ""  # where a person opens it in the board server's web interface
 
 
+@dataclass(frozen=True, slots=True)
+class BoardContent:
+    """One board as a whole, read at once: its open lists and open cards (as `lists` and
+    `cards` give them) and the people its cards name, by id."""
+
+    board: Board
+    lists: list[BoardList]
+    cards: list[Card]
+    people: dict[str, Person]
+
+
 def done_list(lists: Sequence[BoardList]) -> BoardList | None:
     """The column of finished cards: the board's last list (Wekan has no card status).
 
@@ -146,6 +157,11 @@ class BoardPort(Protocol):
 
     async def cards(self, board_id: str) -> list[Card]:
         """Every open (non-archived) card of the board."""
+        ...
+
+    async def content(self, board_id: str) -> BoardContent:
+        """The whole board in one read of the board server (for digests: one call per board,
+        however many people read it)."""
         ...
 
     async def card(self, card_id: str) -> Card:

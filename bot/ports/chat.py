@@ -32,6 +32,10 @@ class ChatPort(Protocol):
 
     async def room_by_name(self, name: str) -> Room | None: ...
 
+    async def users_with_role(self, role: str) -> list[User]:
+        """Everyone holding that global role on the chat server (all pages)."""
+        ...
+
     async def room_members(self, room_id: str) -> list[User]: ...
 
     async def is_member(self, room_id: str, user: User) -> bool:

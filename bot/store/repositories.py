@@ -254,6 +254,18 @@ class Preferences:
         self._cache.keep_read(user_id, locale, generation)
         return locale
 
+    async def locales(self, user_ids: list[str]) -> dict[str, str]:
+        """The language of each of these people who chose one (a batch: one query)."""
+        found: dict[str, str] = {}
+        async with self._db.session() as session:
+            for start in range(0, len(user_ids), 500):  # bounded IN lists
+                query = select(UserPreference).where(
+                    UserPreference.user_id.in_(user_ids[start:start + 500])
+                )
+                found.update({row.user_id: row.locale for row in await session.scalars(query)
+                              if row.locale})
+        return found
+
     async def set_locale(self, user_id: str, locale: str) -> None:
         # An upsert: two quick /langue from one user must not collide on the primary key.
         values = {"user_id": user_id, "locale": locale, "updated_at": utcnow()}

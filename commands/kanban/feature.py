@@ -6,19 +6,24 @@ mounts it and hands its events to the `EventInbox` this feature provides.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from bot.digest import DigestSections
 from bot.events import BoardChanged
 from bot.feature import Feature
 from bot.ports.boards import BOARD_PORT
 from bot.routing import Router
 from bot.runtime import Runtime
+from commands.kanban.digest import CardsSection
 from commands.kanban.handlers import router
 from commands.kanban.inbox import EventInbox
 from commands.kanban.settings import BoardSettings
-from commands.kanban.store import BoardInbox, BoardLinks, BoardSnapshots
+from commands.kanban.store import BoardInbox, BoardLinks, BoardSnapshots, ToldEvents
 from commands.kanban.watch import BoardWatch
 
+# Longer than any digest looks back (a weekly one, plus a missed week).
+TOLD_RETENTION = timedelta(days=15)
 INBOX_ROUND_SECONDS = 5  # events a standby accepted wait at most this long for the leader
 
 
@@ -38,11 +43,18 @@ async def install(runtime: Runtime) -> None:
     boards = runtime.services.optional(BOARD_PORT)
     if boards is None:
         return
+    told = ToldEvents(database)
     watch = BoardWatch(
         boards=boards, links=links, snapshots=snapshots, chat=runtime.chat,
-        catalogs=runtime.catalogs, settings=runtime.settings, clock=runtime.clock,
+        catalogs=runtime.catalogs, settings=runtime.settings, clock=runtime.clock, told=told,
     )
     runtime.provide(BoardWatch, watch)
+    runtime.services.get(DigestSections).add(CardsSection(boards, links, told))
+
+    async def prune_told() -> None:
+        await told.forget_older_than(runtime.clock.now() - TOLD_RETENTION)
+
+    runtime.scheduler.every("wekan-told-prune", 3600, prune_told)
     board_events = Router()  # per application: the watch is this application's
     board_events.on(BoardChanged)(watch.on_board_changed)
     runtime.routers.append(board_events)

@@ -53,6 +53,15 @@ class BoardInboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class BoardToldRow(Base):
+    __tablename__ = "board_events_told"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    board_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    told_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 @dataclass(frozen=True, slots=True)
 class LinkedBoard:
     room_id: str
@@ -248,3 +257,35 @@ def _event_json(event: BoardEvent) -> str:
 def _event_from(text: str) -> BoardEvent:
     fields = json.loads(text)
     return BoardEvent(**{**fields, "kind": CardChange(fields["kind"])})
+
+
+@dataclass(frozen=True, slots=True)
+class ToldEvent:
+    board_id: str
+    kind: CardChange
+    told_at: datetime
+
+
+class ToldEvents:
+    """The card events told to the linked rooms (one row per event, whatever the rooms), so
+    that a digest can count them per board for people who mute those rooms."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def record(self, board_id: str, kind: CardChange, at: datetime) -> None:
+        async with self._db.session() as session:
+            session.add(BoardToldRow(board_id=board_id, kind=kind.value, told_at=at))
+
+    async def between(self, since: datetime, until: datetime) -> list[ToldEvent]:
+        query = (
+            select(BoardToldRow.board_id, BoardToldRow.kind, BoardToldRow.told_at)
+            .where(BoardToldRow.told_at >= since, BoardToldRow.told_at < until)
+        )
+        async with self._db.session() as session:
+            rows = (await session.execute(query)).all()
+        return [ToldEvent(board_id, CardChange(kind), as_utc(at)) for board_id, kind, at in rows]
+
+    async def forget_older_than(self, moment: datetime) -> None:
+        async with self._db.session() as session:
+            await session.execute(delete(BoardToldRow).where(BoardToldRow.told_at < moment))

@@ -20,7 +20,7 @@ from bot.models import Message
 from bot.ports import ChatPort, Clock
 from bot.ports.boards import BoardEvent, BoardList, BoardPort, Card, CardChange, NotFound
 from commands.kanban.notices import Notice, render
-from commands.kanban.store import BoardLinks, BoardSnapshots, CardState, Snapshot
+from commands.kanban.store import BoardLinks, BoardSnapshots, CardState, Snapshot, ToldEvents
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,9 @@ class BoardWatch:
         catalogs: Catalogs,
         settings: Settings,
         clock: Clock,
+        told: ToldEvents | None = None,
     ) -> None:
+        self.told = told
         self.boards = boards
         self.links = links
         self.snapshots = snapshots
@@ -142,6 +144,8 @@ class BoardWatch:
         text = render(notice, self.catalogs.get(None), self.settings.tz)
         for room_id in rooms:
             await self.chat.send(room_id, Message(text=text, idempotency_key=f"{key}:{room_id}"))
+        if rooms and self.told is not None:  # counted in the digests of the rooms' people
+            await self.told.record(notice.card.board_id, notice.kind, self.clock.now())
 
 
 def _marks(lists: list[BoardList]) -> dict[str, str]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.digest import DigestSections
 from bot.feature import Feature
 from bot.ports.files import FILES_PORT
 from bot.runtime import Runtime
+from commands.partage.digest import SharesSection
 from commands.partage.router import router
 from commands.partage.settings import SharingSettings
 from commands.partage.sharing import Sharing
@@ -17,6 +19,7 @@ async def install(runtime: Runtime) -> None:
     records, folders = ShareRecords(runtime.database), RoomFolders(runtime.database)
     runtime.provide(ShareRecords, records)
     runtime.provide(RoomFolders, folders)
+    runtime.services.get(DigestSections).add(SharesSection(records))
     runtime.provide(Sharing, Sharing(records, folders, runtime.services.get(SharingSettings)))
 
 

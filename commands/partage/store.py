@@ -176,6 +176,24 @@ class ShareRecords:
         async with self._db.session() as session:
             return [_record(row) for row in await session.scalars(query)]
 
+    async def for_digest(self, since: datetime, until: datetime, expiry_by: date,
+                         today: date) -> list[ShareRecord]:
+        """Shares in force made in [since, until), and those expiring from `today` up to
+        `expiry_by` (whenever made): what a digest tells."""
+        query = (
+            select(ShareRow)
+            .where(
+                ShareRow.revoked_at.is_(None),
+                or_(
+                    (ShareRow.created_at >= since) & (ShareRow.created_at < until),
+                    (ShareRow.expires_on > today) & (ShareRow.expires_on <= expiry_by),
+                ),
+            )
+            .order_by(ShareRow.created_at, ShareRow.id)
+        )
+        async with self._db.session() as session:
+            return [_record(row) for row in await session.scalars(query)]
+
     async def mark_revoked(self, share_id: int, by: str, at: datetime | None = None) -> bool:
         """False when the share is unknown or was already revoked."""
         async with self._db.session() as session:

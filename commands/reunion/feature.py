@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.digest import DigestSections
 from bot.feature import Feature
 from bot.ports.calls import CALL_PORT
 from bot.ports.meetings import MEETING_PORT
@@ -11,6 +12,7 @@ from bot.runtime import Runtime
 from bot.store.repositories import Preferences
 from commands.reunion.calls import CallDesk
 from commands.reunion.desk import MeetingDesk
+from commands.reunion.digest import MeetingsSection
 from commands.reunion.handlers import router
 from commands.reunion.reminders import Reminders
 from commands.reunion.settings import MeetingSettings
@@ -34,6 +36,7 @@ async def install(runtime: Runtime) -> None:
     runtime.provide(Reminders, reminders)
     runtime.provide(CALL_PORT, CallDesk(desk))  # the chat's video provider asks it
     runtime.on_start.append(reminders.restore)
+    runtime.services.get(DigestSections).add(MeetingsSection(store))
 
 
 feature = Feature(

@@ -141,6 +141,20 @@ class Meetings:
         async with self._db.session() as session:
             return [Meeting.of(row) for row in await session.scalars(query)]
 
+    async def between(self, start: datetime, end: datetime) -> list[Meeting]:
+        """Planned meetings not over at `start` that begin before `end`, in every room."""
+        query = (
+            select(MeetingRow)
+            .where(
+                MeetingRow.status == MeetingStatus.PLANNED.value,
+                MeetingRow.ends_at > start.astimezone(UTC),
+                MeetingRow.starts_at < end.astimezone(UTC),
+            )
+            .order_by(MeetingRow.starts_at, MeetingRow.id)
+        )
+        async with self._db.session() as session:
+            return [Meeting.of(row) for row in await session.scalars(query)]
+
     async def awaiting_reminder(self, now: datetime) -> list[Meeting]:
         """Scheduled meetings still to come whose reminder has not gone out."""
         query = (

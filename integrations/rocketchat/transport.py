@@ -510,6 +510,18 @@ class RocketChatTransport:
             if not page or len(members) >= int(body.get("total", len(members))):
                 return members
 
+    async def users_with_role(self, role: str) -> list[User]:
+        """`roles.getUsersInRole` (7.x v1/roles.ts), which needs `access-permissions`."""
+        users: list[User] = []
+        while True:
+            body = await self.rest.get(
+                "roles.getUsersInRole", role=role, offset=len(users), count=MEMBERS_PAGE
+            )
+            page = body.get("users", [])
+            users += [replace(user_from_raw(raw), roles=frozenset({role})) for raw in page]
+            if not page or len(users) >= int(body.get("total", len(users))):
+                return users
+
     async def room_roles(self, room_id: str, user_id: str) -> frozenset[RoomRole]:
         room = await self.room(room_id)
         if room is None or room.type is RoomType.DIRECT:

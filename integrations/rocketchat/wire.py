@@ -116,7 +116,14 @@ def user_from_raw(raw: dict[str, Any]) -> User:
         is_bot=raw.get("type") == "bot" or "bot" in roles,
         created_at=parse_timestamp(created) if created else None,
         language=str(raw.get("language") or ""),
+        utc_offset=_offset(raw.get("utcOffset")),
     )
+
+
+def _offset(value: Any) -> float | None:
+    # Set by the user's client at login (Rocket.Chat 7.x apps/meteor/server/methods/
+    # userSetUtcOffset.ts); absent for accounts that never logged in from a client.
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _files(raw: dict[str, Any]) -> tuple[FileRef, ...]:

@@ -12,7 +12,15 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from bot.ports.boards import Board, BoardList, Card, NotFound, Person, WriteNotApplied
+from bot.ports.boards import (
+    Board,
+    BoardContent,
+    BoardList,
+    Card,
+    NotFound,
+    Person,
+    WriteNotApplied,
+)
 from integrations.wekan import convert
 from integrations.wekan.client import WekanClient
 from integrations.wekan.errors import SERVICE, WekanNotFound, WekanUnavailable
@@ -73,6 +81,20 @@ class WekanBoards:
         )
         slug = await self._slug(board_id)
         return [self._card(doc, board_id, slug) for docs in per_lane for doc in docs]
+
+    async def content(self, board_id: str) -> BoardContent:
+        try:
+            doc = await self.client.export(board_id)
+        except WekanNotFound as exc:
+            raise NotFound("board", board_id) from exc
+        if isinstance(doc.get("slug"), str) and doc["slug"]:
+            self._slugs[board_id] = doc["slug"]
+        slug = self._slugs.get(board_id)
+        lists = [convert.board_list(x) for x in _documents(doc, "lists") if not x.get("archived")]
+        cards = [self._card(c, board_id, slug) for c in _documents(doc, "cards")
+                 if not c.get("archived")]
+        people = {p.id: self._remember(p) for p in map(convert.person, _documents(doc, "users"))}
+        return BoardContent(self._board(doc), lists, cards, people)
 
     async def card(self, card_id: str) -> Card:
         try:
@@ -201,3 +223,10 @@ def _has_active_member(doc: dict[str, Any], person_id: str) -> bool:
         isinstance(m, dict) and m.get("userId") == person_id and m.get("isActive", True)
         for m in members or []
     )
+
+
+def _documents(doc: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    found = doc.get(key)
+    if not isinstance(found, list):
+        return []
+    return [x for x in found if isinstance(x, dict) and "_id" in x]

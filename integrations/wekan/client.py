@@ -50,6 +50,16 @@ class WekanClient:
         found: list[Json] = await self._get(path, Expect.LIST)
         return found
 
+    async def export(self, board_id: str) -> Json:
+        """The whole board (W models/export.js): with a Bearer header only site admins may,
+        so the login token goes as `authToken`; `attachments=false` (#5870) leaves out
+        the files' data."""
+        found: Json = await self.session.request(
+            "GET", f"/api/boards/{_seg(board_id)}/export", expect=Expect.OBJECT,
+            params={"attachments": "false"}, token_param="authToken",
+        )
+        return found
+
     async def card(self, card_id: str) -> Json:
         """`GET /api/cards/:id` (≥ v7.93): archived cards too."""
         found: Json = await self._get(f"/api/cards/{_seg(card_id)}")

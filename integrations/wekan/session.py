@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,6 +40,8 @@ class _Call:
     expect: Expect
     json: Any = None
     params: dict[str, str] | None = None
+    # The query parameter that carries the login token, for routes that read it there.
+    token_param: str | None = None
 
 
 class WekanSession:
@@ -88,9 +90,10 @@ class WekanSession:
         expect: Expect,
         json: Any = None,
         params: dict[str, str] | None = None,
+        token_param: str | None = None,
     ) -> Any:
         """Decoded answer of one authenticated call; re-logs in once on an auth failure."""
-        call = _Call(method, path, expect, json, params)
+        call = _Call(method, path, expect, json, params, token_param)
         login = await self._current_login()
         try:
             return await self._authorised(call, login)
@@ -101,6 +104,8 @@ class WekanSession:
 
     async def _authorised(self, call: _Call, login: Login) -> Any:
         headers = {"Authorization": f"Bearer {login.token}"}
+        if call.token_param is not None:
+            call = replace(call, params={**(call.params or {}), call.token_param: login.token})
         try:
             return await self._exchange(call, headers)
         except WekanUnavailable:

@@ -9,7 +9,7 @@ import random
 from aiohttp import web
 
 from .. import server
-from . import admin, auth, boards, cards, comments, control, lists, users, webhooks
+from . import admin, auth, boards, cards, comments, control, export, lists, users, webhooks
 from .errors import Handler, MeteorError, WekanCrash, html_error
 from .store import WekanStore
 
@@ -61,7 +61,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 def build_app(store: WekanStore, dispatcher: webhooks.Dispatcher) -> web.Application:
     app = server.build_app(
-        (module.routes for module in (auth, users, admin, boards, lists, cards, comments,
+        (module.routes for module in (auth, users, admin, export, boards, lists, cards, comments,
                                       webhooks, control)),
         middlewares=[error_middleware, gate_middleware],
     )

@@ -21,7 +21,9 @@ from composition.testing import BotHarness, make_settings, sqlite_url
 FEATURE_TABLES = {
     "meetings": {"meetings"},
     "shares": {"shares", "room_folders"},
-    "boards": {"board_links", "board_snapshots", "board_events_seen", "board_inbox"},
+    "boards": {"board_links", "board_snapshots", "board_events_seen", "board_inbox",
+               "board_events_told"},
+    "digest": {"digest_subscriptions", "digest_deliveries"},
     "accueil": {"accueil_state", "welcomed_users", "ecogestes_suggestions",
                 "ecogestes_optouts", "ecogestes_moved"},
 }
@@ -54,7 +56,8 @@ async def test_every_enabled_feature_gets_its_tables(store_url: str) -> None:
         tables = await _tables(database)
         assert set().union(*FEATURE_TABLES.values()) <= tables
         assert await _heads(database) == {
-            "0003_core", "meetings_0001", "shares_0002", "boards_0002", "accueil_0001"
+            "0003_core", "meetings_0001", "shares_0002", "boards_0003", "digest_0001",
+            "accueil_0001",
         }
     finally:
         await database.close()
@@ -70,10 +73,10 @@ async def test_a_feature_switched_off_keeps_its_tables_and_resumes_when_on(
     try:
         await database.migrate(everything)
         await database.migrate(without_boards)  # Alembic alone refuses an unknown revision
-        assert "boards_0002" in await _heads(database)
+        assert "boards_0003" in await _heads(database)
         assert FEATURE_TABLES["boards"] <= await _tables(database)
         await database.migrate(everything)
-        assert "boards_0002" in await _heads(database)
+        assert "boards_0003" in await _heads(database)
     finally:
         await database.close()
 

@@ -71,3 +71,22 @@ async def users_info(ctx: RestContext) -> dict[str, Any]:
     full = user.id == ctx.user.id or ctx.store.has_permission(
         ctx.user, "view-full-other-user-info")
     return {"user": user.full() if full else user.public()}
+
+
+@route("GET", "roles.getUsersInRole")
+async def users_in_role(ctx: RestContext) -> dict[str, Any]:
+    """Rocket.Chat 7.x apps/meteor/app/api/server/v1/roles.ts: `role` required, the caller
+    needs `access-permissions`; users sorted by username, projected to name, username,
+    emails and avatarETag; paged by offset/count (50)."""
+    role = ctx.query.get("role")
+    if not role:
+        raise MeteorError("error-param-not-provided", 'Query param "role" is required')
+    if not ctx.store.has_permission(ctx.user, "access-permissions"):
+        raise MeteorError("error-not-allowed", "Not allowed")
+    holders = sorted((u for u in ctx.store.users.values() if role in u.roles),
+                     key=lambda u: u.username)
+    offset, count = int(ctx.query.get("offset", "0")), int(ctx.query.get("count", "50"))
+    page = [{"_id": u.id, "name": u.name, "username": u.username,
+             "emails": [{"address": f"{u.username}@sandbox.invalid", "verified": True}],
+             "avatarETag": None} for u in holders[offset:offset + count]]
+    return {"users": page, "total": len(holders)}

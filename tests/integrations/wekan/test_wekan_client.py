@@ -175,3 +175,33 @@ async def test_without_a_known_slug_links_use_wekan_fallback(wekan: WekanSandbox
         assert listed.url == f"{wekan.url}/b/{listed.id}/board"  # Wekan routes by id
     finally:
         await fresh.close()
+
+
+async def test_a_whole_board_is_read_in_one_export_call(
+    wekan: WekanSandbox, boards: WekanBoards
+) -> None:
+    board = seeded_board(wekan)
+    marie = await boards.person("marie")
+    kept = await boards.create_card(board["id"], board["lists"]["À faire"], "Appeler",
+                                    assignees=(marie,), due_at=DUE)
+    gone = await boards.create_card(board["id"], board["lists"]["À faire"], "Ancienne")
+    wekan.store.cards[gone.id].archived = True
+    calls: list[str] = []
+    request = boards.session.request
+
+    async def counted(method: str, path: str, **kwargs: object) -> object:
+        calls.append(path)
+        return await request(method, path, **kwargs)  # type: ignore[arg-type]
+
+    boards.session.request = counted  # type: ignore[method-assign]
+    content = await boards.content(board["id"])
+    assert calls == [f"/api/boards/{board['id']}/export"]
+    assert [x.title for x in content.lists] == ["À faire", "En cours", "Fait"]
+    assert [(c.id, c.assignees, c.due_at) for c in content.cards] == [
+        (kept.id, (marie.id,), DUE)
+    ]
+    assert content.people[marie.id].username == "marie"
+    assert content.board.url.endswith(f"/b/{board['id']}/equipe-projet")
+    assert content.cards[0].url == f"{content.board.url}/{kept.id}"
+    with pytest.raises(NotFound):
+        await boards.content("NoSuchBoard000000")
