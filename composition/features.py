@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from bot.feature import Feature
-from commands import core_feature, kanban, partage, reunion
+from commands import core_feature, crise, kanban, partage, reunion
 
 DEFAULT_FEATURES: tuple[Feature, ...] = (
     core_feature.feature,
     reunion.feature,
     partage.feature,
     kanban.feature,
+    crise.feature,
 )

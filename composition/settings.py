@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from bot.config import Settings
+from commands.crise.settings import CrisisSettings
 from commands.kanban.settings import BoardSettings
 from commands.partage.settings import SharingSettings
 from commands.reunion.settings import MeetingSettings
@@ -48,6 +49,10 @@ class EnsembleSettings(Settings):
     )
     wekan: WekanSection = Field(
         default_factory=WekanSection, description="Wekan, for /tache and /kanban; all unset = off"
+    )
+    crisis: CrisisSettings = Field(
+        default_factory=CrisisSettings,
+        description="/crise: rosters, reminders, quiet hours, announcement room",
     )
 
     @field_validator("jitsi")

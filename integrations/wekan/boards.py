@@ -116,6 +116,19 @@ class WekanBoards:
         if not await self._is_active_member(board_id, person.id):
             raise WriteNotApplied("membership", f"{person.username} on {board_id}")
 
+    async def create_board(self, title: str) -> Board:
+        board_id = await self.client.create_board(await self.session.user_id(), title)
+        return await self.board(board_id)
+
+    async def create_list(self, board_id: str, title: str) -> BoardList:
+        list_id = await self.client.create_list(board_id, title)
+        return BoardList(list_id, title)
+
+    async def rename_board(self, board_id: str, title: str) -> None:
+        await self.client.set_board_title(board_id, title)
+        if (await self.board(board_id)).title != title:  # Wekan answers 200 on a refusal too
+            raise WriteNotApplied("title", board_id)
+
     async def _is_active_member(self, board_id: str, person_id: str) -> bool:
         return _has_active_member(await self._board_doc(board_id), person_id)
 
