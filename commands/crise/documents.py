@@ -26,8 +26,8 @@ def report_name(cell: Cell) -> str:
 
 def _entry_text(t: Translator, entry: Entry, desk: CrisisDesk) -> str:
     """An entry as plain text (a document, not a chat message: no Markdown escaping)."""
-    label = t.t(texts.ENTRY_LABELS[entry.kind])
-    return f"{texts.when(t, entry.at, desk.settings.tz)} — {label} — @{entry.author}: {entry.text}"
+    return t.t(texts.ENTRY_LINE, at=texts.when(t, entry.at, desk.settings.tz),
+               kind=t.t(texts.ENTRY_LABELS[entry.kind]), author=entry.author, text=entry.text)
 
 
 async def main_courante(desk: CrisisDesk, cell: Cell) -> bytes:

@@ -48,6 +48,7 @@ ENTRY_LABELS = {
     EntryKind.REMINDER: N_("reminder"),
     EntryKind.CLOSED: N_("closed"),
 }
+ENTRY_LINE = N_("{at} — {kind} — @{author}: {text}")
 SEVERITY = {1: N_("1 (critical)"), 2: N_("2 (major)"), 3: N_("3 (minor)")}
 
 
@@ -113,8 +114,8 @@ def topic(t: Translator, cell: Cell) -> str:
 
 
 def entry_line(t: Translator, entry: Entry, tz: ZoneInfo) -> str:
-    label = t.t(ENTRY_LABELS[entry.kind])
-    return f"{when(t, entry.at, tz)} — {label} — @{entry.author}: {safe(entry.text, 1000)}"
+    return t.t(ENTRY_LINE, at=when(t, entry.at, tz), kind=t.t(ENTRY_LABELS[entry.kind]),
+               author=entry.author, text=safe(entry.text, 1000))
 
 
 STATUS_SECTIONS = (

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from bot.config import RateLimitSettings
 from bot.memory_chat import Sent
-from bot.models import User
+from bot.models import Room, User
 from commands import crise, kanban
 from commands.core_feature import feature as core
 from composition.settings import EnsembleSettings as Settings
@@ -33,6 +33,15 @@ class Crisis:
 
     def text(self, sent: list[Sent]) -> str:
         return "\n".join(s.message.text for s in sent)
+
+    def said_in(self, sent: list[Sent], room: Room) -> str:
+        """What the bot said in that room, leaving out its direct messages."""
+        return "\n".join(s.message.text for s in sent if s.room_id == room.id)
+
+
+def cell_room(crisis: Crisis) -> Room:
+    [room] = [r for r in crisis.bot.chat.rooms.values() if r.name.startswith("crise-")]
+    return room
 
 
 def configured(settings: Settings, nextcloud: NextcloudSandbox, wekan: WekanSandbox) -> Settings:
