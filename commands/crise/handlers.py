@@ -77,6 +77,10 @@ async def ouvrir(ctx: Context, desk: CrisisDesk, runner: CellRunner, *, titre: s
         raise ArgumentError(N_("A cell's title has at most {count} characters."),
                             count=MAX_TITLE)
     severity = gravite or 2
+    replayed = await desk.cells.by_origin(ctx.event.message_id)
+    if replayed is not None:  # the same command again (a replay after a crash): resume
+        await ctx.reply(_opened(ctx, await runner.resume(replayed)))
+        return
     members = await resolve(ctx, avec, desk.crisis, severity)
     now = desk.now()
     base = room_name(titre, now)
@@ -85,7 +89,9 @@ async def ouvrir(ctx: Context, desk: CrisisDesk, runner: CellRunner, *, titre: s
         name = base if attempt == 0 else f"{base}-{attempt + 1}"
         cell = await desk.cells.create(title=titre, severity=severity, room_name=name,
                                        opened_by=ctx.user.username,
-                                       origin_room_id=ctx.room.id, now=now, members=members)
+                                       origin_room_id=ctx.room.id,
+                                       origin_message_id=ctx.event.message_id, now=now,
+                                       members=members)
         if cell is not None:
             break
     if cell is None:

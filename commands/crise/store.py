@@ -67,6 +67,9 @@ class CellRow(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     opened_by: Mapped[str] = mapped_column(String(120))
     origin_room_id: Mapped[str] = mapped_column(String(64))
+    # The `/crise ouvrir` message: replayed after a crash, it resumes this cell.
+    origin_message_id: Mapped[str | None] = mapped_column(String(64), nullable=True,
+                                                          unique=True)
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
@@ -181,13 +184,15 @@ class Cells:
         self._db = database
 
     async def create(self, *, title: str, severity: int, room_name: str, opened_by: str,
-                     origin_room_id: str, now: datetime, members: list[str]) -> Cell | None:
+                     origin_room_id: str, origin_message_id: str, now: datetime,
+                     members: list[str]) -> Cell | None:
         """The new cell with its roster; None when that room name is taken already."""
         try:
             async with self._db.session() as session:
                 row = CellRow(title=title, severity=severity, room_name=room_name,
                               status=Status.OPENING, opened_by=opened_by,
-                              origin_room_id=origin_room_id, opened_at=now, resources="{}",
+                              origin_room_id=origin_room_id,
+                              origin_message_id=origin_message_id, opened_at=now, resources="{}",
                               bilan="")
                 session.add(row)
                 await session.flush()
@@ -207,6 +212,12 @@ class Cells:
 
     async def by_room(self, room_id: str) -> Cell | None:
         query = select(CellRow).where(CellRow.room_id == room_id)
+        async with self._db.session() as session:
+            row = (await session.scalars(query)).first()
+        return _cell(row) if row else None
+
+    async def by_origin(self, message_id: str) -> Cell | None:
+        query = select(CellRow).where(CellRow.origin_message_id == message_id)
         async with self._db.session() as session:
             row = (await session.scalars(query)).first()
         return _cell(row) if row else None

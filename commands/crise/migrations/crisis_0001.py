@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("opened_by", sa.String(120), nullable=False),
         sa.Column("origin_room_id", sa.String(64), nullable=False),
+        sa.Column("origin_message_id", sa.String(64), nullable=True, unique=True),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_status_at", sa.DateTime(timezone=True), nullable=True),

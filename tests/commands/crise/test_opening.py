@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.events import MessagePinned, ReactionAdded
+from bot.store.repositories import ProcessedMessages
 from commands.crise.desk import CrisisDesk
 from commands.crise.feature import feature
 from commands.crise.store import Cells
@@ -71,6 +72,18 @@ async def test_a_resumed_opening_makes_nothing_twice(crisis: Crisis) -> None:
     assert len(folders) == 1
     boards = [b for b in crisis.wekan.store.boards.values() if b.title == room.name]
     assert len(boards) == 1
+
+
+async def test_the_same_ouvrir_replayed_after_a_crash_resumes_its_cell(crisis: Crisis) -> None:
+    typed = crisis.bot.chat.event(CRISIS_LEAD, TEAM_ROOM, OPEN)
+    await crisis.bot.feed(typed)
+    # A crash leaves the claim unfinished: after its lease, the replay is handled again.
+    await crisis.bot.app.runtime.services.get(ProcessedMessages).release(typed.message_id)
+    sent = len(crisis.bot.chat.sent)
+    await crisis.bot.feed(typed)
+    assert len(crisis.bot.chat.sent) == sent  # its answers have their keys: not sent twice
+    assert len([r for r in crisis.bot.chat.rooms.values() if r.name.startswith("crise-")]) == 1
+    assert len(await crisis.bot.app.runtime.services.get(Cells).open_cells()) == 1
 
 
 async def test_only_crisis_roles_may_open_and_the_refusal_names_them(crisis: Crisis) -> None:
