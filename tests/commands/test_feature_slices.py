@@ -22,6 +22,7 @@ FEATURE_TABLES = {
     "meetings": {"meetings"},
     "shares": {"shares", "room_folders"},
     "boards": {"board_links", "board_snapshots", "board_events_seen", "board_inbox"},
+    "crisis": {"crisis_cells", "crisis_members", "crisis_entries"},
 }
 
 
@@ -52,7 +53,7 @@ async def test_every_enabled_feature_gets_its_tables(store_url: str) -> None:
         tables = await _tables(database)
         assert set().union(*FEATURE_TABLES.values()) <= tables
         assert await _heads(database) == {
-            "0003_core", "meetings_0001", "shares_0002", "boards_0002"
+            "0003_core", "meetings_0001", "shares_0002", "boards_0002", "crisis_0001"
         }
     finally:
         await database.close()
