@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from bot.errors import ServiceNotConfigured
 from bot.i18n import N_
-from bot.models import Message
+from bot.models import Message, User
 from bot.ports.boards import NotFound
 from bot.ports.chat import RoomNameTaken
-from bot.ports.files import AlreadyExists, ShareKind, SharePermission
+from bot.ports.files import AlreadyExists, ShareKind, SharePermission, UnknownUser
 from bot.ports.meetings import Attendee, MeetingRole
 from commands.crise import documents, texts
 from commands.crise.desk import SERVICE_FAILURES, CrisisDesk
@@ -117,20 +117,23 @@ async def _meeting(desk: CrisisDesk, cell: Cell) -> Cell:
         desk.reached("meeting")
     if not cell.done("meeting_links"):
         members = await desk.cells.members(cell.id)
-        await _fan_out([personal_link(desk, cell, m) for m in members])
+        # One listing of the room instead of a user lookup per member (a 300-member roster).
+        known = {u.username: u for u in await desk.chat.room_members(cell.room_id or "")}
+        await _fan_out([personal_link(desk, cell, m, known.get(m.username)) for m in members])
         cell = await desk.cells.update(cell.id, step="meeting_links")
         desk.reached("meeting_links")
     return cell
 
 
-async def personal_link(desk: CrisisDesk, cell: Cell, member: Member) -> None:
+async def personal_link(desk: CrisisDesk, cell: Cell, member: Member,
+                        user: User | None = None) -> None:
     """The member's signed link, by direct message (a bearer credential: never in a room)."""
     jitsi = desk.meetings
     if jitsi is None or cell.get("meeting_ended") or not cell.get("meeting_room"):
         return
     t = desk.t
     now = desk.now()
-    user = await desk.chat.user_by_username(member.username)
+    user = user or await desk.chat.user_by_username(member.username)
     role = MeetingRole.ORGANIZER if member.role is Role.PILOTE else MeetingRole.MEMBER
     link = jitsi.personal_link(
         cell.get("meeting_room"), subject=cell.title, language=t.language,
@@ -190,13 +193,15 @@ async def share_folder(desk: CrisisDesk, cell: Cell, member: Member) -> None:
     path = cell.get("folder_path")
     if files is None or not path:
         return
-    account = await files.find_user(member.username)
-    if account is None:
-        return  # no Nextcloud account: the member still has the room and the meeting
+    # Accounts are named as in the chat: shared straight away, one call per member; an
+    # unknown account is a refusal to skip, not a search to make first.
+    account = member.username
     try:
         share = await files.share_with(path, ShareKind.USER, account,
                                        SharePermission.editing(folder=True))
         share_id = share.id
+    except UnknownUser:
+        return  # no Nextcloud account: the member still has the room and the meeting
     except AlreadyExists:  # made before a crash, not recorded: find it
         shares = await files.list_shares(path)
         share_id = next((s.id for s in shares if s.recipient == account), "")
@@ -229,8 +234,8 @@ async def _board(desk: CrisisDesk, cell: Cell) -> Cell:
         cell = await desk.cells.update(cell.id, step="board_lists",
                                        resources={"lists": ids, "cards": {}})
     if not cell.done("board_members"):
-        for member in await desk.cells.members(cell.id):
-            await board_member(desk, cell, member.username)
+        members = await desk.cells.members(cell.id)
+        await _fan_out([board_member(desk, cell, m.username) for m in members])
         links = desk.board_links
         if links is not None and cell.room_id:
             await links.link(cell.room_id, board_id, title, cell.opened_by)
