@@ -36,7 +36,9 @@ def _enable_sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # A burst on a loaded machine can keep the writer busy for seconds: a command then waits
+    # for its turn instead of failing with "database is locked" (seen at 5 s).
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
