@@ -175,6 +175,10 @@ class BoardPort(Protocol):
         """Moves within the board and checks that the card really changed list."""
         ...
 
+    async def ensure_members(self, board_id: str, people: Sequence[Person]) -> None:
+        """Many at once (a crisis roster): the board is read once before and once after."""
+        ...
+
     async def create_board(self, title: str) -> Board:
         """A private board owned by the bot account, with no list yet."""
         ...

@@ -98,7 +98,4 @@ class CrisisDesk:
 
     async def missing(self, cell: Cell, service: str, *, present: bool) -> Cell:
         """Notes (or clears) a service the cell could not use."""
-        now_missing = [s for s in cell.missing if s != service] + ([] if present else [service])
-        if now_missing == cell.missing:
-            return cell
-        return await self.cells.update(cell.id, resources={"missing": now_missing})
+        return await self.cells.note_missing(cell.id, service, present=present)

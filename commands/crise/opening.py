@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.errors import ServiceNotConfigured
 from bot.i18n import N_
 from bot.models import Message, User
-from bot.ports.boards import NotFound
+from bot.ports.boards import BoardPort, NotFound, Person
 from bot.ports.chat import RoomNameTaken
 from bot.ports.files import AlreadyExists, ShareKind, SharePermission, UnknownUser
 from bot.ports.meetings import Attendee, MeetingRole
@@ -27,17 +28,27 @@ BOARD_LISTS = (N_("To do"), N_("In progress"), N_("Done"))
 async def open_cell(desk: CrisisDesk, cell: Cell) -> Cell:
     cell = await _room(desk, cell)
     cell = await _fiche(desk, cell)
-    for service, step in (("Jitsi", _meeting), ("Nextcloud", _folder), ("Wekan", _board)):
-        try:
-            cell = await step(desk, cell)
-        except SERVICE_FAILURES as exc:
-            log.warning("crisis cell opened without a service",
-                        extra={"cell": cell.id, "service": service, "reason": str(exc)[:200]})
-            cell = await desk.missing(cell, service, present=False)
-        else:
-            cell = await desk.missing(cell, service, present=True)
+    # Steps 3 to 5 use three different services: side by side, each chain still recording
+    # every resource before its next step (a 300-member roster waits for the slowest
+    # service, not for the sum of the three).
+    await asyncio.gather(*(_service(desk, cell, name, step) for name, step in SERVICES))
+    cell = await desk.cells.get(cell.id) or cell
     cell = await _topic(desk, cell)
     return await _opened(desk, cell)
+
+
+async def _service(desk: CrisisDesk, cell: Cell, service: str, step: Step) -> None:
+    try:
+        await step(desk, cell)
+    except SERVICE_FAILURES as exc:
+        log.warning("crisis cell opened without a service",
+                    extra={"cell": cell.id, "service": service, "reason": str(exc)[:200]})
+        await desk.missing(cell, service, present=False)
+    else:
+        await desk.missing(cell, service, present=True)
+
+
+Step = Callable[[CrisisDesk, Cell], Awaitable[Cell]]
 
 
 def _numbered(name: str, attempt: int) -> str:
@@ -235,13 +246,21 @@ async def _board(desk: CrisisDesk, cell: Cell) -> Cell:
                                        resources={"lists": ids, "cards": {}})
     if not cell.done("board_members"):
         members = await desk.cells.members(cell.id)
-        await _fan_out([board_member(desk, cell, m.username) for m in members])
+        people = await asyncio.gather(*(_person(boards, m.username) for m in members))
+        await boards.ensure_members(board_id, [p for p in people if p is not None])
         links = desk.board_links
         if links is not None and cell.room_id:
             await links.link(cell.room_id, board_id, title, cell.opened_by)
         cell = await desk.cells.update(cell.id, step="board_members")
         desk.reached("board_members")
     return cell
+
+
+async def _person(boards: BoardPort, username: str) -> Person | None:
+    try:
+        return await boards.person(username)
+    except NotFound:
+        return None  # no Wekan account
 
 
 async def board_member(desk: CrisisDesk, cell: Cell, username: str) -> None:
@@ -281,3 +300,7 @@ async def _opened(desk: CrisisDesk, cell: Cell) -> Cell:
     await desk.refresh_fiche(cell.id)
     desk.reached("opened")
     return cell
+
+
+SERVICES: tuple[tuple[str, Step], ...] = (
+    ("Jitsi", _meeting), ("Nextcloud", _folder), ("Wekan", _board))

@@ -6,6 +6,7 @@ meeting, folder, board) is written here before the next step, which is how a ret
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -182,6 +183,9 @@ def _cell(row: CellRow) -> Cell:
 class Cells:
     def __init__(self, database: Database) -> None:
         self._db = database
+        # The steps of one cell run side by side (one per outside service) and each merges
+        # into the same JSON: one read-modify-write at a time (SQLite would deadlock two).
+        self._writing = asyncio.Lock()
 
     async def create(self, *, title: str, severity: int, room_name: str, opened_by: str,
                      origin_room_id: str, origin_message_id: str, now: datetime,
@@ -255,7 +259,7 @@ class Cells:
 
     async def update(self, cell_id: int, **changes: Any) -> Cell:
         """Sets columns, and merges `resources=` into the JSON (steps listed in `steps`)."""
-        async with self._db.session() as session:
+        async with self._writing, self._db.session() as session:
             row = await session.get(CellRow, cell_id, with_for_update=True)
             assert row is not None, f"crisis cell {cell_id} vanished"
             extra = changes.pop("resources", None)
@@ -268,6 +272,18 @@ class Cells:
                 if step and step not in current.setdefault("steps", []):
                     current["steps"].append(step)
                 row.resources = json.dumps(current, ensure_ascii=False)
+            await session.flush()
+            return _cell(row)
+
+    async def note_missing(self, cell_id: int, service: str, *, present: bool) -> Cell:
+        """Adds or clears a service the cell could not use, from the stored list."""
+        async with self._writing, self._db.session() as session:
+            row = await session.get(CellRow, cell_id, with_for_update=True)
+            assert row is not None, f"crisis cell {cell_id} vanished"
+            current = json.loads(row.resources or "{}")
+            missing = [s for s in current.get("missing", []) if s != service]
+            current["missing"] = missing + ([] if present else [service])
+            row.resources = json.dumps(current, ensure_ascii=False)
             await session.flush()
             return _cell(row)
 
