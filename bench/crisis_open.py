@@ -80,7 +80,8 @@ async def start_bot(stack: SandboxStack, folder: Path) -> tuple[asyncio.subproce
     env.update({
         "ENSEMBLE_STORE__URL": f"sqlite+aiosqlite:///{folder / 'bot.db'}",
         "ENSEMBLE_HTTP__HOST": "127.0.0.1", "ENSEMBLE_HTTP__PORT": str(port),
-        "ENSEMBLE_RATE_LIMIT__ENABLED": "false", "ENSEMBLE_LOG__LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+        "ENSEMBLE_RATE_LIMIT__ENABLED": "false",
+        "ENSEMBLE_LOG__LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
     })
     log = (folder / "bot.log").open("wb")
     process = await asyncio.create_subprocess_exec(str(BIN / "ensemble-bot"), "run", env=env,
@@ -144,7 +145,8 @@ async def main() -> None:
     print(f"without limits (the bot's default exemption): {free['seconds']:.2f} s")
     print(f"limited to {args.limit} calls per {args.window_ms} ms per route: "
           f"{limited['seconds']:.2f} s; floor of the limiter for these calls "
-          f"{limited['floor']:.2f} s; ratio {limited['seconds'] / max(limited['floor'], 1e-9):.2f}x")
+          f"{limited['floor']:.2f} s; "
+          f"ratio {limited['seconds'] / max(limited['floor'], 1e-9):.2f}x")
 
 
 if __name__ == "__main__":
