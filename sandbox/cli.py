@@ -21,11 +21,13 @@ EXIT_OK = 0
 async def serve(host: str, port: int) -> int:
     stack = SandboxStack()
     await stack.start(host, port)
-    print(json.dumps(stack.describe(), ensure_ascii=False), flush=True)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
+    # Only then: whoever reads this line may stop us at once (a SIGTERM before the handlers
+    # killed the process with -15 on a loaded machine).
+    print(json.dumps(stack.describe(), ensure_ascii=False), flush=True)
     await stopping.wait()
     await stack.stop()
     return EXIT_OK
