@@ -16,7 +16,7 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.dates import parse_datetime
 from bot.dispatcher import Dispatcher
-from bot.events import Event, Tick
+from bot.events import Event, Pipeline, Tick
 from bot.feature import Feature
 from bot.i18n import Catalogs
 from bot.invocation import Middleware
@@ -122,6 +122,8 @@ class Application:
         """The services of the pipeline itself, whatever features are enabled."""
         runtime = self.runtime
         runtime.provide(Catalogs, runtime.catalogs)
+        # For handlers that tell others what they did (a share that moved an attachment).
+        runtime.provide(Pipeline, runtime.pipeline)
         runtime.provide(Preferences, Preferences(self.database))
         runtime.provide(AuditLog, AuditLog(self.database))
         processed = ProcessedMessages(self.database)

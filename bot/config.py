@@ -7,6 +7,7 @@ with its slice; composition/settings.py joins them into the one model the bot re
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -144,6 +145,62 @@ class HttpSettings(BaseModel):
     port: int = Field(8080, ge=0, le=65535, description="Port of that server (0 = disabled)")
 
 
+HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+# What an avatar file must start with: PNG, JPEG, GIF, WebP (RIFF) or SVG.
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"<svg", b"<?xml")
+MAX_AVATAR_BYTES = 5 * 1024 * 1024
+
+
+def is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+class BrandingSettings(BaseModel):
+    """How the bot looks: its account's name and avatar (set on the chat server at start when
+    they differ), the colour of every attachment it posts, the administration's name."""
+
+    name: str | None = Field(None, description="Display name of the bot's chat account")
+    avatar: str | None = Field(
+        None,
+        description="Avatar of the bot's chat account: an image file (PNG, JPEG, GIF, WebP, "
+        "SVG; 5 MB at most) or an http(s) URL",
+    )
+    color: str | None = Field(
+        None, description="Colour of the bot's message attachments, e.g. #000091"
+    )
+    organization: str | None = Field(
+        None, description="The administration's name, shown in the title of meeting windows"
+    )
+    ics_organizer: str | None = Field(
+        None, description="Organizer name written in the .ics invitations (none when unset)"
+    )
+    ics_organizer_email: str | None = Field(
+        None, description="Organizer address of the .ics invitations; unset = noreply@invalid"
+    )
+
+    @field_validator("color")
+    @classmethod
+    def _hex_color(cls, value: str | None) -> str | None:
+        if value and not HEX_COLOR.fullmatch(value):
+            raise ValueError("expected a colour as #RRGGBB or #RGB")
+        return value or None
+
+    @field_validator("avatar")
+    @classmethod
+    def _image(cls, value: str | None) -> str | None:
+        if not value or is_url(value):
+            return value or None
+        path = Path(value)
+        if not path.is_file():
+            raise ValueError(f"{value} is not a file; expected an image file or an http(s) URL")
+        size = path.stat().st_size
+        with path.open("rb") as image:
+            head = image.read(16).lstrip()
+        if size > MAX_AVATAR_BYTES or not head.startswith(IMAGE_SIGNATURES):
+            raise ValueError(f"{value} is not a PNG, JPEG, GIF, WebP or SVG image of 5 MB at most")
+        return value
+
+
 class Settings(BaseSettings):
     """The core's own settings; the composition root extends it with the services' sections."""
 
@@ -175,6 +232,10 @@ class Settings(BaseSettings):
     log: LogSettings = Field(default_factory=LogSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     ha: HaSettings = Field(default_factory=HaSettings)
+    branding: BrandingSettings = Field(
+        default_factory=BrandingSettings,
+        description="The bot's name, avatar and colours, the administration's name",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -83,6 +83,34 @@ class MembershipChanged(ChatEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class FilePosted(ChatEvent):
+    """Someone posted a message with files (`files`): told besides the message itself, which
+    may also be a command, so that features can react to what was attached."""
+
+    @property
+    def dedupe_key(self) -> str:
+        return f"{self.message_id}:files"
+
+    @property
+    def label(self) -> str:
+        return "file posted"
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentMoved(ChatEvent):
+    """A feature moved the files (`files`) of the message `message_id` out of the chat to the
+    file service at `user`'s request: whoever counts what the chat was spared observes it."""
+
+    @property
+    def dedupe_key(self) -> str:
+        return f"{self.message_id}:moved"
+
+    @property
+    def label(self) -> str:
+        return "attachment moved"
+
+
+@dataclass(frozen=True, slots=True)
 class BoardChanged:
     """A card changed on a linked board, told by the board server's webhook."""
 

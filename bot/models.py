@@ -38,6 +38,11 @@ class User:
     display_name: str = ""
     roles: frozenset[str] = frozenset()
     room_roles: frozenset[RoomRole] = frozenset()
+    # What the chat server tells of the account itself, when it tells it (a bot account, its
+    # creation, the language chosen in its preferences): None or empty when unknown.
+    is_bot: bool = False
+    created_at: datetime | None = None
+    language: str = ""
 
     @property
     def label(self) -> str:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.feature import Feature
-from commands import core_feature, crise, kanban, partage, reunion
+from commands import accueil, core_feature, crise, kanban, partage, reunion
 
 DEFAULT_FEATURES: tuple[Feature, ...] = (
     core_feature.feature,
@@ -12,4 +12,5 @@ DEFAULT_FEATURES: tuple[Feature, ...] = (
     partage.feature,
     kanban.feature,
     crise.feature,
+    accueil.feature,
 )

@@ -59,7 +59,8 @@ def _bind_jitsi(settings: Settings, runtime: Runtime) -> None:
         )
         return
     chat_url = str(settings.rocketchat.url) if settings.rocketchat.url else None
-    runtime.provide(MEETING_PORT, JitsiMeetings(jitsi, chat_url))
+    organization = settings.branding.organization
+    runtime.provide(MEETING_PORT, JitsiMeetings(jitsi, chat_url, organization=organization))
 
 
 def _bind_nextcloud(settings: Settings, runtime: Runtime) -> None:
@@ -125,7 +126,7 @@ def build_application(
 
 def build_service(settings: Settings) -> Application:
     """The bot on the Rocket.Chat of the settings, as `ensemble-bot run` starts it."""
-    transport = RocketChatTransport(settings.rocketchat)
+    transport = RocketChatTransport(settings.rocketchat, branding=settings.branding)
     application = build_application(settings, transport)
     transport.on_reconnect = application.metrics.reconnects.inc
     transport.on_queue_depth = application.metrics.queue_depth.set

@@ -7,9 +7,10 @@ feature its part (as the class the feature declares)."""
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from bot.config import Settings
+from commands.accueil.settings import AccueilSettings
 from commands.crise.settings import CrisisSettings
 from commands.kanban.settings import BoardSettings
 from commands.partage.settings import SharingSettings
@@ -54,6 +55,20 @@ class EnsembleSettings(Settings):
         default_factory=CrisisSettings,
         description="/crise: rosters, reminders, quiet hours, announcement room",
     )
+    accueil: AccueilSettings = Field(
+        default_factory=AccueilSettings,
+        description="The welcome of newcomers and the écogestes suggestions",
+    )
+
+    @model_validator(mode="after")
+    def _welcome_links(self) -> EnsembleSettings:
+        """The welcome links to each service at the URL the bot uses, unless told otherwise."""
+        accueil = self.accueil
+        accueil.chat_url = accueil.chat_url or self.rocketchat.url
+        accueil.meetings_url = accueil.meetings_url or self.jitsi.base_url
+        accueil.files_url = accueil.files_url or self.nextcloud.url
+        accueil.boards_url = accueil.boards_url or self.wekan.url
+        return self
 
     @field_validator("jitsi")
     @classmethod

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import fields, replace
+
 from bot.context import Context
 from bot.errors import ArgumentError, ServiceUnavailable
+from bot.events import AttachmentMoved, Pipeline
 from bot.i18n import N_
 from bot.models import ChatEvent
 from bot.ports.files import FilesPort
@@ -13,6 +17,8 @@ from commands.partage.paths import safe_file_name
 from commands.partage.permissions import moderates
 from commands.partage.sharing import Sharing
 from commands.partage.storage import room_folder, store
+
+log = logging.getLogger(__name__)
 
 
 async def parent_with_files(ctx: Context) -> ChatEvent:
@@ -26,7 +32,7 @@ async def parent_with_files(ctx: Context) -> ChatEvent:
 
 
 async def share_attachments(
-    ctx: Context, files: FilesPort, sharing: Sharing, options: ShareOptions
+    ctx: Context, files: FilesPort, sharing: Sharing, options: ShareOptions, pipeline: Pipeline
 ) -> None:
     parent = await parent_with_files(ctx)
     policy = await files.policy()
@@ -35,7 +41,17 @@ async def share_attachments(
         name = safe_file_name(attachment.name, policy)
         node = await store(files, folder, name, await ctx.chat.download(attachment))
         await deliver(ctx, files, sharing, node, options)
+    await _tell_moved(ctx, parent, pipeline)
     await ctx.reply(await _remove_original(ctx, parent))
+
+
+async def _tell_moved(ctx: Context, parent: ChatEvent, pipeline: Pipeline) -> None:
+    """Tells whoever counts what the chat was spared; the share is done whatever they do."""
+    moved = AttachmentMoved(**{f.name: getattr(parent, f.name) for f in fields(ChatEvent)})
+    try:
+        await pipeline.feed(replace(moved, user=ctx.user, timestamp=ctx.clock.now()))
+    except Exception:  # counting must never undo or fail a share that happened
+        log.exception("could not tell that an attachment was moved")
 
 
 async def _remove_original(ctx: Context, parent: ChatEvent) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.errors import UserFacingError
+from bot.events import Pipeline
 from bot.i18n import N_
 from bot.injection import require
 from bot.routing import argument, option
@@ -45,6 +46,7 @@ async def partage(  # noqa: PLR0913 - one keyword per declared option
     ctx: Context,
     files: Files,
     sharing: Sharing,
+    pipeline: Pipeline,
     *,
     chemin: str | None,
     mdp: bool,
@@ -57,7 +59,7 @@ async def partage(  # noqa: PLR0913 - one keyword per declared option
     require(files)
     options = ShareOptions(mdp, expire, edition, tuple(avec))
     if typed is None:
-        await share_attachments(ctx, files, sharing, options)
+        await share_attachments(ctx, files, sharing, options, pipeline)
         return
     path = await room_path(ctx, sharing, typed)
     node = await files.stat(path)

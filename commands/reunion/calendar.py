@@ -12,22 +12,40 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
+from bot.config import BrandingSettings
 from commands.reunion.store import Meeting
 
 PRODID = "-//ENSEMBLE//reunion//FR"
 UID_DOMAIN = "ensemble-bot"
 INVITATION_SEQUENCE = 0
 CANCELLATION_SEQUENCE = INVITATION_SEQUENCE + 1
+# RFC 2606 reserves .invalid: an address nobody receives, when the administration gives none.
+NO_REPLY = "noreply@invalid"
 
 
 def uid(meeting: Meeting) -> str:
     return f"{meeting.room_name}@{UID_DOMAIN}"
 
 
-def _event(meeting: Meeting, *, sequence: int, tz: ZoneInfo, now: datetime) -> Event:
+def organizer(branding: BrandingSettings) -> vCalAddress | None:
+    """ORGANIZER;CN=<name>:mailto:<address> (RFC 5545 §3.8.4.3), when a name is configured."""
+    if not branding.ics_organizer:
+        return None
+    address = vCalAddress(f"mailto:{branding.ics_organizer_email or NO_REPLY}")
+    address.params["cn"] = branding.ics_organizer
+    return address
+
+
+def _event(
+    meeting: Meeting, *, sequence: int, tz: ZoneInfo, now: datetime,
+    branding: BrandingSettings | None = None,
+) -> Event:
     event = Event()
+    chosen = organizer(branding) if branding is not None else None
+    if chosen is not None:
+        event.add("organizer", chosen)
     event.add("uid", uid(meeting))
     event.add("sequence", sequence)
     event.add("dtstamp", now)
@@ -52,17 +70,20 @@ def _calendar(method: str, event: Event, meeting: Meeting, tz: ZoneInfo) -> byte
     return content
 
 
-def invitation(
-    meeting: Meeting, *, url: str, description: str, tz: ZoneInfo, now: datetime
+def invitation(  # noqa: PLR0913 - one keyword per part of the invitation
+    meeting: Meeting, *, url: str, description: str, tz: ZoneInfo, now: datetime,
+    branding: BrandingSettings | None = None,
 ) -> bytes:
-    event = _event(meeting, sequence=INVITATION_SEQUENCE, tz=tz, now=now)
+    event = _event(meeting, sequence=INVITATION_SEQUENCE, tz=tz, now=now, branding=branding)
     event.add("location", url)
     event.add("url", url)
     event.add("description", description)
     return _calendar("PUBLISH", event, meeting, tz)
 
 
-def cancellation(meeting: Meeting, *, tz: ZoneInfo, now: datetime) -> bytes:
-    event = _event(meeting, sequence=CANCELLATION_SEQUENCE, tz=tz, now=now)
+def cancellation(
+    meeting: Meeting, *, tz: ZoneInfo, now: datetime, branding: BrandingSettings | None = None
+) -> bytes:
+    event = _event(meeting, sequence=CANCELLATION_SEQUENCE, tz=tz, now=now, branding=branding)
     event.add("status", "CANCELLED")
     return _calendar("CANCEL", event, meeting, tz)

@@ -176,6 +176,7 @@ async def _post_invitation(ctx: Context, jitsi: MeetingPort, meeting: Meeting) -
         description=texts.invitation_description(ctx.translator, url),
         tz=ctx.settings.tz,
         now=ctx.clock.now(),
+        branding=ctx.settings.branding,
     )
     await ctx.reply(
         ctx.t(N_("Invitation for your calendar (Outlook, Thunderbird…), without personal link.")),
@@ -252,7 +253,9 @@ async def annuler(ctx: Context, desk: MeetingDesk, reminders: Reminders, numero:
 
 async def _post_cancellation(ctx: Context, meeting: Meeting) -> None:
     """Where the invitation went: opening it removes the entry from Outlook or Thunderbird."""
-    content = cancellation(meeting, tz=ctx.settings.tz, now=ctx.clock.now())
+    content = cancellation(
+        meeting, tz=ctx.settings.tz, now=ctx.clock.now(), branding=ctx.settings.branding
+    )
     text = ctx.t(N_("Cancellation for your calendar: open it to remove the meeting."))
     upload = Upload(CANCEL_ICS_NAME, content, ICS_TYPE)
     if meeting.chat_room_id == ctx.room.id:

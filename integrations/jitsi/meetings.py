@@ -23,7 +23,13 @@ class JitsiNotConfigured(ValueError):
 class JitsiMeetings:
     service_label: ClassVar[str] = "Jitsi"
 
-    def __init__(self, settings: JitsiSettings, rocketchat_url: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: JitsiSettings,
+        rocketchat_url: str | None = None,
+        *,
+        organization: str | None = None,
+    ) -> None:
         if settings.base_url is None or settings.app_secret is None:
             raise JitsiNotConfigured("the Jitsi base URL and app secret are both needed")
         secret = settings.app_secret.get_secret_value()
@@ -34,6 +40,8 @@ class JitsiMeetings:
                 extra={"secret_bytes": len(secret.encode())},
             )
         self._settings = settings
+        # The administration's name leads every meeting window's title (config.subject).
+        self._organization = organization
         self._base_url = str(settings.base_url).rstrip("/")
         # The avatar URL names the chat host and the username: only when asked for.
         avatar_base = rocketchat_url if settings.token_avatar else None
@@ -66,8 +74,13 @@ class JitsiMeetings:
             self._settings.call_room_prefix, call_id, self._settings.call_room_suffix
         )
 
+    def _title(self, subject: str) -> str:
+        return f"{self._organization} · {subject}" if self._organization else subject
+
     def public_url(self, room: str, *, subject: str, language: str) -> str:
-        return meeting_url(self._base_url, self._tenant, room, language=language, subject=subject)
+        return meeting_url(
+            self._base_url, self._tenant, room, language=language, subject=self._title(subject)
+        )
 
     def personal_link(
         self,
@@ -104,7 +117,7 @@ class JitsiMeetings:
             self._tenant,
             room,
             language=language,
-            subject=subject,
+            subject=self._title(subject),
             token=token,
             token_in_fragment=self._settings.token_in_fragment,
         )

@@ -105,11 +105,12 @@ class RestClient:
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise RocketChatUnavailable(f"download: {exc}") from exc
 
-    async def upload(
-        self, endpoint: str, filename: str, content: bytes, mime: str, fields: dict[str, str]
+    async def upload(  # noqa: PLR0913 - the form's parts
+        self, endpoint: str, filename: str, content: bytes, mime: str, fields: dict[str, str],
+        *, part: str = "file",
     ) -> dict[str, Any]:
         form = aiohttp.FormData()
-        form.add_field("file", content, filename=filename, content_type=mime)
+        form.add_field(part, content, filename=filename, content_type=mime)
         for name, value in fields.items():
             form.add_field(name, value)
         return await self.call("POST", endpoint, data=form)

@@ -13,13 +13,15 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
+from bot.config import BrandingSettings
 from bot.errors import RoomClosed
-from bot.events import MembershipChanged, MessagePinned, ReactionAdded
+from bot.events import FilePosted, MembershipChanged, MessagePinned, ReactionAdded
 from bot.models import ChatEvent, FileRef, Message, Room, RoomRole, RoomType, User
 from bot.ports import EventSink, ResumeFrom
 from bot.ports.chat import RoomNameTaken
 from integrations.rocketchat.errors import RocketChatError, RocketChatUnavailable
 from integrations.rocketchat.outbound import OutboundQueue
+from integrations.rocketchat.profile import BotProfile
 from integrations.rocketchat.realtime import RealtimeSession, SessionLost, TokenRefused
 from integrations.rocketchat.rest import RestClient
 from integrations.rocketchat.rooms import RoomCache
@@ -90,6 +92,7 @@ class RocketChatTransport:
         self,
         settings: RocketChatSettings,
         *,
+        branding: BrandingSettings | None = None,
         backoff_base_seconds: float = 0.5,
     ) -> None:
         if settings.url is None or settings.user_id is None or settings.token is None:
@@ -103,6 +106,8 @@ class RocketChatTransport:
             self._url, self._user_id, self._token, timeout=settings.request_timeout_seconds
         )
         self.rooms = RoomCache(self._fetch_rooms)
+        self._branding = branding or BrandingSettings()
+        self._profile: BotProfile | None = BotProfile(self.rest, self._branding, self.bot_username)
         self.on_reconnect: Callable[[], object] = lambda: None
         self._was_ready = False
         self.on_queue_depth: Callable[[int], object] = lambda _depth: None
@@ -205,6 +210,12 @@ class RocketChatTransport:
         self._caught_up.clear()
         me = await self.rest.get("me")
         log.info("authenticated on Rocket.Chat", extra={"username": me.get("username")})
+        if self._profile is not None:  # once a process: the account keeps what it was given
+            profile, self._profile = self._profile, None
+            try:
+                await profile.apply(me)
+            except Exception:  # the looks of the account must never keep the bot offline
+                log.exception("could not apply the branding to the bot's account")
         self._since = await self._resume_point()  # before subscribing: nothing falls between
         self._session = RealtimeSession(
             self._url,
@@ -261,7 +272,10 @@ class RocketChatTransport:
         if parse_timestamp(raw.get("ts")) < self._oldest(LIVE_MIN_WINDOW):
             return []
         if is_actionable(raw, self._user_id):
-            return [event_from_raw(raw, _UNKNOWN_ROOM)]
+            message = event_from_raw(raw, _UNKNOWN_ROOM)
+            if not message.files or type(message) is not ChatEvent:
+                return [message]
+            return [message, FilePosted(**_fields(message))]
         membership = membership_of(raw)
         if membership is None:
             return []
@@ -339,7 +353,7 @@ class RocketChatTransport:
     async def _post(self, room_id: str, message: Message) -> str:
         if message.upload is not None:
             return await self._upload(room_id, message)
-        payload = message_payload(room_id, message)
+        payload = message_payload(room_id, message, color=self._branding.color)
         try:
             body = await self.rest.post("chat.sendMessage", {"message": payload})
         except RocketChatError:

@@ -36,7 +36,8 @@ def message_id_for(key: str) -> str:
     return "".join(_ID_ALPHABET[b % len(_ID_ALPHABET)] for b in digest[:ID_LENGTH])
 
 
-def attachment_payload(attachment: Attachment) -> dict[str, Any]:
+def attachment_payload(attachment: Attachment, color: str | None = None) -> dict[str, Any]:
+    """`color` is the administration's (branding): every attachment the bot posts wears it."""
     payload: dict[str, Any] = {}
     if attachment.title:
         payload["title"] = attachment.title
@@ -44,8 +45,8 @@ def attachment_payload(attachment: Attachment) -> dict[str, Any]:
         payload["title_link"] = attachment.title_link
     if attachment.text:
         payload["text"] = attachment.text
-    if attachment.color:
-        payload["color"] = attachment.color
+    if color or attachment.color:
+        payload["color"] = color or attachment.color
     if attachment.fields:
         payload["fields"] = [
             {"title": name, "value": value, "short": len(value) < 40}
@@ -66,7 +67,9 @@ def attachment_payload(attachment: Attachment) -> dict[str, Any]:
     return payload
 
 
-def message_payload(room_id: str, message: Message) -> dict[str, Any]:
+def message_payload(
+    room_id: str, message: Message, *, color: str | None = None
+) -> dict[str, Any]:
     payload: dict[str, Any] = {"rid": room_id, "msg": message.text}
     if message.idempotency_key:
         payload["_id"] = message_id_for(message.idempotency_key)
@@ -75,7 +78,7 @@ def message_payload(room_id: str, message: Message) -> dict[str, Any]:
         if message.also_in_room:
             payload["tshow"] = True
     if message.attachments:
-        payload["attachments"] = [attachment_payload(a) for a in message.attachments]
+        payload["attachments"] = [attachment_payload(a, color) for a in message.attachments]
     return payload
 
 
@@ -99,11 +102,20 @@ def room_roles_of(names: Any) -> frozenset[RoomRole]:
 
 
 def user_from_raw(raw: dict[str, Any]) -> User:
+    """`type` is "bot" for bot accounts and readable by anyone; `createdAt` and `roles` only
+    with view-full-other-user-info (Rocket.Chat 7.x apps/meteor/app/lib/server/functions/
+    getFullUserData.ts `defaultFields` / `fullFields`); `language` never for another account,
+    only in one's own data (`me`)."""
+    roles = frozenset(raw.get("roles") or ())
+    created = raw.get("createdAt")
     return User(
         id=str(raw["_id"]),
         username=str(raw.get("username", "")),
         display_name=str(raw.get("name") or ""),
-        roles=frozenset(raw.get("roles") or ()),
+        roles=roles,
+        is_bot=raw.get("type") == "bot" or "bot" in roles,
+        created_at=parse_timestamp(created) if created else None,
+        language=str(raw.get("language") or ""),
     )
 
 

@@ -37,6 +37,12 @@ async def _users(rt: Runtime, body: Body) -> Any:
     return result
 
 
+async def _register(rt: Runtime, body: Body) -> Any:
+    user = rt.state.register(body["username"], name=body.get("name"), roles=body.get("roles"),
+                             language=body.get("language"))
+    return {"user_id": user.id, "username": user.username, "roles": user.roles}
+
+
 async def _rooms(rt: Runtime, body: Body) -> Any:
     room = rt.state.create_room(body.get("name", ""), body.get("type", "c"),
                                 body.get("members", []), owner=body.get("owner"),
@@ -121,6 +127,7 @@ async def _clock(rt: Runtime, body: Body) -> Any:
 
 ACTIONS: dict[str, Action] = {
     "users": _users, "rooms": _rooms, "post": _post, "direct": _direct, "click": _click,
+    "register": _register,
     "call": _call, "edit": _edit, "react": _react, "delete": _delete, "pin": _pin,
     "restart": _restart, "faults": _faults, "settings": _settings,
     "permissions": _permissions, "clock": _clock, "room-role": _room_role,

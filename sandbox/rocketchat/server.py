@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from sandbox import server
-from sandbox.rocketchat import control, files
+from sandbox.rocketchat import avatars, control, files
 from sandbox.rocketchat.rest import app as rest
 from sandbox.rocketchat.runtime import RUNTIME_KEY, Runtime
 
@@ -31,7 +31,8 @@ def build_app(runtime: Runtime) -> web.Application:
     # state/uploads.stage). This cap only bounds the transport, base64 of the control
     # API included.
     app = server.build_app(
-        (routes, rest.routes, files.routes, control.routes), max_body=MAX_REQUEST_BYTES
+        (routes, rest.routes, files.routes, avatars.routes, control.routes),
+        max_body=MAX_REQUEST_BYTES,
     )
     app[RUNTIME_KEY] = runtime
     app[rest.REST_KEY] = runtime.rest

@@ -23,6 +23,8 @@ FEATURE_TABLES = {
     "shares": {"shares", "room_folders"},
     "boards": {"board_links", "board_snapshots", "board_events_seen", "board_inbox"},
     "crisis": {"crisis_cells", "crisis_members", "crisis_entries"},
+    "accueil": {"accueil_state", "welcomed_users", "ecogestes_suggestions",
+                "ecogestes_optouts", "ecogestes_moved"},
 }
 
 
@@ -53,7 +55,8 @@ async def test_every_enabled_feature_gets_its_tables(store_url: str) -> None:
         tables = await _tables(database)
         assert set().union(*FEATURE_TABLES.values()) <= tables
         assert await _heads(database) == {
-            "0003_core", "meetings_0001", "shares_0002", "boards_0002", "crisis_0001"
+            "0003_core", "meetings_0001", "shares_0002", "boards_0002", "accueil_0001",
+            "crisis_0001",
         }
     finally:
         await database.close()

@@ -21,7 +21,14 @@ from sandbox.rocketchat.errors import (
 )
 from sandbox.rocketchat.faults import Faults
 from sandbox.rocketchat.ratelimit import Decision, RateLimiter, too_many_requests_text
-from sandbox.rocketchat.rest import chat, media, rooms, users, videoconf  # noqa: F401 (routes)
+from sandbox.rocketchat.rest import (  # noqa: F401 (routes)
+    chat,
+    media,
+    profile,
+    rooms,
+    users,
+    videoconf,
+)
 from sandbox.rocketchat.rest import responses as r
 from sandbox.rocketchat.rest.auth import authenticate
 from sandbox.rocketchat.rest.core import ROUTES, RestContext, Route

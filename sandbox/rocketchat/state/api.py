@@ -70,8 +70,26 @@ class SandboxState:
         self.create_personal_access_token(seed.BOT_USERNAME,
                                           seed.stable_token(seed.BOT_USERNAME))
         for name, kind, owner, members, room_id in seed.SEED_ROOMS:
-            self.create_room(name, kind, members, owner=owner,
-                             room_id=room_id or seed.stable_id(f"room:{name}"))
+            room = self.create_room(name, kind, members, owner=owner,
+                                    room_id=room_id or seed.stable_id(f"room:{name}"))
+            room.default = name in seed.DEFAULT_ROOMS
+
+    def register(
+        self, username: str, *, name: str | None = None, roles: list[str] | None = None,
+        language: str | None = None,
+    ) -> User:
+        """A new account, as users.create (joinDefaultChannels true by default) or a sign-up
+        makes it: saveUser then addUserToDefaultChannels, which subscribes the account to
+        every default room and posts `uj` there, `u` and `msg` the newcomer (Rocket.Chat 7.x
+        apps/meteor/app/lib/server/functions/addUserToDefaultChannels.ts, `saveSystemMessage
+        ('uj', room._id, user.username, user)`; api/server/v1/users.ts `users.create`)."""
+        user = self.create_user(username, name=name, roles=roles)
+        if language:
+            user.language = language
+        for room in self.store.rooms.values():
+            if room.default and room.t in ("c", "p"):
+                rooms.add_member(self.store, room, user)
+        return user
 
     # acting as a user
 

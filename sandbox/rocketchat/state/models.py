@@ -25,6 +25,10 @@ class User:
     utc_offset: int = 1
     language: str = "fr"
     tokens: set[str] = field(default_factory=set)
+    # users.setAvatar: the image as uploaded and the random ETag each change gets.
+    avatar: bytes | None = None
+    avatar_type: str = ""
+    avatar_etag: str | None = None
 
     def ref(self) -> dict[str, Any]:
         """The `{_id, username, name}` stamp put on messages (`message.u`)."""
@@ -41,7 +45,7 @@ class User:
             "utcOffset": self.utc_offset,
             "type": self.type,
             "active": self.active,
-            "avatarETag": None,
+            "avatarETag": self.avatar_etag,
         }
 
     def full(self) -> dict[str, Any]:
@@ -73,6 +77,8 @@ class Room:
     announcement: str | None = None
     archived: bool = False
     read_only: bool = False
+    # Joined by every new account (addUserToDefaultChannels); GENERAL is the stock one.
+    default: bool = False
     msgs: int = 0
     last_message: dict[str, Any] | None = None
     updated_at: datetime | None = None
@@ -83,7 +89,7 @@ class Room:
             data.update({"usernames": list(self.usernames), "uids": list(self.members)})
         else:
             data.update({"name": self.name, "fname": self.name, "ro": self.read_only})
-            data.update({"sysMes": True, "default": False})
+            data.update({"sysMes": True, "default": self.default})
             if self.creator is not None:
                 data["u"] = {"_id": self.creator.id, "username": self.creator.username}
         data.update({"msgs": self.msgs, "usersCount": len(self.members)})

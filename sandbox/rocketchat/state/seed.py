@@ -29,6 +29,10 @@ SEED_ROOMS: list[tuple[str, str, str, list[str], str | None]] = [
 ]
 
 
+# Rocket.Chat's setup wizard creates GENERAL as the one default channel (`default: true`).
+DEFAULT_ROOMS = ("general",)
+
+
 def password_for(username: str) -> str:
     return f"{username}-sandbox-pass"
 

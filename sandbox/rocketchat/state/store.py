@@ -28,6 +28,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "API_Enable_Rate_Limiter_Limit_Calls_Default": 10,
     "API_Enable_Rate_Limiter_Limit_Time_Default": 60000,
     "VideoConf_Default_Provider": "jitsi",
+    # server/settings/accounts.ts: people (the bot's account too) may change their own real
+    # name (users.updateOwnBasicInfo) and avatar (users.setAvatar) unless these are off.
+    "Accounts_AllowRealNameChange": True,
+    "Accounts_AllowUserAvatarChange": True,
     "Site_Url": "http://127.0.0.1",
     "UTF8_Channel_Names_Validation": "[0-9a-zA-Z-_.]+",
     # server/settings/message.ts: thumbnails for images larger than 480×360
