@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ def _render(value: Any) -> str:
         return ",".join(str(item) for item in value)
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, dict):  # read back as JSON
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from bot.errors import RoomClosed
 from bot.models import ChatEvent, FileRef, Message, Room, RoomRole, RoomType, User
 from bot.ports import EventSink, ResumeFrom
+from bot.ports.chat import RoomNameTaken
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ class MemoryChat:
         self.read_only: set[str] = set()
         self.room_role_holders: dict[tuple[str, str], frozenset[RoomRole]] = {}
         self.archived: list[str] = []
+        self.edits: dict[str, str] = {}  # message id → its latest text
+        self.pinned: list[str] = []
         self.add_user(User("bot", bot_username, "ENSEMBLE", frozenset({"bot"})))
 
     async def start(self, sink: EventSink, resume_from: ResumeFrom) -> None:
@@ -149,7 +152,15 @@ class MemoryChat:
         self.deleted.append(message_id)
         return True
 
+    async def update_message(self, room_id: str, message_id: str, text: str) -> None:
+        self.edits[message_id] = text
+
+    async def pin_message(self, message_id: str) -> None:
+        self.pinned.append(message_id)
+
     async def create_private_room(self, name: str, members: list[str]) -> Room:
+        if any(room.name == name for room in self.rooms.values()):
+            raise RoomNameTaken(name)
         room = Room(id=f"r{next(self._ids)}", name=name, type=RoomType.PRIVATE)
         ids = [u.id for u in self.users.values() if u.username in members]
         return self.add_room(room, ids)

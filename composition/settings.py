@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from bot.config import Settings
 from commands.accueil.settings import AccueilSettings
+from commands.crise.settings import CrisisSettings
 from commands.digest.settings import DigestSettings
 from commands.kanban.settings import BoardSettings
 from commands.partage.settings import SharingSettings
@@ -50,6 +51,10 @@ class EnsembleSettings(Settings):
     )
     wekan: WekanSection = Field(
         default_factory=WekanSection, description="Wekan, for /tache and /kanban; all unset = off"
+    )
+    crisis: CrisisSettings = Field(
+        default_factory=CrisisSettings,
+        description="/crise: rosters, reminders, quiet hours, announcement room",
     )
     digest: DigestSettings = Field(
         default_factory=DigestSettings, description="/digest: scheduled digests"

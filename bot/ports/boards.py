@@ -128,6 +128,7 @@ class WriteNotApplied(BoardsError, UserFacingError):
         "move": N_("Wekan acknowledged the move but the card did not change list; please "
                    "check the board."),
         "membership": N_("Wekan did not add the person to the board; please check the board."),
+        "title": N_("Wekan did not rename the board; please check the board."),
     }
 
     def __init__(self, what: str, detail: str = "") -> None:
@@ -190,5 +191,30 @@ class BoardPort(Protocol):
         """Moves within the board and checks that the card really changed list."""
         ...
 
+    async def ensure_members(self, board_id: str, people: Sequence[Person]) -> None:
+        """Many at once (a crisis roster): the board is read once before and once after."""
+        ...
+
+    async def create_board(self, title: str) -> Board:
+        """A private board owned by the bot account, with no list yet."""
+        ...
+
+    async def create_list(self, board_id: str, title: str) -> BoardList: ...
+
+    async def rename_board(self, board_id: str, title: str) -> None:
+        """Wekan's REST API cannot archive a board (its `archiveBoard` is a DDP method only,
+        wekan/wekan server/models/boards.js v11.07): a finished board is told by its title."""
+        ...
+
 
 BOARD_PORT = ServiceKey[BoardPort]("Wekan")
+
+
+class RoomBoardLinks(Protocol):
+    """Links a chat room to a board, so that the board's card events are told in the room
+    and the room's card commands reach the board (the board feature provides it)."""
+
+    async def link(self, room_id: str, board_id: str, title: str, user_id: str) -> None: ...
+
+
+ROOM_BOARD_LINKS = ServiceKey[RoomBoardLinks]("Wekan")

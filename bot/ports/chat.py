@@ -13,6 +13,10 @@ EventSink = Callable[[ChatEvent], Awaitable[None]]
 ResumeFrom = Callable[[], Awaitable[datetime]]
 
 
+class RoomNameTaken(Exception):
+    """A room with that name exists already (maybe one the bot cannot see)."""
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
@@ -52,11 +56,27 @@ class ChatPort(Protocol):
 
     async def delete_message(self, room_id: str, message_id: str) -> bool: ...
 
+    async def update_message(self, room_id: str, message_id: str, text: str) -> None:
+        """Replaces the text of a message the bot sent (a card kept up to date in place)."""
+        ...
 
+    async def pin_message(self, message_id: str) -> None: ...
 
+    # private rooms (a crisis cell's) ------------------------------------------------------
 
+    async def create_private_room(self, name: str, members: list[str]) -> Room:
+        """A private room with these usernames in it, in one call whatever their number."""
+        ...
 
+    async def invite(self, room_id: str, user_id: str) -> None: ...
 
+    async def kick(self, room_id: str, user_id: str) -> None: ...
+
+    async def set_topic(self, room_id: str, topic: str) -> None: ...
+
+    async def archive(self, room_id: str) -> None:
+        """Read-only from now on, history kept."""
+        ...
 
 class ChatTransport(ChatPort, Protocol):
     """A chat port that also delivers events and has a life cycle."""

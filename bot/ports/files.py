@@ -223,8 +223,28 @@ class FilesPort(Protocol):
     ) -> RemoteShare: ...
 
 
+    async def update_share(
+        self,
+        share_id: str,
+        *,
+        permissions: SharePermission | None = None,
+        password: str | None = None,
+        expires: date | None = None,
+        label: str | None = None,
+    ) -> RemoteShare:
+        """Changes what an existing share allows (read-only at a crisis cell's closing)."""
+        ...
+
     async def delete_share(self, share_id: str) -> None: ...
 
+
+    async def list_shares(self, path: str = "") -> list[RemoteShare]:
+        """The bot's shares of that path (all of them without one)."""
+        ...
+
+    def file_url(self, file_id: int) -> str:
+        """Where a person with access opens the file or folder in the web interface."""
+        ...
 
     async def find_user(self, name: str) -> str | None: ...
 

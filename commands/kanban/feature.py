@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.digest import DigestSections
 from bot.events import BoardChanged
 from bot.feature import Feature
-from bot.ports.boards import BOARD_PORT
+from bot.ports.boards import BOARD_PORT, ROOM_BOARD_LINKS
 from bot.routing import Router
 from bot.runtime import Runtime
 from commands.kanban.digest import CardsSection
@@ -31,6 +31,7 @@ async def install(runtime: Runtime) -> None:
     database = runtime.database
     links, snapshots = BoardLinks(database), BoardSnapshots(database)
     runtime.provide(BoardLinks, links)
+    runtime.provide(ROOM_BOARD_LINKS, links)  # for a slice that makes its own boards (/crise)
     runtime.provide(BoardSnapshots, snapshots)
     # Accepted events go through the pipeline (dedupe, audit, metrics, errors) on the leader.
     inbox = EventInbox(

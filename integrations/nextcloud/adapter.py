@@ -320,6 +320,10 @@ class NextcloudFiles:
 
     # Directory ------------------------------------------------------------------------
 
+    def file_url(self, file_id: int) -> str:
+        # Nextcloud's permanent link to a file id (apps/files ViewController::showFile).
+        return f"{self._base_url}/index.php/f/{file_id}"
+
     async def _sharees(self, name: str) -> dict[str, Any]:
         params = {"search": name, "itemType": "file", "lookup": "false", "perPage": "20"}
         data = await self._call(lambda: self._nc.ocs("GET", SHAREES, params=params), name)

@@ -18,6 +18,7 @@ from bot.errors import RoomClosed
 from bot.events import FilePosted, MembershipChanged, MessagePinned, ReactionAdded
 from bot.models import ChatEvent, FileRef, Message, Room, RoomRole, RoomType, User
 from bot.ports import EventSink, ResumeFrom
+from bot.ports.chat import RoomNameTaken
 from integrations.rocketchat.errors import RocketChatError, RocketChatUnavailable
 from integrations.rocketchat.outbound import OutboundQueue
 from integrations.rocketchat.profile import BotProfile
@@ -558,11 +559,25 @@ class RocketChatTransport:
             return False
         return True
 
+    async def update_message(self, room_id: str, message_id: str, text: str) -> None:
+        # In the room's lane: an edit never overtakes the message it edits.
+        update = partial(self.rest.post, "chat.update",
+                         {"roomId": room_id, "msgId": message_id, "text": text})
+        await self._outbound.submit(update, lane=room_id)
+
+    async def pin_message(self, message_id: str) -> None:
+        await self.rest.post("chat.pinMessage", {"messageId": message_id})
+
     # private rooms --------------------------------------------------------------------------
 
     async def create_private_room(self, name: str, members: list[str]) -> Room:
         slug = _ROOM_NAME_FORBIDDEN.sub("-", name).strip("-") or "salon"
-        body = await self.rest.post("groups.create", {"name": slug, "members": members})
+        try:
+            body = await self.rest.post("groups.create", {"name": slug, "members": members})
+        except RocketChatError as exc:
+            if exc.error_type == "error-duplicate-channel-name":  # getValidRoomName
+                raise RoomNameTaken(slug) from exc
+            raise
         room = room_from_raw(body["group"])
         self.rooms.upsert(body["group"])
         return room

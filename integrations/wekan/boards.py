@@ -9,6 +9,7 @@ create by older versions. Each write is therefore read back and compared.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -137,6 +138,30 @@ class WekanBoards:
         await self.client.add_member(board_id, person.id)
         if not await self._is_active_member(board_id, person.id):
             raise WriteNotApplied("membership", f"{person.username} on {board_id}")
+
+    async def create_board(self, title: str) -> Board:
+        board_id = await self.client.create_board(await self.session.user_id(), title)
+        return await self.board(board_id)
+
+    async def create_list(self, board_id: str, title: str) -> BoardList:
+        list_id = await self.client.create_list(board_id, title)
+        return BoardList(list_id, title)
+
+    async def rename_board(self, board_id: str, title: str) -> None:
+        await self.client.set_board_title(board_id, title)
+        if (await self.board(board_id)).title != title:  # Wekan answers 200 on a refusal too
+            raise WriteNotApplied("title", board_id)
+
+    async def ensure_members(self, board_id: str, people: Sequence[Person]) -> None:
+        doc = await self._board_doc(board_id)
+        missing = [p for p in people if not _has_active_member(doc, p.id)]
+        # The session bounds the calls in flight (Wekan has no rate limit of its own).
+        await asyncio.gather(*(self.client.add_member(board_id, p.id) for p in missing))
+        if missing:
+            doc = await self._board_doc(board_id)
+            lost = [p.username for p in missing if not _has_active_member(doc, p.id)]
+            if lost:
+                raise WriteNotApplied("membership", f"{', '.join(lost)} on {board_id}")
 
     async def _is_active_member(self, board_id: str, person_id: str) -> bool:
         return _has_active_member(await self._board_doc(board_id), person_id)

@@ -81,3 +81,21 @@ class WekanClient:
                 "isNoComments": "false", "isCommentOnly": "false", "isWorker": "false"}
         path = f"/api/boards/{_seg(board_id)}/members/{_seg(user_id)}/add"
         await self.session.request("POST", path, expect=Expect.ANYTHING, json=body)
+
+    async def create_board(self, owner_id: str, title: str) -> str:
+        """`POST /api/boards` answers `{_id, defaultSwimlaneId}` (W server/models/boards.js)."""
+        body = {"title": title, "owner": owner_id, "permission": "private", "color": "belize"}
+        created: str = await self.session.request("POST", "/api/boards", expect=Expect.ID,
+                                                  json=body)
+        return created
+
+    async def create_list(self, board_id: str, title: str) -> str:
+        path = f"/api/boards/{_seg(board_id)}/lists"
+        created: str = await self.session.request("POST", path, expect=Expect.ID,
+                                                  json={"title": title})
+        return created
+
+    async def set_board_title(self, board_id: str, title: str) -> None:
+        """`PUT /api/boards/:boardId/title` (W server/models/boards.js v11.07)."""
+        path = f"/api/boards/{_seg(board_id)}/title"
+        await self.session.request("PUT", path, expect=Expect.ANYTHING, json={"title": title})

@@ -151,6 +151,20 @@ def copy_board_tree(store: WekanStore, source: Board, title: str) -> Board:
     return board
 
 
+@routes.put("/api/boards/{boardId}/title")
+async def put_title(request: web.Request) -> web.Response:
+    """PUT /api/boards/:boardId/title (W server/models/boards.js v11.07): write access, then
+    `$set: {title}` straight on the collection (no slug rebuilt), `200 {_id, title}`; any
+    failure is also answered 200, with the error as the body."""
+    try:
+        _, board = check_board(request, request.match_info["boardId"], "write")
+    except MeteorError as error:
+        return json_result(error.serialized())
+    title = (await read_body(request)).get("title")
+    board.title = str(title) if title is not None else board.title
+    return json_result({"_id": board.id, "title": board.title})
+
+
 @routes.post("/api/boards/{boardId}/members/{userId}/add")
 async def add_member(request: web.Request) -> web.StreamResponse:
     """POST /api/boards/:boardId/members/:userId/add (W server/models/users.js)."""

@@ -24,6 +24,7 @@ FEATURE_TABLES = {
     "boards": {"board_links", "board_snapshots", "board_events_seen", "board_inbox",
                "board_events_told"},
     "digest": {"digest_subscriptions", "digest_deliveries"},
+    "crisis": {"crisis_cells", "crisis_members", "crisis_entries"},
     "accueil": {"accueil_state", "welcomed_users", "ecogestes_suggestions",
                 "ecogestes_optouts", "ecogestes_moved"},
 }
@@ -57,7 +58,7 @@ async def test_every_enabled_feature_gets_its_tables(store_url: str) -> None:
         assert set().union(*FEATURE_TABLES.values()) <= tables
         assert await _heads(database) == {
             "0003_core", "meetings_0001", "shares_0002", "boards_0003", "digest_0001",
-            "accueil_0001",
+            "accueil_0001", "crisis_0001",
         }
     finally:
         await database.close()
