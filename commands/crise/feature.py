@@ -7,6 +7,7 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.digest import DigestSections
 from bot.events import BoardChanged
 from bot.feature import Feature
 from bot.i18n import Catalogs
@@ -18,6 +19,7 @@ from bot.runtime import Runtime
 from commands.crise import reminders
 from commands.crise.cards import CardLog
 from commands.crise.desk import CrisisDesk
+from commands.crise.digest import CrisisSection
 from commands.crise.handlers import router
 from commands.crise.metrics import CrisisMetrics
 from commands.crise.observers import router as observers
@@ -55,6 +57,9 @@ async def install(runtime: Runtime) -> None:
     runtime.provide(CrisisDesk, desk)
     runtime.provide(CellRunner, runner)
     runtime.provide(Cells, desk.cells)  # open_cells_for(username), for the digests
+    settings = runtime.settings
+    runtime.services.get(DigestSections).add(CrisisSection(
+        desk.cells, frozenset(settings.crisis_roles) | frozenset(settings.admin_roles)))
     runtime.provide(CardLog, cards)
     board_events = Router()  # per application: the card log is this application's
     board_events.on(BoardChanged)(cards.on_board_changed)

@@ -19,6 +19,16 @@ export const COMMANDS: ReadonlyArray<DeclaredCommand> = [
         "i18nParamsExample": "command_bienvenue_params"
     },
     {
+        "command": "crise",
+        "i18nDescription": "command_crise_description",
+        "i18nParamsExample": "command_crise_params"
+    },
+    {
+        "command": "digest",
+        "i18nDescription": "command_digest_description",
+        "i18nParamsExample": "command_digest_params"
+    },
+    {
         "command": "ecogestes",
         "i18nDescription": "command_ecogestes_description",
         "i18nParamsExample": "command_ecogestes_params"
