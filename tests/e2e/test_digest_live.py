@@ -1,5 +1,6 @@
 """/digest with the real bot process against the sandbox, on a short schedule (the next
-minute): one digest per period with real data, nothing when empty, stop, a leader killed at
+minute): one digest per period with real data (a card due today, one newly assigned, a
+meeting, a share, an open crisis cell), nothing when empty, stop, a leader killed at
 the digest time (two processes on PostgreSQL), and a bot down at the digest time."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 
 from sandbox.stack import SandboxStack
 from tests.e2e.conftest import RunningBot, start_bot, stop_bot
+from tests.e2e.test_crise_live import let_the_bot_read_roles
 
 ROOM = "equipe-projet"
 PARIS = ZoneInfo("Europe/Paris")
@@ -32,6 +34,7 @@ FAST = {
 
 @pytest.fixture
 async def bot(stack: SandboxStack, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    let_the_bot_read_roles(stack)  # sophie's crisis role, to open a cell
     running = await start_bot(stack.rocketchat, tmp_path, stack.env(), **FAST)
     yield running
     await stop_bot(running)
@@ -73,10 +76,14 @@ async def subscribe(bot: RunningBot, user: str, at: datetime, room: str = ROOM) 
 
 
 async def some_news(bot: RunningBot, stack: SandboxStack) -> None:
-    """A card due soon for marie, a meeting, a share: real data in the sandbox's servers."""
+    """Real data in the sandbox's servers: a card due soon for marie and one newly assigned
+    to her, a meeting, a share, an open crisis cell she is in."""
     await say(bot, "marie", "/kanban lier Équipe projet", "est maintenant lié")
+    # Any digest read of the board is the baseline of "newly assigned": luc's preview.
+    await say(bot, "luc", "/digest maintenant", "Rien à vous signaler")
     await say(bot, "marie", "/tache Appeler la préfecture @marie --echeance dans 1 min",
               "Appeler la préfecture")
+    await say(bot, "marie", "/tache Relire la note de service @marie", "Relire la note")
     await say(bot, "marie", "/reunion Comité de pilotage dans 5 min", "Comité de pilotage")
     posted = bot.sandbox.state.post("marie", ROOM, "le compte rendu", file={
         "name": "compte-rendu.txt", "type": "text/plain",
@@ -86,6 +93,12 @@ async def some_news(bot: RunningBot, stack: SandboxStack) -> None:
     bot.sandbox.state.post("marie", ROOM, "/partage", tmid=posted.message["_id"])
     await bot.wait_for(lambda: any("index.php/s/" in m for m in room_answers(bot)[before:]),
                        timeout=30, what="the share link")
+    before = len(room_answers(bot))
+    bot.sandbox.state.post("sophie", ROOM, "/crise ouvrir Panne de messagerie --gravite 2 "
+                                           "--avec @marie")
+    await bot.wait_for(
+        lambda: any("Cellule de crise ouverte" in m for m in room_answers(bot)[before:]),
+        timeout=60, what="the crisis cell open")
 
 
 async def test_one_digest_per_period_with_real_data_nothing_when_empty_and_stop(
@@ -96,19 +109,32 @@ async def test_one_digest_per_period_with_real_data_nothing_when_empty_and_stop(
     await subscribe(bot, "marie", at)
     await subscribe(bot, "jean", at)
     await say(bot, "jean", "/digest stop", "vous ne recevrez plus de résumé")
-    await subscribe(bot, "admin", at, room="general")  # no news in #general: nothing to say
+    await subscribe(bot, "admin", at, room="general")
+    # #general's own digest: nothing was said or planned there, so nothing is posted.
+    await say(bot, "admin", f"/digest equipe #general quotidien {at:%H:%M}",
+              "#general recevra son résumé", room="general")
     await until(at)
-    await bot.wait_for(lambda: len(digests(bot, "marie")) == 1, timeout=30, what="the digest")
-    await asyncio.sleep(3)  # a second one, or one for jean or admin, would be here by now
+    await bot.wait_for(lambda: len(digests(bot, "marie")) == 1 and len(digests(bot, "admin"))
+                       == 1, timeout=30, what="the digests")
+    await asyncio.sleep(3)  # a second one, or one for jean or #general, would be here by now
     [text] = digests(bot, "marie")
-    assert "**Cartes**" in text and "Appeler la préfecture" in text
+    assert "**Cartes**" in text and text.count("Appeler la préfecture") == 1
+    assert ("Assignées à vous depuis le dernier résumé\u202f:\n• \"Relire la note de service\""
+            in text)
+    assert "**Cellules de crise ouvertes**" in text
+    assert "Panne de messagerie (gravité 2), pas encore de point de situation" in text
     assert "**1 réunion**" in text
     assert "Comité de pilotage (votre lien\u202f: /reunion lien" in text
     assert "**Partages**" in text and "compte-rendu.txt" in text and "par marie" in text
     assert "jwt" not in text
-    assert digests(bot, "jean") == [] and digests(bot, "admin") == []
+    # An admin is not in the team's room, but sees every open crisis cell, and nothing else.
+    [overview] = digests(bot, "admin")
+    assert "Panne de messagerie (gravité 2)" in overview
+    assert "**Cartes**" not in overview and "réunion" not in overview
+    assert digests(bot, "jean") == []
+    assert not any(m.startswith("**Résumé de #general") for m in room_answers(bot, "general"))
     metrics = await bot.metrics()
-    assert 'ensemble_digests_total{outcome="sent"} 1.0' in metrics
+    assert 'ensemble_digests_total{outcome="sent"} 2.0' in metrics
     assert 'ensemble_digests_total{outcome="empty"} 1.0' in metrics
 
 
