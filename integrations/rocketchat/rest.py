@@ -8,6 +8,7 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -16,6 +17,8 @@ from integrations.rocketchat.errors import RocketChatError, RocketChatUnavailabl
 
 log = logging.getLogger(__name__)
 RETRYABLE_STATUSES = {500, 502, 503, 504}
+WINDOW_PROBE_SECONDS = 0.05  # a new window fully reserved before its first answer came back
+NEW_WINDOW_PATIENCE = 1.0  # then how long those answers may take before the budget is renewed
 MAX_RATE_LIMIT_WAIT_SECONDS = 120.0  # one pause, whatever X-RateLimit-Reset says
 RATE_LIMIT_DEADLINE_SECONDS = 300.0  # all the pauses of one call
 
@@ -44,6 +47,10 @@ class RestClient:
         # then, while the route is limited, its callers go one at a time (the gate).
         self._paused_until: dict[str, float] = {}
         self._limited: dict[str, asyncio.Lock] = {}
+        # What the route's last answers said of its window, less the calls sent since: a burst
+        # (300 direct messages of a crisis roster) waits for the next window instead of
+        # sending what the limiter would refuse.
+        self._windows: dict[str, _Window] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -117,8 +124,10 @@ class RestClient:
 
     @contextlib.asynccontextmanager
     async def _turn(self, route: str, deadline: float) -> AsyncIterator[None]:
-        """After the route's pause; one caller at a time while the route is limited."""
+        """After the route's pause and within its window's budget; one caller at a time
+        while the route is limited."""
         await self._wait_out_pause(route, deadline)
+        await self._reserve(route, deadline)
         gate = self._limited.get(route)
         if gate is None:
             yield
@@ -150,7 +159,47 @@ class RestClient:
                 raise _refusal(response.status, body)
             return body
 
+    async def _reserve(self, route: str, deadline: float) -> None:
+        """One call of the route's window, waiting for the next window when it is spent."""
+        loop = asyncio.get_running_loop()
+        while (window := self._windows.get(route)) is not None:
+            now = time.time()
+            if window.reset_at is not None and now >= window.reset_at:
+                window.open(now)  # a new window began
+            elif window.reset_at is None and now - window.opened_at > NEW_WINDOW_PATIENCE:
+                window.open(now)  # no answer told the new window (calls failed): try again
+            if window.remaining > 0:
+                window.remaining -= 1
+                return
+            # Spent: until its reset, or (a new window's reset not told yet) a first answer.
+            wait = WINDOW_PROBE_SECONDS if window.reset_at is None else window.reset_at - now
+            if loop.time() + wait > deadline:
+                raise _StillLimited
+            await asyncio.sleep(wait)
+
+    def _track_window(self, route: str, response: aiohttp.ClientResponse) -> None:
+        limit = response.headers.get("X-RateLimit-Limit", "")
+        remaining = response.headers.get("X-RateLimit-Remaining", "")
+        reset = response.headers.get("X-RateLimit-Reset", "")
+        if not (limit.isdigit() and remaining.isdigit() and reset.isdigit()):
+            if response.status < 400:
+                self._windows.pop(route, None)  # no limiter on this route (or no longer)
+            return
+        reset_at = int(reset) / 1000.0
+        window = self._windows.get(route)
+        if window is None:
+            self._windows[route] = _Window(int(limit), int(remaining), reset_at)
+        elif window.reset_at is None or reset_at > window.reset_at:
+            # The first answer of a new window: what it says, less what we sent meanwhile.
+            spent_here = window.limit - window.remaining if window.reset_at is None else 0
+            window.limit, window.reset_at = int(limit), reset_at
+            window.remaining = max(0, min(int(remaining), int(limit) - spent_here))
+        elif reset_at == window.reset_at:
+            window.remaining = min(window.remaining, int(remaining))
+        # else: a late answer from an earlier window, which says nothing of this one
+
     def _heed_limiter(self, route: str, response: aiohttp.ClientResponse) -> None:
+        self._track_window(route, response)
         remaining = response.headers.get("X-RateLimit-Remaining")
         if response.status == 429 or remaining == "0":
             self._pause(route, response, refused=response.status == 429)
@@ -177,6 +226,19 @@ class RestClient:
             if loop.time() + wait > deadline:
                 raise _StillLimited
             await asyncio.sleep(wait)  # the pause may have been extended meanwhile: look again
+
+
+@dataclass(slots=True)
+class _Window:
+    limit: int  # calls per window (X-RateLimit-Limit)
+    remaining: int  # calls left in it, ours in flight counted
+    reset_at: float | None  # epoch seconds (X-RateLimit-Reset); None: not told yet
+    opened_at: float = 0.0
+
+    def open(self, now: float) -> None:
+        # At least one call, whose answer tells the new window (a limiter that said 0 for
+        # everything, as during a storm of refusals, may say otherwise now).
+        self.remaining, self.reset_at, self.opened_at = max(1, self.limit), None, now
 
 
 class _StillLimited(Exception):

@@ -79,6 +79,17 @@ async def test_a_burst_many_windows_long_is_served_whole_with_few_refusals(
     assert len(refusals) < calls  # once refused, callers queue instead of hammering the route
 
 
+async def test_once_the_window_is_known_a_long_burst_is_never_refused(
+    limited_client: tuple[RestClient, list[float]],
+) -> None:
+    client, refusals = limited_client
+    await client.get("me")  # the first answer tells the window: its limit, what is left
+    calls = CALLS_PER_WINDOW * 5
+    answers = await asyncio.gather(*(client.get("me") for _ in range(calls)))
+    assert [a["username"] for a in answers] == ["marie"] * calls  # nothing dropped
+    assert refusals == []  # each window's budget kept: no 429 at all
+
+
 async def test_a_route_paused_in_one_room_is_paused_in_every_room(
     limited_client: tuple[RestClient, list[float]], sandbox: RocketChatSandbox
 ) -> None:
