@@ -14,7 +14,6 @@ from pydantic import BaseModel
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.dates import parse_datetime
 from bot.digest import DigestSections
 from bot.dispatcher import Dispatcher
 from bot.events import Event, Pipeline, Tick
@@ -142,13 +141,6 @@ class Application:
             await processed.forget_older_than(DEDUPE_RETENTION)
 
         runtime.scheduler.every("dedupe-prune", 3600, prune)
-
-        async def warm_up_dates() -> None:
-            # dateparser loads its language data on first use (~0.1 s): not on a user's command.
-            tz = self.settings.tz
-            await asyncio.to_thread(parse_datetime, "demain 10h", runtime.clock.now(), tz)
-
-        runtime.on_start.append(warm_up_dates)
 
     def _section(self, feature: Feature) -> BaseModel:
         """The feature's settings section, checked at start rather than at first use."""
