@@ -59,6 +59,8 @@ async def test_sqlite_store_always_leads(tmp_path: Path) -> None:
     await app.start()
     try:
         assert app.role == "leader" and chat.ready
+        # One process by construction: nothing wakes it up to check a lock.
+        assert not any(task.get_name() == "leadership" for task in asyncio.all_tasks())
     finally:
         await app.stop()
 
@@ -94,6 +96,8 @@ async def test_a_leader_that_loses_its_lock_stops_scheduling_before_its_chat_has
 
     features = [core, Feature("ticking", install=ticking)]
     app = Application(settings, chat, features=features, serve_http=False)
+    # A lock that can be lost, as on PostgreSQL (a SQLite store's is never watched).
+    monkeypatch.setattr(app._leadership, "contested", True)
     await app.start()
     try:
         await eventually(lambda: len(ticks) >= 2)
