@@ -29,7 +29,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.reconnect_memory import free_port, ready, rss_mib  # noqa: E402
+from bench.reconnect_memory import RUN_LIBRARIES, free_port, ready, rss_mib  # noqa: E402
 from bench.roundtrip import BIN, Sandbox  # noqa: E402
 
 # What `ensemble-bot run` imports before it serves (composition.cli.main, then the root).
@@ -38,13 +38,6 @@ LIBRARIES = (
     "aiohttp", "sqlalchemy.ext.asyncio", "aiosqlite", "alembic", "pydantic_settings", "babel",
     "dateparser", "apscheduler", "prometheus_client", "nc_py_api", "jwt", "icalendar",
     "odf.opendocument",
-)
-# What `run` needs whatever it does: the web server, the store on SQLite, the settings, the
-# catalogs, the metrics, the scheduler, the DDP client and the JSON logs.
-FLOOR_IMPORTS = (
-    "import aiohttp.web, sqlalchemy.ext.asyncio, sqlalchemy.dialects.sqlite, aiosqlite, "
-    "pydantic_settings, babel.dates, babel.support, prometheus_client, "
-    "apscheduler.schedulers.asyncio, rocketchat_async, pythonjsonlogger.json"
 )
 RSS_PROBE = ("import importlib, sys, pathlib\n"
              "def rss():\n"
@@ -153,7 +146,7 @@ async def main(rounds: int, idle_seconds: float) -> None:
         quiet = (await time_to_ready(sandbox, scratch, idle_seconds))[2]
     await sandbox.stop()
     bare = statistics.median(python_start() for _ in range(rounds))
-    floor = statistics.median(python_start(FLOOR_IMPORTS) for _ in range(rounds))
+    floor = statistics.median(python_start(RUN_LIBRARIES) for _ in range(rounds))
     ready_s = statistics.median(r[0] for r in runs)
     rss = statistics.median(r[1] for r in runs)
     print(f"baselines: bare python start {bare * 1000:.0f} ms; importing the libraries run "
