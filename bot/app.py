@@ -191,9 +191,6 @@ class Application:
         log.info("this replica is the leader")
         # The previous leader may have changed any preference: start from the store.
         preference_cache(self.database).start()
-        # APScheduler 3.11 forgets its jobs when it shuts down (MemoryJobStore.shutdown), so
-        # a save armed before a step-down is gone: the next handled message arms a new one.
-        self._mark_armed = False
         for hook in self.runtime.on_start:
             await hook()
         self.runtime.scheduler.start()

@@ -134,3 +134,30 @@ async def test_a_standby_that_takes_over_answers_in_the_language_chosen_meanwhil
         await second.stop()
         if first.role == "leader":
             await first.stop()
+
+
+async def test_a_replica_that_leads_again_runs_its_scheduled_jobs_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticks: list[str] = []
+    app, chat = replica(sqlite_url(tmp_path), ticks, "replica")
+    monkeypatch.setattr(app._leadership, "contested", True)  # a lock that can be lost
+    await app.start()
+    held = True
+
+    async def check() -> bool:
+        return held
+
+    monkeypatch.setattr(app._leadership, "still_held", check)
+    monkeypatch.setattr(app._leadership, "try_acquire", check)
+    try:
+        await eventually(lambda: len(ticks) >= 2)
+        held = False  # its lock is gone: it stands by
+        await eventually(lambda: app.role == "standby")
+        held = True  # the lock is free again: it leads again
+        await eventually(lambda: app.role == "leader")
+        again = len(ticks)
+        await eventually(lambda: len(ticks) >= again + 2)  # its jobs run again
+        assert chat.ready
+    finally:
+        await app.stop()
