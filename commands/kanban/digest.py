@@ -1,7 +1,8 @@
 """The cards part of a digest, and the board events the rooms were told, counted per board.
 
 Each linked board is read once per digest run, whoever the run is for; cards are then sorted
-out per reader: theirs (assigned) due today or overdue, or a room's board as a whole.
+out per reader: theirs (assigned) due today or overdue and newly assigned to them, or a room's
+board as a whole.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from babel.dates import format_datetime
 from bot.digest import Recipient
 from bot.i18n import N_, Translator
 from bot.ports.boards import Board, BoardPort, Card, CardChange, is_open
-from commands.kanban.store import BoardLinks, ToldEvent, ToldEvents
+from commands.kanban.store import Assignment, Assignments, BoardLinks, ToldEvent, ToldEvents
 from commands.kanban.text import board_label, card_label
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,11 @@ class CardsData:
     usernames: dict[str, str]
     told: list[ToldEvent]
     unreadable: set[str] = field(default_factory=set)
+    # Per board: its open cards' assignments read this time, then (after the run's reads)
+    # those first seen after the board's first read, with when.
+    assigned: dict[str, set[Assignment]] = field(default_factory=dict)
+    open_cards: dict[str, Card] = field(default_factory=dict)
+    new_assignments: dict[str, dict[Assignment, datetime]] = field(default_factory=dict)
     boards_of_room: dict[str, set[str]] = field(default_factory=dict)
     told_by_board: dict[str, list[ToldEvent]] = field(default_factory=dict)
 
@@ -74,16 +80,19 @@ class CardsData:
             and (recipient.is_room or recipient.username in {
                 self.usernames.get(i, "") for i in (*card.assignees, *card.members)})
         ]
-        if not mine:
-            return None
         overdue = sorted((c for c in mine if (c.due_at or recipient.until) < recipient.until),
                          key=lambda c: c.due_at or recipient.until)
         today = sorted((c for c in mine if c not in overdue),
                        key=lambda c: c.due_at or recipient.until)
+        listed = {c.id for c in mine}
+        new = [c for c in self._newly_assigned(recipient) if c.id not in listed]
+        if not mine and not new:
+            return None
         lines = [t.t("**Cards**")]
         week = recipient.horizon - recipient.until > timedelta(days=1)
         coming = N_("Due this week:") if week else N_("Due today:")
-        for title, cards in ((N_("Overdue:"), overdue), (coming, today)):
+        for title, cards in ((N_("Overdue:"), overdue), (coming, today),
+                             (N_("Assigned to you since the last digest:"), new)):
             if cards:
                 lines.append(t.t(title))
                 lines += [self._line(c, recipient, t) for c in cards[:MAX_LISTED]]
@@ -91,10 +100,27 @@ class CardsData:
                     lines.append(t.t("• and {count} more", count=len(cards) - MAX_LISTED))
         return "\n".join(lines)
 
+    def _newly_assigned(self, recipient: Recipient) -> list[Card]:
+        """The person's open cards whose assignment to them no earlier read had seen (a
+        room's digest tells what moved instead)."""
+        if recipient.is_room:
+            return []
+        cards = [
+            self.open_cards[card_id]
+            for board_id in self._boards_of(recipient)
+            for (card_id, person), first in self.new_assignments.get(board_id, {}).items()
+            if recipient.since < first <= recipient.until and card_id in self.open_cards
+            and self.usernames.get(person) == recipient.username
+        ]
+        return sorted(cards, key=lambda c: (c.board_id, c.title, c.id))
+
     def _line(self, card: Card, recipient: Recipient, t: Translator) -> str:
-        due = format_datetime((card.due_at or recipient.until).astimezone(recipient.tz),
-                              "EEE d MMM HH:mm", locale=t.locale)
         board = self.boards.get(card.board_id)
+        if card.due_at is None:
+            return t.t("• {card} on {board}", card=card_label(card.title, card.id, url=card.url),
+                       board=board_label(board.title, board.url) if board else "?")
+        due = format_datetime(card.due_at.astimezone(recipient.tz), "EEE d MMM HH:mm",
+                              locale=t.locale)
         return t.t("• {card} on {board}, due {due}", card=card_label(card.title, card.id,
                    url=card.url), board=board_label(board.title, board.url) if board else "?",
                    due=due)
@@ -121,6 +147,7 @@ class CardsSection:
     boards: BoardPort
     links: BoardLinks
     told: ToldEvents
+    assignments: Assignments
     name: str = "cartes"
     aliases: tuple[str, ...] = ("cards", "taches", "tâches")
 
@@ -142,13 +169,16 @@ class CardsSection:
                     data.unreadable.add(board_id)
 
         await asyncio.gather(*(read(board_id) for board_id in sorted(rooms_of_board)))
+        data.new_assignments = await self.assignments.observe(data.assigned, until)
         return data
 
     async def _read_board(
         self, board_id: str, title: str, horizon: datetime, data: CardsData
     ) -> None:
         content = await self.boards.content(board_id)  # one call to the board server
-        data.due[board_id] = [c for c in content.cards if is_open(c, content.lists)
-                              and c.due_at is not None and c.due_at < horizon]
+        open_cards = [c for c in content.cards if is_open(c, content.lists)]
+        data.due[board_id] = [c for c in open_cards if c.due_at is not None and c.due_at < horizon]
+        data.assigned[board_id] = {(c.id, person) for c in open_cards for person in c.assignees}
+        data.open_cards.update((c.id, c) for c in open_cards if c.assignees)
         data.boards[board_id] = Board(board_id, content.board.title or title, content.board.url)
         data.usernames.update({i: p.username for i, p in content.people.items()})

@@ -19,7 +19,13 @@ from commands.kanban.digest import CardsSection
 from commands.kanban.handlers import router
 from commands.kanban.inbox import EventInbox
 from commands.kanban.settings import BoardSettings
-from commands.kanban.store import BoardInbox, BoardLinks, BoardSnapshots, ToldEvents
+from commands.kanban.store import (
+    Assignments,
+    BoardInbox,
+    BoardLinks,
+    BoardSnapshots,
+    ToldEvents,
+)
 from commands.kanban.watch import BoardWatch
 
 # Longer than any digest looks back (a weekly one, plus a missed week).
@@ -57,7 +63,8 @@ async def install(runtime: Runtime) -> None:
         catalogs=runtime.catalogs, settings=runtime.settings, clock=runtime.clock, told=told,
     )
     runtime.provide(BoardWatch, watch)
-    runtime.services.get(DigestSections).add(CardsSection(boards, links, told))
+    runtime.services.get(DigestSections).add(
+        CardsSection(boards, links, told, Assignments(database)))
 
     async def prune_told() -> None:
         await told.forget_older_than(runtime.clock.now() - TOLD_RETENTION)

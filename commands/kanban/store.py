@@ -1,13 +1,15 @@
-"""Room↔board links, board snapshots for polling, and webhook events already handled."""
+"""Room↔board links, board snapshots for polling, webhook events already handled, and the
+card assignments a digest saw."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, String, Text, delete, func, select
+from sqlalchemy import DateTime, Integer, String, Text, and_, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,6 +62,24 @@ class BoardToldRow(Base):
     board_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
     told_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class AssignmentBoardRow(Base):
+    __tablename__ = "card_assignment_boards"
+
+    board_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AssignmentSeenRow(Base):
+    __tablename__ = "card_assignments_seen"
+
+    board_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    card_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # None: the card already had this person the first time its board was read (not news).
+    first_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                           nullable=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,3 +309,63 @@ class ToldEvents:
     async def forget_older_than(self, moment: datetime) -> None:
         async with self._db.session() as session:
             await session.execute(delete(BoardToldRow).where(BoardToldRow.told_at < moment))
+
+
+Assignment = tuple[str, str]  # (card id, person id on the board server)
+
+
+class Assignments:
+    """Who each card was assigned to when a digest last read its board.
+
+    Wekan keeps no assignment date, so "newly assigned since the last digest" is what a read
+    finds that the previous reads did not. The first read of a board is the baseline: what it
+    finds is not news. An assignment that disappears is forgotten, so a person assigned again
+    later hears of it again.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def observe(
+        self, current: Mapping[str, set[Assignment]], at: datetime
+    ) -> dict[str, dict[Assignment, datetime]]:
+        """Records the boards' assignments as read now; per board, the current assignments
+        first seen after that board's baseline, with when. Boards left out (unreadable this
+        time) keep what was recorded."""
+        boards = AssignmentBoardRow.__table__
+        seen = AssignmentSeenRow.__table__
+        async with self._db.transaction() as connection:
+            known = set((await connection.execute(select(boards.c.board_id))).scalars())
+            recorded: dict[str, dict[Assignment, datetime | None]] = {}
+            for board_id, card_id, user_id, first in await connection.execute(select(
+                    seen.c.board_id, seen.c.card_id, seen.c.user_id, seen.c.first_seen_at)):
+                if board_id in current:
+                    recorded.setdefault(board_id, {})[(card_id, user_id)] = (
+                        as_utc(first) if first is not None else None)
+            added, gone, new_boards = [], [], []
+            for board_id, pairs in current.items():
+                before = recorded.setdefault(board_id, {})
+                stamp = at if board_id in known else None
+                for card_id, user_id in pairs - before.keys():
+                    added.append({"board_id": board_id, "card_id": card_id, "user_id": user_id,
+                                  "first_seen_at": stamp})
+                    before[(card_id, user_id)] = stamp
+                for card_id, user_id in before.keys() - pairs:
+                    gone.append({"b": board_id, "c": card_id, "u": user_id})
+                if board_id not in known:
+                    new_boards.append({"board_id": board_id, "first_read_at": at})
+            if new_boards:
+                await connection.execute(
+                    self._db.insert(boards).on_conflict_do_nothing(), new_boards)
+            if added:
+                await connection.execute(self._db.insert(seen).on_conflict_do_nothing(), added)
+            if gone:
+                await connection.execute(delete(AssignmentSeenRow).where(and_(
+                    AssignmentSeenRow.board_id == bindparam("b"),
+                    AssignmentSeenRow.card_id == bindparam("c"),
+                    AssignmentSeenRow.user_id == bindparam("u"))), gone)
+        return {
+            board_id: {pair: first for pair, first in recorded[board_id].items()
+                       if first is not None and pair in pairs}
+            for board_id, pairs in current.items()
+        }

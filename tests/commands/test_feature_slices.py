@@ -22,7 +22,7 @@ FEATURE_TABLES = {
     "meetings": {"meetings"},
     "shares": {"shares", "room_folders"},
     "boards": {"board_links", "board_snapshots", "board_events_seen", "board_inbox",
-               "board_events_told"},
+               "board_events_told", "card_assignment_boards", "card_assignments_seen"},
     "digest": {"digest_subscriptions", "digest_deliveries"},
     "crisis": {"crisis_cells", "crisis_members", "crisis_entries"},
     "accueil": {"accueil_state", "welcomed_users", "ecogestes_suggestions",
@@ -57,7 +57,7 @@ async def test_every_enabled_feature_gets_its_tables(store_url: str) -> None:
         tables = await _tables(database)
         assert set().union(*FEATURE_TABLES.values()) <= tables
         assert await _heads(database) == {
-            "0003_core", "meetings_0001", "shares_0002", "boards_0003", "digest_0001",
+            "0003_core", "meetings_0001", "shares_0002", "boards_0004", "digest_0001",
             "accueil_0001", "crisis_0001",
         }
     finally:
@@ -74,10 +74,10 @@ async def test_a_feature_switched_off_keeps_its_tables_and_resumes_when_on(
     try:
         await database.migrate(everything)
         await database.migrate(without_boards)  # Alembic alone refuses an unknown revision
-        assert "boards_0003" in await _heads(database)
+        assert "boards_0004" in await _heads(database)
         assert FEATURE_TABLES["boards"] <= await _tables(database)
         await database.migrate(everything)
-        assert "boards_0003" in await _heads(database)
+        assert "boards_0004" in await _heads(database)
     finally:
         await database.close()
 
