@@ -2,8 +2,9 @@
 
 - reconnect: the sandbox drops every session; time until the bot's /readyz is green again,
   next to a bare DDP client doing connect + resume + subscribe on the same sandbox.
-- memory: resident memory of the bot idle and after a burst of commands, next to a bare Python
-  process that imports the same web stack (aiohttp, SQLAlchemy).
+- memory: resident memory of the bot idle (restarted on a store it created, the usual case:
+  a new store also loads Alembic) and after a burst of commands, next to a bare Python
+  process that imports the libraries `run` cannot do without.
 Usage: `python bench/reconnect_memory.py [--rounds 5] [--burst 300]`.
 """
 
@@ -26,7 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.ddp_client import DdpClient  # noqa: E402
 from bench.roundtrip import BIN, Sandbox  # noqa: E402
 
-BASELINE_IMPORTS = "import aiohttp, sqlalchemy.ext.asyncio, pydantic, babel, time; time.sleep(30)"
+# What `run` needs whatever it does: the web server, the store on SQLite, the settings, the
+# catalogs, the metrics, the scheduler, the DDP client and the JSON logs.
+RUN_LIBRARIES = (
+    "import aiohttp.web, sqlalchemy.ext.asyncio, sqlalchemy.dialects.sqlite, aiosqlite, "
+    "pydantic_settings, babel.dates, babel.support, prometheus_client, "
+    "apscheduler.schedulers.asyncio, rocketchat_async, pythonjsonlogger.json"
+)
+BASELINE_IMPORTS = f"{RUN_LIBRARIES}; import time; time.sleep(60)"
 
 
 def rss_mib(pid: int) -> float:
@@ -80,9 +88,14 @@ async def main(rounds: int, burst: int) -> None:
                     "ENSEMBLE_HTTP__HOST": "127.0.0.1", "ENSEMBLE_HTTP__PORT": str(port),
                     "ENSEMBLE_RATE_LIMIT__BURST": "100000", "ENSEMBLE_LOG__LEVEL": "WARNING",
                     "ENSEMBLE_ROCKETCHAT__RECONNECT_MAX_DELAY_SECONDS": "1"})
+        url = f"http://127.0.0.1:{port}"
+        first = await asyncio.create_subprocess_exec(str(BIN / "ensemble-bot"), "run", env=env)
+        async with aiohttp.ClientSession() as http:
+            await until(http, url, True)  # the store is created and migrated
+        first.terminate()
+        await first.wait()
         bot = await asyncio.create_subprocess_exec(str(BIN / "ensemble-bot"), "run", env=env)
         baseline = await asyncio.create_subprocess_exec(sys.executable, "-c", BASELINE_IMPORTS)
-        url = f"http://127.0.0.1:{port}"
         async with aiohttp.ClientSession() as http:
             await until(http, url, True)
             await asyncio.sleep(1)

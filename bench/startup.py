@@ -3,10 +3,14 @@
 - `ensemble-bot run` against the sandbox: seconds from the process start to `/readyz` green,
   and its resident memory once ready, next to a bare Python process started the same way;
   on a new store (which is created) and then restarted on that store (the usual case).
+- idle, once restarted and ready: CPU and context switches per second over `--idle` seconds
+  (what still wakes it up), and its resident memory after that.
 - `ensemble-bot console` answering `/aide` from a pipe: seconds from start to exit.
 - per library: the import time (`python -X importtime`) of what `run` imports, summed by
   top-level package, and the resident memory a fresh interpreter gains by importing each one.
-Usage: `python bench/startup.py [--rounds 3]`.
+Baselines: a bare `python -c pass`, and a fresh interpreter importing only the third-party
+libraries `run` cannot start without (the floor any start of this bot pays on this machine).
+Usage: `python bench/startup.py [--rounds 3] [--idle 30]`.
 """
 
 from __future__ import annotations
@@ -25,14 +29,15 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.reconnect_memory import free_port, ready, rss_mib  # noqa: E402
+from bench.reconnect_memory import RUN_LIBRARIES, free_port, ready, rss_mib  # noqa: E402
 from bench.roundtrip import BIN, Sandbox  # noqa: E402
 
 # What `ensemble-bot run` imports before it serves (composition.cli.main, then the root).
 RUN_IMPORTS = "import composition.cli, composition.root"
 LIBRARIES = (
     "aiohttp", "sqlalchemy.ext.asyncio", "aiosqlite", "alembic", "pydantic_settings", "babel",
-    "dateparser", "apscheduler", "prometheus_client", "nc_py_api", "jwt",
+    "dateparser", "apscheduler", "prometheus_client", "nc_py_api", "jwt", "icalendar",
+    "odf.opendocument",
 )
 RSS_PROBE = ("import importlib, sys, pathlib\n"
              "def rss():\n"
@@ -69,7 +74,30 @@ def loaded(module: str) -> bool:
     return done.stdout.strip() == "True"
 
 
-async def time_to_ready(sandbox: Sandbox, scratch: str) -> tuple[float, float]:
+def cpu_and_switches(pid: int) -> tuple[float, int]:
+    """CPU seconds (user + system) and context switches so far, over all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    switches = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                switches += int(line.split()[1])
+    return cpu, switches
+
+
+async def idle(pid: int, seconds: float) -> tuple[float, float, float]:
+    """CPU percent, context switches per second and RSS of a process left alone."""
+    cpu, switches = cpu_and_switches(pid)
+    await asyncio.sleep(seconds)
+    cpu_after, switches_after = cpu_and_switches(pid)
+    return (100 * (cpu_after - cpu) / seconds, (switches_after - switches) / seconds,
+            rss_mib(pid))
+
+
+async def time_to_ready(
+    sandbox: Sandbox, scratch: str, idle_seconds: float = 0
+) -> tuple[float, float, tuple[float, float, float] | None]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
     env.update(sandbox.info["env"])
@@ -85,9 +113,10 @@ async def time_to_ready(sandbox: Sandbox, scratch: str) -> tuple[float, float]:
     elapsed = time.perf_counter() - started
     await asyncio.sleep(1)
     memory = rss_mib(bot.pid)
+    quiet = await idle(bot.pid, idle_seconds) if idle_seconds else None
     bot.terminate()
     await bot.wait()
-    return elapsed, memory
+    return elapsed, memory, quiet
 
 
 def console_aide() -> float:
@@ -101,31 +130,38 @@ def console_aide() -> float:
     return elapsed
 
 
-def bare_python() -> float:
+def python_start(code: str = "pass") -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True)
     return time.perf_counter() - started
 
 
-async def main(rounds: int) -> None:
+async def main(rounds: int, idle_seconds: float) -> None:
     print("load average: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     sandbox = Sandbox()
     await sandbox.start()
     with tempfile.TemporaryDirectory() as scratch:
         first = await time_to_ready(sandbox, scratch)
         runs = [await time_to_ready(sandbox, scratch) for _ in range(rounds)]
+        quiet = (await time_to_ready(sandbox, scratch, idle_seconds))[2]
     await sandbox.stop()
-    bare = statistics.median(bare_python() for _ in range(rounds))
+    bare = statistics.median(python_start() for _ in range(rounds))
+    floor = statistics.median(python_start(RUN_LIBRARIES) for _ in range(rounds))
     ready_s = statistics.median(r[0] for r in runs)
     rss = statistics.median(r[1] for r in runs)
+    print(f"baselines: bare python start {bare * 1000:.0f} ms; importing the libraries run "
+          f"needs {floor * 1000:.0f} ms (median of {rounds})")
     print(f"run on a new store: ready after {first[0] * 1000:.0f} ms, RSS once ready "
           f"{first[1]:.0f} MiB")
     print(f"run restarted on that store: ready after {ready_s * 1000:.0f} ms (median of "
-          f"{rounds}; bare python start {bare * 1000:.0f} ms, ratio {ready_s / bare:.1f}x), "
-          f"RSS once ready {rss:.0f} MiB")
+          f"{rounds}; ratio {ready_s / bare:.1f}x bare python, {ready_s / floor:.2f}x the "
+          f"libraries), RSS once ready {rss:.0f} MiB")
+    if quiet is not None:
+        print(f"idle for {idle_seconds:.0f} s once ready: CPU {quiet[0]:.3f} %, "
+              f"{quiet[1]:.1f} context switches/s, RSS after {quiet[2]:.0f} MiB")
     aide = statistics.median(console_aide() for _ in range(rounds))
     print(f"console: /aide answered and exited after {aide * 1000:.0f} ms "
-          f"(ratio to bare python {aide / bare:.1f}x)")
+          f"(ratio {aide / bare:.1f}x bare python, {aide / floor:.2f}x the libraries)")
     times = import_times()
     print(f"{'library':<24} {'loaded by run':>13} {'import ms':>10} {'RSS MiB':>8}")
     for module in LIBRARIES:
@@ -138,4 +174,6 @@ async def main(rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
-    asyncio.run(main(parser.parse_args().rounds))
+    parser.add_argument("--idle", type=float, default=30.0, help="seconds measured idle")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.rounds, arguments.idle))

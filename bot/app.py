@@ -8,13 +8,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.dates import parse_datetime
 from bot.digest import DigestSections
 from bot.dispatcher import Dispatcher
 from bot.events import Event, Pipeline, Tick
@@ -53,9 +52,11 @@ DRAIN_TIMEOUT_SECONDS = 30.0
 # A replay after a long disconnection can bring hundreds of commands at once: handle them a
 # bounded number at a time so the store's pool and the outside services are not swamped.
 MAX_CONCURRENT_COMMANDS = 32
-# How often the point up to which everything was handled is written down: a crash replays at
-# most this much more (the dedupe drops it).
+# How long after a message was handled the point up to which everything was handled is
+# written down: a crash replays at most this much more (the dedupe drops it). The save is
+# armed by a handled message, so an idle bot is not woken up to find nothing new.
 MARK_SAVE_SECONDS = 5.0
+MARK_JOB = "chat-mark"
 DEDUPE_RETENTION = timedelta(days=7)
 
 
@@ -93,6 +94,7 @@ class Application:
         self._leadership = leadership_for(settings.store.effective_url, settings.ha.lock_key)
         self._leading = False
         self._watch: asyncio.Task[None] | None = None
+        self._mark_armed = False
 
     async def prepare(self) -> Dispatcher:
         """Migrates the store and wires every feature; no connection to the chat yet."""
@@ -107,7 +109,6 @@ class Application:
             runtime.routers.extend(feature.routers)
             if feature.install is not None:
                 await feature.install(runtime)
-        runtime.scheduler.every("chat-mark", MARK_SAVE_SECONDS, self.resume.save)
         table = CommandTable(runtime.routers)
         runtime.services.register(CommandTable, table)
         table.inject(runtime.services)
@@ -142,13 +143,6 @@ class Application:
             await processed.forget_older_than(DEDUPE_RETENTION)
 
         runtime.scheduler.every("dedupe-prune", 3600, prune)
-
-        async def warm_up_dates() -> None:
-            # dateparser loads its language data on first use (~0.1 s): not on a user's command.
-            tz = self.settings.tz
-            await asyncio.to_thread(parse_datetime, "demain 10h", runtime.clock.now(), tz)
-
-        runtime.on_start.append(warm_up_dates)
 
     def _section(self, feature: Feature) -> BaseModel:
         """The feature's settings section, checked at start rather than at first use."""
@@ -190,7 +184,8 @@ class Application:
             await self._web.start()
         if await self._leadership.try_acquire():
             await self._lead()
-        self._watch = asyncio.create_task(self._keep_leadership(), name="leadership")
+        if self._leadership.contested:
+            self._watch = asyncio.create_task(self._keep_leadership(), name="leadership")
 
     async def _lead(self) -> None:
         log.info("this replica is the leader")
@@ -231,7 +226,18 @@ class Application:
         if isinstance(event, ChatEvent):  # the chat's resume point follows its messages
             stamp = event.timestamp
             self.resume.received(stamp)
-            task.add_done_callback(lambda _task: self.resume.finished(stamp))
+            task.add_done_callback(lambda _task: self._handled(stamp))
+
+    def _handled(self, stamp: datetime) -> None:
+        self.resume.finished(stamp)
+        if not self._mark_armed:
+            self._mark_armed = True
+            when = datetime.now(UTC) + timedelta(seconds=MARK_SAVE_SECONDS)
+            self.runtime.scheduler.at(MARK_JOB, when, self._save_mark)
+
+    async def _save_mark(self) -> None:
+        self._mark_armed = False  # what is handled from now on arms the next save
+        await self.resume.save()
 
     async def handle(self, event: Event) -> None:
         assert self.dispatcher is not None, "prepare() first"

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import dateparser
-
 from bot.errors import ArgumentError
 from bot.i18n import N_
 
@@ -148,6 +146,11 @@ def _normalise(text: str) -> str:
 
 
 def _dateparser(text: str, now: datetime, timezone: ZoneInfo) -> datetime | None:
+    # Imported on the first date read, not at start: dateparser and its language data (loaded
+    # by that first parse) are ~10 MiB and ~0.2 s that an idle bot does not need; the first
+    # command with a date pays them once.
+    import dateparser  # noqa: PLC0415
+
     parsed = dateparser.parse(
         _normalise(text),
         languages=LANGUAGES,

@@ -23,6 +23,10 @@ CHECK_TIMEOUT_SECONDS = 5.0
 
 
 class Leadership(Protocol):
+    # Whether another process may hold or take the lead: only then is it watched (a SQLite
+    # store has one process, so nothing wakes the bot up every poll interval to ask).
+    contested: bool
+
     async def try_acquire(self) -> bool: ...
 
     async def still_held(self) -> bool: ...
@@ -31,6 +35,8 @@ class Leadership(Protocol):
 
 
 class SoloLeadership:
+    contested = False
+
     async def try_acquire(self) -> bool:
         return True
 
@@ -42,6 +48,8 @@ class SoloLeadership:
 
 
 class PostgresLeadership:
+    contested = True
+
     def __init__(self, store_url: str, lock_key: int) -> None:
         # Its own engine without a pool: the lock must live on one connection we control.
         self._engine = create_async_engine(store_url, poolclass=NullPool)

@@ -91,8 +91,11 @@ def configure_logging(fmt: LogFormat, level: str, redactor: Redactor) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # APScheduler says "Running job" and "executed successfully" at INFO for every run: with
-    # jobs every few seconds that was most of an idle bot's log. Its warnings and errors stay;
-    # at DEBUG everything shows.
+    # APScheduler says "Running job" and "executed successfully" at INFO for every run, and
+    # "Added job" / "Removed job" for every one-off job (a reminder, a digest, the save of the
+    # chat's resume point after a burst): with jobs every few seconds that was most of an idle
+    # bot's log. Its warnings and errors stay; at DEBUG everything shows. The bot says itself
+    # when it starts, leads and stops.
     quiet = max(logging.WARNING, root.level) if root.level > logging.DEBUG else logging.NOTSET
-    logging.getLogger("apscheduler.executors").setLevel(quiet)
+    for name in ("apscheduler.executors", "apscheduler.scheduler"):
+        logging.getLogger(name).setLevel(quiet)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
+import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from bot.feature import Feature
 from bot.memory_chat import MemoryChat, Sent
 from bot.models import Room, RoomType, User
 from bot.rendering import render_message
+from bot.store import Database
+from bot.store.database import CORE_VERSIONS_DIR
+from composition.features import DEFAULT_FEATURES
 from composition.root import build_application
 from composition.settings import EnsembleSettings as Settings
 
@@ -23,10 +32,53 @@ async def run_console(settings: Settings, *, persist: bool = False) -> int:
     settings = settings.model_copy(update={"rate_limit": unlimited})
     with tempfile.TemporaryDirectory(prefix="ensemble-console-") as scratch:
         if not persist:
-            url = f"sqlite+aiosqlite:///{Path(scratch) / 'console.db'}"
+            file = Path(scratch) / "console.db"
+            await new_store(file, DEFAULT_FEATURES)
+            url = f"sqlite+aiosqlite:///{file}"
             store = settings.store.model_copy(update={"url": url})
             settings = settings.model_copy(update={"store": store})
         return await _session(settings)
+
+
+def _template(features: Sequence[Feature]) -> Path | None:
+    """Where a store migrated with exactly these revision files (and library versions) is
+    kept between sessions; None when there is no cache folder to keep it in."""
+    digest = hashlib.sha256()
+    for library in ("sqlalchemy", "alembic"):
+        try:
+            digest.update(f"{library} {version(library)}".encode())
+        except PackageNotFoundError:
+            return None
+    locations = [CORE_VERSIONS_DIR, *(f.migrations for f in features if f.migrations)]
+    for location in locations:
+        for path in sorted(Path(location).glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ensemble-bot"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return cache / f"console-store-{digest.hexdigest()[:20]}.db"
+
+
+async def new_store(target: Path, features: Sequence[Feature]) -> None:
+    """The session's throwaway store, copied from one an earlier session migrated: creating
+    the schema loads Alembic and runs every revision (0.15-0.45 s, most of a session's time
+    after its imports). Without a cache folder, the Application migrates `target` itself."""
+    template = _template(features)
+    if template is None:
+        return
+    if not template.is_file():
+        partial = template.with_name(f"{template.name}.{os.getpid()}.partial")
+        database = Database(f"sqlite+aiosqlite:///{partial}")
+        try:
+            await database.migrate([f.migrations for f in features if f.migrations])
+        finally:
+            await database.close()
+        if Path(f"{partial}-wal").exists():  # not all in the file yet: no template this time
+            return
+        os.replace(partial, template)  # another session may have made it too: same content
+    shutil.copyfile(template, target)
 
 
 async def _session(settings: Settings) -> int:

@@ -74,7 +74,10 @@ def _bind_nextcloud(settings: Settings, runtime: Runtime) -> None:
     runtime.on_stop.append(files.close)
 
     async def refresh() -> None:
-        await files.refresh_policy()
+        # Until a command has used Nextcloud there is no policy to keep fresh (the first
+        # use reads it), and no reason to load nc-py-api (~20 MiB) for an idle bot.
+        if files.policy_known:
+            await files.refresh_policy()
 
     # nc-py-api caches capabilities for the session's life (nc-py-api 0.30 _session.py
     # `capabilities`, refreshed only by update_server_info): re-read the admin's policy.

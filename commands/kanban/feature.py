@@ -30,7 +30,12 @@ from commands.kanban.watch import BoardWatch
 
 # Longer than any digest looks back (a weekly one, plus a missed week).
 TOLD_RETENTION = timedelta(days=15)
-INBOX_ROUND_SECONDS = 5  # events a standby accepted wait at most this long for the leader
+# The leader works through the inbox as soon as Wekan's call reaches it; these rounds are the
+# safety net for the rest: events a standby accepted (only a store shared by replicas,
+# PostgreSQL, has standbys: they wait at most this long for the leader), and events whose
+# handling failed, retried on the next round.
+INBOX_ROUND_SECONDS = 5
+INBOX_SAFETY_ROUND_SECONDS = 60  # a store of one process: only retries are left to it
 
 
 async def install(runtime: Runtime) -> None:
@@ -45,7 +50,9 @@ async def install(runtime: Runtime) -> None:
         backlog=runtime.metrics.webhook_backlog.set,
     )
     runtime.provide(EventInbox, inbox)
-    runtime.scheduler.every("wekan-inbox", INBOX_ROUND_SECONDS, inbox.drain)
+    shared = database.dialect == "postgresql"
+    rounds = INBOX_ROUND_SECONDS if shared else INBOX_SAFETY_ROUND_SECONDS
+    runtime.scheduler.every("wekan-inbox", rounds, inbox.drain)
     runtime.on_stop.append(inbox.close)
     boards = runtime.services.optional(BOARD_PORT)
     if boards is None:

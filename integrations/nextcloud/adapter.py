@@ -1,4 +1,8 @@
-"""FilesPort on nc-py-api's AsyncNextcloud: one client per process, every call time-boxed."""
+"""FilesPort on nc-py-api's AsyncNextcloud: one client per process, every call time-boxed.
+
+The client, and nc-py-api with it, is created on the first Nextcloud call: importing
+nc-py-api 0.30 also imports FastAPI, niquests and urllib3 (its ExApp half), about 20 MiB and
+a quarter of a second that a bot whose Nextcloud nobody has used yet should not pay."""
 
 from __future__ import annotations
 
@@ -10,11 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any, ClassVar, TypeVar
-
-from nc_py_api import AsyncNextcloud, NextcloudException
-from nc_py_api.files import FsNode, Share, ShareType
-from niquests.exceptions import RequestException
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from bot.errors import ServiceUnavailable
 from bot.ports.files import (
@@ -40,14 +40,36 @@ from integrations.nextcloud.permissions import permissions_from_nextcloud, to_ne
 from integrations.nextcloud.policy import read_policy
 from integrations.nextcloud.settings import NextcloudSettings
 
+if TYPE_CHECKING:
+    from nc_py_api import AsyncNextcloud, NextcloudException
+    from nc_py_api.files import FsNode, Share
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 TEMPLATES = "/ocs/v2.php/apps/files/api/v1/templates"
 SHAREES = "/ocs/v2.php/apps/files_sharing/api/v1/sharees"
 LEADING_DIGITS = re.compile(r"\d+")
-KINDS = {ShareType.TYPE_LINK: ShareKind.LINK, ShareType.TYPE_USER: ShareKind.USER,
-         ShareType.TYPE_GROUP: ShareKind.GROUP}
+# Nextcloud's share types (OCP\Share\IShare::TYPE_*, nc-py-api's ShareType IntEnum): plain
+# numbers here, so that reading a share does not need nc-py-api imported.
+SHARE_TYPE_USER, SHARE_TYPE_GROUP, SHARE_TYPE_LINK = 0, 1, 3
+KINDS = {SHARE_TYPE_LINK: ShareKind.LINK, SHARE_TYPE_USER: ShareKind.USER,
+         SHARE_TYPE_GROUP: ShareKind.GROUP}
 TYPES = {kind: share_type for share_type, kind in KINDS.items()}
+
+
+def _nextcloud_exception() -> type[NextcloudException]:
+    """nc-py-api's error class, for the `except` clauses of calls made with its client (which
+    imported it already: this is a dictionary lookup)."""
+    from nc_py_api import NextcloudException  # noqa: PLC0415 - see the module's docstring
+
+    error: type[NextcloudException] = NextcloudException
+    return error
+
+
+def _request_exception() -> type[Exception]:
+    from niquests.exceptions import RequestException  # noqa: PLC0415 - as nc-py-api
+
+    return RequestException
 
 
 def _file_id(node: FsNode) -> int:
@@ -86,13 +108,8 @@ class NextcloudFiles:
         self._refresh_every = settings.policy_refresh_seconds
         self._chunk = settings.upload_chunk_bytes
         self._chunk_above = settings.chunked_upload_above_bytes
-        self._nc = client or AsyncNextcloud(
-            nextcloud_url=self._base_url,
-            nc_auth_user=settings.username,
-            nc_auth_pass=settings.app_password.get_secret_value(),
-            npa_timeout=self._timeout,
-            npa_timeout_dav=self._timeout,
-        )
+        self._password = settings.app_password
+        self._client = client
         self._policy: SharingPolicy | None = None
         self._policy_read_at = 0.0
         self._policy_lock = asyncio.Lock()
@@ -101,11 +118,37 @@ class NextcloudFiles:
     def client(self) -> AsyncNextcloud:
         return self._nc
 
+    @property
+    def _nc(self) -> AsyncNextcloud:
+        """nc-py-api's client, made (and nc-py-api imported) on first use."""
+        if self._client is None:
+            from nc_py_api import AsyncNextcloud  # noqa: PLC0415 - see the module's docstring
+
+            self._client = AsyncNextcloud(
+                nextcloud_url=self._base_url,
+                nc_auth_user=self._account,
+                nc_auth_pass=self._password.get_secret_value(),
+                npa_timeout=self._timeout,
+                npa_timeout_dav=self._timeout,
+            )
+        return self._client
+
+    @property
+    def policy_known(self) -> bool:
+        """Whether the policy was ever read: before that, nothing is cached to refresh."""
+        return self._policy is not None
+
     async def close(self) -> None:
-        # AsyncNextcloud has no close(); its two niquests sessions hold sockets.
-        session = self._nc._session
-        await session.adapter.close()
-        await session.adapter_dav.close()
+        if self._client is None:
+            return
+        # nc-py-api 0.30 gives AsyncNextcloud no close(), and its two niquests sessions hold
+        # sockets: they sit on its `_session` (nextcloud.py, _AsyncNextcloudBasic), the only
+        # private attribute the bot touches; if a release renames it, stopping still works.
+        session = getattr(self._client, "_session", None)
+        for name in ("adapter", "adapter_dav"):
+            http = getattr(session, name, None)
+            if http is not None:
+                await http.close()
 
     async def _call(
         self,
@@ -118,7 +161,7 @@ class NextcloudFiles:
         """Runs one nc-py-api call within the timeout and turns failures into port errors."""
         try:
             return await self._raw(action, weight)
-        except NextcloudException as exc:
+        except _nextcloud_exception() as exc:
             raise translate(exc, subject, dav=dav) from exc
 
     async def _raw(self, action: Callable[[], Awaitable[T]], weight: int = 1) -> T:
@@ -128,7 +171,7 @@ class NextcloudFiles:
                 return await action()
         except TimeoutError as exc:
             raise ServiceUnavailable(SERVICE, "timeout") from exc
-        except RequestException as exc:
+        except _request_exception() as exc:
             raise ServiceUnavailable(SERVICE, type(exc).__name__) from exc
 
     async def _share(
@@ -142,7 +185,7 @@ class NextcloudFiles:
         cached one may predate an admin's change, and the server's words are translated)."""
         try:
             return self._remote_share(await self._raw(action))
-        except NextcloudException as exc:
+        except _nextcloud_exception() as exc:
             if not refused_by_policy(exc):
                 raise translate(exc, path) from exc
             policy = await self.refresh_policy()
@@ -258,7 +301,7 @@ class NextcloudFiles:
             options["public_upload"] = True
         return await self._share(
             lambda: self._nc.files.sharing.create(
-                request.path, ShareType.TYPE_LINK, to_nextcloud(request.permissions), **options
+                request.path, SHARE_TYPE_LINK, to_nextcloud(request.permissions), **options
             ),
             request.path,
             lambda refusal, policy: link_refusal(refusal, request, policy),
@@ -302,7 +345,7 @@ class NextcloudFiles:
             share = await self._raw(
                 lambda: self._nc.files.sharing.update(int(share_id), **changes)
             )
-        except NextcloudException as exc:
+        except _nextcloud_exception() as exc:
             # A 404 may also be a refused expiry (Manager::validateExpirationDateLink), but
             # the bot never moves an expiry this way: its only 404 here is an unknown share.
             raise share_id_refusal(exc, share_id) from exc
@@ -311,7 +354,7 @@ class NextcloudFiles:
     async def delete_share(self, share_id: str) -> None:
         try:
             await self._raw(lambda: self._nc.files.sharing.delete(int(share_id)))
-        except NextcloudException as exc:
+        except _nextcloud_exception() as exc:
             raise share_id_refusal(exc, share_id) from exc
 
     async def list_shares(self, path: str = "") -> list[RemoteShare]:

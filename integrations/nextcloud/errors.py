@@ -13,8 +13,7 @@ DAV failures carry the HTTP status only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from nc_py_api import NextcloudException, NextcloudMissingCapabilities
+from typing import TYPE_CHECKING
 
 from bot.errors import ServiceUnavailable
 from bot.ports.files import (
@@ -40,6 +39,9 @@ from bot.ports.files import (
     WeakPassword,
 )
 
+if TYPE_CHECKING:  # nc-py-api is imported with the client, on the first Nextcloud call
+    from nc_py_api import NextcloudException
+
 SERVICE = "Nextcloud"
 # Answers that mean "the server is not there right now", not "the request was wrong":
 # 408 is nc-py-api's read timeout; 996/999 are OCS server errors sent as HTTP statuses.
@@ -61,6 +63,9 @@ def _unavailable(status: int) -> bool:
 def translate(exc: NextcloudException, subject: str = "", *, dav: bool = False) -> Exception:
     """The port error (or ServiceUnavailable) standing for one nc-py-api exception, from its
     status alone: a 404 of an OCS call means that `subject` is not there."""
+    # Only ever given an exception nc-py-api raised: it is loaded by then.
+    from nc_py_api import NextcloudMissingCapabilities  # noqa: PLC0415
+
     status = exc.status_code
     if isinstance(exc, NextcloudMissingCapabilities):
         return SharingDisabled(str(exc.info))

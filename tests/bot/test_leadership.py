@@ -59,6 +59,8 @@ async def test_sqlite_store_always_leads(tmp_path: Path) -> None:
     await app.start()
     try:
         assert app.role == "leader" and chat.ready
+        # One process by construction: nothing wakes it up to check a lock.
+        assert not any(task.get_name() == "leadership" for task in asyncio.all_tasks())
     finally:
         await app.stop()
 
@@ -94,6 +96,8 @@ async def test_a_leader_that_loses_its_lock_stops_scheduling_before_its_chat_has
 
     features = [core, Feature("ticking", install=ticking)]
     app = Application(settings, chat, features=features, serve_http=False)
+    # A lock that can be lost, as on PostgreSQL (a SQLite store's is never watched).
+    monkeypatch.setattr(app._leadership, "contested", True)
     await app.start()
     try:
         await eventually(lambda: len(ticks) >= 2)
@@ -130,3 +134,30 @@ async def test_a_standby_that_takes_over_answers_in_the_language_chosen_meanwhil
         await second.stop()
         if first.role == "leader":
             await first.stop()
+
+
+async def test_a_replica_that_leads_again_runs_its_scheduled_jobs_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticks: list[str] = []
+    app, chat = replica(sqlite_url(tmp_path), ticks, "replica")
+    monkeypatch.setattr(app._leadership, "contested", True)  # a lock that can be lost
+    await app.start()
+    held = True
+
+    async def check() -> bool:
+        return held
+
+    monkeypatch.setattr(app._leadership, "still_held", check)
+    monkeypatch.setattr(app._leadership, "try_acquire", check)
+    try:
+        await eventually(lambda: len(ticks) >= 2)
+        held = False  # its lock is gone: it stands by
+        await eventually(lambda: app.role == "standby")
+        held = True  # the lock is free again: it leads again
+        await eventually(lambda: app.role == "leader")
+        again = len(ticks)
+        await eventually(lambda: len(ticks) >= again + 2)  # its jobs run again
+        assert chat.ready
+    finally:
+        await app.stop()

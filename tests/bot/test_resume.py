@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 
+from bot import app as app_module
+from bot.app import MARK_JOB, Application
+from bot.memory_chat import MemoryChat
+from bot.models import Room, RoomType, User
 from bot.resume import OVERLAP, ResumePoint
 from bot.store import Database
 from bot.store.repositories import ChatMarks
+from bot.testing import eventually
+from commands.core_feature import feature as core
+from composition.testing import make_settings, sqlite_url
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -83,3 +92,37 @@ async def test_the_mark_never_moves_back(database: Database) -> None:
     assert mark is not None
     assert (mark.first_seen_at, mark.handled_until) == (T0, T0 + timedelta(minutes=30))
     assert (await marks.begin(T0 + timedelta(days=1))).first_seen_at == T0
+
+
+async def test_a_handled_message_is_written_down_and_an_idle_bot_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "MARK_SAVE_SECONDS", 0.05)
+    chat = MemoryChat()
+    user = chat.add_user(User("u-1", "agent", "Agent", frozenset({"user"})))
+    room = chat.add_room(Room("dm-agent", "agent", RoomType.DIRECT), ["bot", user.id])
+    app = Application(make_settings(sqlite_url(tmp_path)), chat, features=[core],
+                      serve_http=False)
+    await app.start()
+    try:
+        marks = ChatMarks(app.database)
+        await marks.begin(T0)  # the in-memory chat does not ask where to resume from
+        assert not app.runtime.scheduler.has(MARK_JOB)  # nothing handled: no save to wake for
+        event = chat.event(user, room, "/aide")
+        await app.submit(event)
+        written: list[datetime] = []
+
+        async def read() -> None:
+            mark = await marks.read()
+            if mark is not None and mark.handled_until > T0:
+                written.append(mark.handled_until)
+
+        for _ in range(250):  # five seconds at most, for a save due after 0.05 s
+            await read()
+            if written:
+                break
+            await asyncio.sleep(0.02)
+        assert written and written[0] >= event.timestamp
+        await eventually(lambda: not app.runtime.scheduler.has(MARK_JOB))  # until the next one
+    finally:
+        await app.stop()
