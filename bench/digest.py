@@ -158,6 +158,15 @@ def count_wekan_calls(services: Any) -> Counter[str]:
     return calls
 
 
+async def timed_run(services: Any) -> tuple[float, float, float]:
+    """One digest run: its wall time, and the process's peak memory before and after (MiB)."""
+    memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    await services.get(DigestRunner).tick()
+    elapsed = time.perf_counter() - started
+    return elapsed, memory_before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -244,11 +253,7 @@ async def measure_over_rocketchat(scale: float, env: dict[str, str],
                 store = services.get(Subscriptions)
                 await link_and_subscribe(services, boards, room_ids, people)
                 calls = count_wekan_calls(services)
-                memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                started = time.perf_counter()
-                await services.get(DigestRunner).tick()
-                elapsed = time.perf_counter() - started
-                memory_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                elapsed, memory_before, memory_peak = await timed_run(services)
                 outcomes: Counter[Status] = Counter()
                 for user_id in people.values():
                     found = await store.get(user_target(user_id))
@@ -302,11 +307,7 @@ async def measure(scale: float, env: dict[str, str], boards: list[dict[str, Any]
                 user_id=person.id, username=person.username,
             ))
         calls = count_wekan_calls(services)
-        memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        started = time.perf_counter()
-        await services.get(DigestRunner).tick()
-        elapsed = time.perf_counter() - started
-        memory_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        elapsed, memory_before, memory_peak = await timed_run(services)
         sent = len([s for s in bot.chat.sent if s.direct_to])
         outcomes: Counter[Status] = Counter()
         for person in list(people.values())[:200]:
