@@ -19,7 +19,9 @@ _MASS_MENTION = re.compile(r"@(all|here|channel|everyone)\b", re.IGNORECASE)
 # a line, headings (#); parentheses too, so that no part of a link survives.
 _MARKDOWN = re.compile(r"([\\`*_~\[\]()>|])")
 _HEADING = re.compile(r"^#", re.MULTILINE)
-_SPACES = re.compile(r"\s+")
+# Whitespace except the no-break spaces of French typography ("Situation\u202f: …"), which
+# keep a colon on its word's line wherever an echoed text is shown.
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
 
 
 def neutralise_mass_mentions(text: str) -> str:
@@ -39,7 +41,8 @@ def escape_markdown(text: str, *, every_mention: bool = False) -> str:
 
 
 def one_line(text: str, limit: int | None = None) -> str:
-    """Whitespace runs made one space; cut to `limit` characters with an ellipsis."""
+    """Whitespace runs made one space (no-break spaces kept); cut to `limit` characters with
+    an ellipsis."""
     text = _SPACES.sub(" ", text).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"

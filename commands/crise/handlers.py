@@ -167,12 +167,13 @@ async def point(ctx: Context, desk: CrisisDesk, texte: str | None) -> None:
         return
     sections = _sections(texte)
     t = desk.t
-    body = "\n".join(f"**{t.t(label)}**: {texts.safe(sections[name], MAX_TEXT)}"
+    body = "\n".join(t.t(texts.STATUS_LINE, label=t.t(label),
+                         text=texts.safe(sections[name], MAX_TEXT))
                      for name, label in texts.STATUS_SECTIONS if sections.get(name))
     now = desk.now()
     text = t.t("Status update by @{user}", user=ctx.user.username) + f"\n{body}"
     await desk.post(cell, text, key=f"{ctx.event.message_id}:point")
-    plain = " · ".join(f"{t.t(label)}: {sections[name]}"
+    plain = " · ".join(t.t(texts.STATUS_PLAIN, label=t.t(label), text=sections[name])
                        for name, label in texts.STATUS_SECTIONS if sections.get(name))
     await desk.log(cell, EntryKind.STATUS_UPDATE, ctx.user.username, plain,
                    ref=f"msg:{ctx.event.message_id}")

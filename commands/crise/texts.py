@@ -118,6 +118,8 @@ def entry_line(t: Translator, entry: Entry, tz: ZoneInfo) -> str:
                author=entry.author, text=safe(entry.text, 1000))
 
 
+STATUS_LINE = N_("**{label}**: {text}")  # a section of a status update, in the room
+STATUS_PLAIN = N_("{label}: {text}")  # the same in the main courante
 STATUS_SECTIONS = (
     ("situation", N_("Situation")),
     ("actions", N_("Actions in progress")),

@@ -38,6 +38,9 @@ def test_the_bots_own_links_and_bold_are_kept_around_escaped_text() -> None:
 def test_board_text_is_one_line_and_capped() -> None:
     assert one_line("  a \n b  ") == "a b"
     assert one_line("abcdef", 4) == "abc…"
+    # French typography's no-break spaces survive: a colon never starts a line.
+    assert one_line("Situation\u202f: salle\n B · n°\u00a03") == (
+        "Situation\u202f: salle B · n°\u00a03")
     assert safe("x" * 200, 10) == "x" * 9 + "…"
 
 

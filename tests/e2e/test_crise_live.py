@@ -137,7 +137,7 @@ async def test_a_cell_from_opening_to_report(bot: RunningBot, stack: SandboxStac
     journal = said(bot, room).rsplit("dernières entrées", 1)[-1]
     for entry in ("épinglé — @jean\u202f: Le groupe électrogène a démarré à 14h02",
                   "main courante — @jean\u202f: Préfecture prévenue",
-                  "point de situation — @sophie\u202f: Situation: salle B inondée",
+                  "point de situation — @sophie\u202f: Situation\u202f: salle B inondée",
                   "action faite — "):
         assert entry in journal, entry
 
