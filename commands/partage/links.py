@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from bot.context import Context
 from bot.i18n import N_
@@ -21,7 +22,7 @@ from bot.ports.files import (
     WeakPassword,
 )
 from commands.partage.display import code, day, label
-from commands.partage.options import ShareOptions, expiry_date
+from commands.partage.options import ShareOptions, expiry_date, today
 from commands.partage.passwords import strong_password
 from commands.partage.settings import SharingSettings
 from commands.partage.sharing import Sharing
@@ -83,17 +84,30 @@ def plan_link(
     return LinkPlan(request, clamped, refused)
 
 
+# Nextcloud counts days in its own zone (the account's, else its `default_timezone`, often
+# UTC), the bot in ENSEMBLE's: zones span 26 hours, so the server's day may be up to two
+# behind ours and a date at its maximum may still be a day or two too far for it.
+ZONE_SKEW_DAYS = 2
+
+
 async def _create(
     ctx: Context, files: FilesPort, plan: LinkPlan
 ) -> tuple[RemoteShare, LinkPlan]:
     """Creates the link. The server may have tightened its policy since our last read: each
     of its corrections (password, maximum expiry, no public upload) is applied once, as a
-    fresh read of the policy would have planned it, and the link asked again."""
+    fresh read of the policy would have planned it, and the link asked again. A maximum
+    expiry may be corrected a day at a time more, as long as the server's day lags ours."""
     corrected: set[type[Exception]] = set()
+    shortened = 0
     while True:
         try:
             return await files.create_link(plan.request), plan
-        except (PasswordRequired, WeakPassword, ExpiryTooFar, PublicUploadDisabled) as error:
+        except ExpiryTooFar as error:
+            if shortened > ZONE_SKEW_DAYS:
+                raise
+            shortened += 1
+            plan = _shortened(ctx, plan, error)
+        except (PasswordRequired, WeakPassword, PublicUploadDisabled) as error:
             kind = PasswordRequired if isinstance(error, WeakPassword) else type(error)
             if kind in corrected:
                 raise
@@ -101,11 +115,22 @@ async def _create(
             plan = await _corrected(ctx, files, plan, error)
 
 
+def _shortened(ctx: Context, plan: LinkPlan, error: ExpiryTooFar) -> LinkPlan:
+    """The server's maximum from our today, or, when we sent that already, a day less."""
+    request = plan.request
+    longest = today(ctx) + timedelta(days=error.max_days)
+    clamped: int | None
+    if request.expires is None or request.expires > longest:
+        expires, clamped = longest, error.max_days
+    else:
+        expires, clamped = request.expires - timedelta(days=1), plan.clamped_to
+    if expires <= today(ctx):
+        raise error
+    return replace(plan, request=replace(request, expires=expires), clamped_to=clamped)
+
+
 async def _corrected(ctx: Context, files: FilesPort, plan: LinkPlan, error: Exception) -> LinkPlan:
     request = plan.request
-    if isinstance(error, ExpiryTooFar):
-        expires = expiry_date(ctx, error.max_days)
-        return replace(plan, request=replace(request, expires=expires), clamped_to=error.max_days)
     if isinstance(error, PublicUploadDisabled):
         return replace(plan, request=replace(request, permissions=SharePermission.READ,
                                                   public_upload=False),

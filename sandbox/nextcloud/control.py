@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from typing import Any
+from zoneinfo import available_timezones
 
 from aiohttp import web
 
@@ -193,6 +194,27 @@ async def set_language(request: web.Request) -> web.Response:
         raise _bad("no such user", 404)
     account.language = _language(body.get("language"))
     return web.json_response({"user": account.uid, "language": account.language})
+
+
+@routes.post("/_sandbox/timezone")
+async def set_timezone(request: web.Request) -> web.Response:
+    """{"timezone": "Pacific/Noumea"} sets config.php `default_timezone`; with "user", that
+    account's `core.timezone` instead (null clears it). Expiry dates are days in that zone."""
+    body = await _json(request)
+    zone = body.get("timezone")
+    if zone is not None and (not isinstance(zone, str) or zone not in available_timezones()):
+        raise _bad("timezone must be an IANA zone name")
+    shares = state_of(request).shares
+    if "user" not in body:
+        if zone is None:
+            raise _bad("the server's default timezone cannot be empty")
+        shares.default_timezone = zone
+        return web.json_response({"default_timezone": zone})
+    account = state_of(request).directory.accounts.get(str(body["user"]))
+    if account is None:
+        raise _bad("no such user", 404)
+    account.timezone = zone
+    return web.json_response({"user": account.uid, "timezone": zone})
 
 
 @routes.post("/_sandbox/groups")

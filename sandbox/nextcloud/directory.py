@@ -20,6 +20,9 @@ class Account:
     # The account's `core.lang`: a French administration's instance speaks French, and
     # Nextcloud translates OCS messages into it (see l10n.py).
     language: str = "fr"
+    # The account's `core.timezone`, set when its owner first logs in with a browser; an
+    # account used through the API alone (the bot's) has none and gets the server's default.
+    timezone: str | None = None
 
     def accepts(self, secret: str) -> bool:
         """Login password or any app password, compared in constant time."""

@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 import secrets
 import zipfile
-from datetime import UTC, datetime
 from html import escape
 from urllib.parse import quote, urlencode
 
@@ -47,8 +46,9 @@ CHALLENGE = {"WWW-Authenticate": 'Basic realm="Nextcloud", charset="UTF-8"'}
 
 
 def _live_share(request: web.Request) -> Share:
-    share = state_of(request).shares.by_token(request.match_info["token"])
-    if share is None or (share.expiration and share.expiration <= datetime.now(UTC).date()):
+    shares = state_of(request).shares
+    share = shares.by_token(request.match_info["token"])
+    if share is None or (share.expiration and share.expiration <= shares.today_for(share.owner)):
         raise web.HTTPNotFound(text="Share not found", content_type="text/html")
     return share
 

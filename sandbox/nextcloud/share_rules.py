@@ -7,7 +7,8 @@ verifyPassword, generalCreateChecks).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from .envelope import OcsError
 from .l10n import Joined, Text
@@ -27,8 +28,12 @@ def node_permissions(node: Node) -> int:
     return FOLDER_PERMISSIONS if node.is_dir else FILE_PERMISSIONS
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
+def today_in(zone: str) -> date:
+    """The day it is for an account: nc30 lib/private/DateTimeZone.php getTimeZone reads the
+    account's `core.timezone`, else the session's offset, else config.php `default_timezone`
+    (itself "UTC" by default); ShareAPIController::parseDate and
+    Manager::validateExpirationDateLink both set 00:00 of that day in that zone."""
+    return datetime.now(ZoneInfo(zone)).date()
 
 
 def parse_permissions(raw: str | None) -> int | None:
@@ -87,21 +92,21 @@ def check_increase(permissions: int, node: Node) -> None:
 
 
 def validate_link_expiry(
-    expire: date | None, no_expiry: bool, is_new: bool, policy: Policy
+    expire: date | None, no_expiry: bool, is_new: bool, policy: Policy, today: date
 ) -> date | None:
     """Manager::validateExpirationDateLink; GenericShareException → 404, others → 403."""
     enforced = policy.expire_date_enabled and policy.expire_date_enforced
     if no_expiry and not enforced:
         return None
-    if expire is not None and expire <= today():
+    if expire is not None and expire <= today:
         raise OcsError(404, "Expiration date is in the past")
     if is_new and expire is None and policy.expire_date_enabled:
-        expire = today() + timedelta(days=policy.expire_date_days)
+        expire = today + timedelta(days=policy.expire_date_days)
     if enforced:
         if expire is None:
             raise OcsError(403, "Expiration date is enforced")
         days = policy.expire_date_days
-        if expire > today() + timedelta(days=days):
+        if expire > today + timedelta(days=days):
             raise OcsError(404, Text(
                 "Cannot set expiration date more than %n day in the future",
                 plural="Cannot set expiration date more than %n days in the future", count=days,
@@ -109,8 +114,8 @@ def validate_link_expiry(
     return expire
 
 
-def validate_internal_expiry(expire: date | None) -> date | None:
-    if expire is not None and expire <= today():
+def validate_internal_expiry(expire: date | None, today: date) -> date | None:
+    if expire is not None and expire <= today:
         raise OcsError(404, "Expiration date is in the past")
     return expire
 

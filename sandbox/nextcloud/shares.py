@@ -63,6 +63,14 @@ class ShareStore:
         self.policy = policy
         self.shares: dict[int, Share] = {}
         self._next_id = 1
+        # config.php `default_timezone`; Nextcloud's own default is "UTC".
+        self.default_timezone = "UTC"
+
+    def today_for(self, uid: str) -> date:
+        """The day it is for an account, in its own zone or the server's default."""
+        account = self.directory.accounts.get(uid)
+        zone = account.timezone if account is not None and account.timezone else None
+        return rules.today_in(zone or self.default_timezone)
 
     # ---- queries -------------------------------------------------------------------------
 
@@ -74,9 +82,10 @@ class ShareStore:
         00:00 of its day, <= now) — for every share type (nextcloud/server
         lib/private/Share20/Manager.php checkShare, lib/private/Share20/Share.php isExpired).
         """
-        now = rules.today()
+        # The expiration was set to 00:00 of its day in its owner's zone.
         for share_id in [i for i, s in self.shares.items()
-                         if s.expiration is not None and s.expiration <= now]:
+                         if s.expiration is not None
+                         and s.expiration <= self.today_for(s.owner)]:
             del self.shares[share_id]
 
     def get(self, share_id: str | int) -> Share:
@@ -192,7 +201,7 @@ class ShareStore:
         if existing is not None:
             return existing
         share.share_with = share_with
-        share.expiration = rules.validate_internal_expiry(expire)
+        share.expiration = rules.validate_internal_expiry(expire, self.today_for(share.owner))
         return self._store(share)
 
     def _create_group(self, share: Share, share_with: str, expire: date | None) -> Share:
@@ -205,7 +214,7 @@ class ShareStore:
         if existing is not None:
             return existing
         share.share_with = share_with
-        share.expiration = rules.validate_internal_expiry(expire)
+        share.expiration = rules.validate_internal_expiry(expire, self.today_for(share.owner))
         return self._store(share)
 
     def _create_link(
@@ -230,7 +239,8 @@ class ShareStore:
             rules.CREATE | rules.UPDATE | rules.DELETE
         ):
             raise OcsError(403, "Public upload is not allowed")
-        share.expiration = rules.validate_link_expiry(expire, no_expiry, True, self.policy)
+        share.expiration = rules.validate_link_expiry(
+            expire, no_expiry, True, self.policy, self.today_for(share.owner))
         rules.verify_password(password, self.policy)
         share.password_hash = hash_password(password) if password else None
         share.token = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(15))
@@ -314,10 +324,11 @@ class ShareStore:
         except OcsError as exc:
             raise OcsError(400, exc.message) from exc
         if share.share_type != rules.LINK:
-            share.expiration = rules.validate_internal_expiry(expire)
+            share.expiration = rules.validate_internal_expiry(expire, self.today_for(share.owner))
             return
         try:
-            share.expiration = rules.validate_link_expiry(expire, False, False, self.policy)
+            share.expiration = rules.validate_link_expiry(
+                expire, False, False, self.policy, self.today_for(share.owner))
         except OcsError as exc:
             raise OcsError(400 if exc.statuscode == 403 else exc.statuscode, exc.message) from exc
 

@@ -105,6 +105,11 @@ def today() -> date:
     return datetime.now(PARIS).date()
 
 
+def server_today() -> date:
+    """The sandbox Nextcloud's day: the bot's account has no zone, the server's is UTC."""
+    return datetime.now(UTC).date()
+
+
 async def bot_files(control: Any) -> dict[str, dict[str, Any]]:
     _, listing = await control("GET", f"files/{BOT}", params={"path": ""})
     return {entry["path"]: entry for entry in listing}
@@ -143,7 +148,7 @@ async def test_a_posted_file_moves_to_nextcloud_and_the_password_goes_by_dm_only
     _, check = await control("POST", f"shares/{share['id']}/check-password",
                              json={"password": password})
     assert check == {"protected": True, "match": True}
-    assert share["expiration"] == f"{today() + timedelta(days=7)} 00:00:00"
+    assert share["expiration"] == f"{server_today() + timedelta(days=7)} 00:00:00"
     assert bot.chat.deleted == [parent]
     assert "removed" in room or "retirée" in room
 
@@ -241,7 +246,7 @@ async def test_an_enforced_maximum_expiry_clamps_a_longer_request(
     await put_file(control)
     sent = await bot.say("/partage plan.txt --expire 30j")
     [share] = await all_shares(control)
-    assert share["expiration"] == f"{today() + timedelta(days=7)} 00:00:00"
+    assert share["expiration"] == f"{server_today() + timedelta(days=7)} 00:00:00"
     assert "7 jours au plus" in room_texts(sent)
 
 
@@ -257,6 +262,28 @@ async def test_a_one_day_maximum_is_said_in_the_singular(
     await bot.say("/langue en")
     english = await bot.say("/share plan.txt --expire 5d")
     assert "Nextcloud allows links for 1 day at most, so I shortened it." in room_texts(english)
+
+
+@pytest.mark.parametrize("asked", ["", " --expire 30j"])
+async def test_a_server_whose_day_lags_the_bots_still_gets_its_longest_link(
+    settings: Settings, nextcloud: NextcloudSandbox, control: Any, asked: str
+) -> None:
+    # Kiritimati (UTC+14) is always one or two days ahead of UTC-12: the bot's "in 7 days" is
+    # beyond the server's enforced 7, as Paris is past UTC between midnight and one o'clock.
+    await control("POST", "timezone", json={"timezone": "Etc/GMT+12"})
+    await control("POST", "policy", json={
+        "expire_date_enabled": True, "expire_date_days": 7, "expire_date_enforced": True})
+    await put_file(control)
+    ahead = settings.model_copy(update={"timezone": "Pacific/Kiritimati"})
+    harness = BotHarness(with_nextcloud(ahead, nextcloud), features=[core, partage.feature])
+    async with harness as bot:
+        sent = await bot.say(f"/partage plan.txt{asked}")
+    [share] = await all_shares(control)
+    lagging = datetime.now(ZoneInfo("Etc/GMT+12")).date()
+    assert share["expiration"] == f"{lagging + timedelta(days=7)} 00:00:00"
+    room = room_texts(sent)
+    assert LINK.search(room), room
+    assert ("je l’ai donc raccourci" in room) == bool(asked)
 
 
 async def test_a_maximum_the_server_keeps_refusing_is_explained_with_its_plural(
@@ -285,7 +312,7 @@ async def test_a_policy_changed_since_the_last_read_is_still_honoured(
     sent = await bot.say("/partage plan.txt --expire 10j")
     assert PASSWORD.search(dm_texts(sent, "marie"))
     latest = (await all_shares(control))[-1]
-    assert latest["expiration"] == f"{today() + timedelta(days=3)} 00:00:00"
+    assert latest["expiration"] == f"{server_today() + timedelta(days=3)} 00:00:00"
 
 
 async def test_a_path_going_up_is_refused_and_nothing_is_created(
@@ -605,7 +632,7 @@ async def test_a_french_server_tightened_within_the_policy_cache_gets_the_right_
         assert made == []
     elif "expire_date_days" in tightened:
         [share] = made
-        assert share["expiration"] == f"{today() + timedelta(days=7)} 00:00:00"
+        assert share["expiration"] == f"{server_today() + timedelta(days=7)} 00:00:00"
     else:
         [share] = made
         assert share["permissions"] & 2 == 0  # read only

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -147,3 +148,27 @@ def test_ocs_v2_maps_ocs_codes_to_http_statuses(code: int, status: int) -> None:
     assert ocs_failure(request, code, "m").status == status
     v1 = make_mocked_request("GET", "/ocs/v1.php/apps/x?format=json")
     assert ocs_failure(v1, code, "m").status == 200
+
+
+async def test_enforced_expiry_days_are_counted_in_the_accounts_zone(
+    nc: AsyncNextcloud, control: Control
+) -> None:
+    """DateTimeZone::getTimeZone: the account's `core.timezone`, else `default_timezone`."""
+    await nc.files.upload("Partage/z.txt", b"z")
+    await control("POST", "policy", json={
+        "expire_date_enabled": True, "expire_date_days": 7, "expire_date_enforced": True})
+    # UTC+14 is a day or two ahead of UTC-12, whatever the hour.
+    ahead = datetime.now(ZoneInfo("Pacific/Kiritimati")).date() + timedelta(days=7)
+    behind = datetime.now(ZoneInfo("Etc/GMT+12")).date() + timedelta(days=7)
+    await control("POST", "timezone", json={"timezone": "Etc/GMT+12"})
+    with pytest.raises(NextcloudException) as too_far:
+        await nc.files.sharing.create("Partage/z.txt", ShareType.TYPE_LINK, expire_date=ahead)
+    assert too_far.value.status_code == 404
+    assert too_far.value.reason == "Cannot set expiration date more than 7 days in the future"
+    kept = await nc.files.sharing.create("Partage/z.txt", ShareType.TYPE_LINK,
+                                         expire_date=behind)
+    assert kept.expire_date.date() == behind
+    await control("POST", "timezone", json={"user": "ensemble-bot",
+                                            "timezone": "Pacific/Kiritimati"})
+    link = await nc.files.sharing.create("Partage/z.txt", ShareType.TYPE_LINK, expire_date=ahead)
+    assert link.expire_date.date() == ahead
