@@ -52,6 +52,10 @@ DRAIN_TIMEOUT_SECONDS = 30.0
 # A replay after a long disconnection can bring hundreds of commands at once: handle them a
 # bounded number at a time so the store's pool and the outside services are not swamped.
 MAX_CONCURRENT_COMMANDS = 32
+# Past this many events waiting for a slot, the chat is not read any further until one is
+# free: memory stays bounded under a flood, and the transport reads what it could not take
+# from the chat's history later (nothing is lost, each is still handled once).
+MAX_WAITING_EVENTS = 512
 # How long after a message was handled the point up to which everything was handled is
 # written down: a crash replays at most this much more (the dedupe drops it). The save is
 # armed by a handled message, so an idle bot is not woken up to find nothing new.
@@ -89,6 +93,8 @@ class Application:
         self._web: WebServer | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(MAX_CONCURRENT_COMMANDS)
+        self._admission = asyncio.Semaphore(MAX_CONCURRENT_COMMANDS + MAX_WAITING_EVENTS)
+        self._waiting = 0
         self.resume = ResumePoint(ChatMarks(self.database), self.runtime.clock)
         self.dispatcher: Dispatcher | None = None
         self._leadership = leadership_for(settings.store.effective_url, settings.ha.lock_key)
@@ -219,14 +225,26 @@ class Application:
                 log.exception("leadership check failed")
 
     async def submit(self, event: Event) -> None:
-        """Handles inbound events concurrently, keeping track of them so that stop can drain."""
-        task = asyncio.create_task(self.handle(event))
+        """Handles inbound events concurrently, keeping track of them so that stop can drain;
+        returns once the event is taken, which waits while too many are waiting already."""
+        await self._admission.acquire()
+        self._waiting += 1
+        self._report_waiting()
+        task = asyncio.create_task(self.handle(event, waiting=True))
         self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
+        task.add_done_callback(self._settled)
         if isinstance(event, ChatEvent):  # the chat's resume point follows its messages
             stamp = event.timestamp
             self.resume.received(stamp)
             task.add_done_callback(lambda _task: self._handled(stamp))
+
+    def _settled(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._admission.release()
+        self._report_waiting()
+
+    def _report_waiting(self) -> None:
+        self.metrics.waiting.set(self._waiting)
 
     def _handled(self, stamp: datetime) -> None:
         self.resume.finished(stamp)
@@ -239,10 +257,18 @@ class Application:
         self._mark_armed = False  # what is handled from now on arms the next save
         await self.resume.save()
 
-    async def handle(self, event: Event) -> None:
+    async def handle(self, event: Event, *, waiting: bool = False) -> None:
         assert self.dispatcher is not None, "prepare() first"
-        async with self._slots:
+        try:
+            await self._slots.acquire()
+        finally:  # taken or cancelled: it no longer waits
+            if waiting:
+                self._waiting -= 1
+                self._report_waiting()
+        try:
             await self.dispatcher.feed(event)
+        finally:
+            self._slots.release()
 
     async def stop(self) -> None:
         self._leading = False

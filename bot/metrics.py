@@ -47,6 +47,21 @@ class Metrics:
         self.in_flight = Gauge(
             "ensemble_commands_in_flight", "Commands being handled", registry=self.registry
         )
+        self.waiting = Gauge(
+            "ensemble_events_waiting",
+            "Events received from the chat and waiting for a free slot",
+            registry=self.registry,
+        )
+        self.stream_backlog = Gauge(
+            "ensemble_stream_backlog",
+            "Messages read from the chat's stream and not yet taken in",
+            registry=self.registry,
+        )
+        self.stream_overflows = Counter(
+            "ensemble_stream_overflows",
+            "Times the stream backlog was full, so later messages were read from history",
+            registry=self.registry,
+        )
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

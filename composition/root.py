@@ -142,4 +142,6 @@ def build_service(settings: Settings) -> Application:
     application = build_application(settings, transport)
     transport.on_reconnect = application.metrics.reconnects.inc
     transport.on_queue_depth = application.metrics.queue_depth.set
+    transport.on_backlog = application.metrics.stream_backlog.set
+    transport.on_overflow = application.metrics.stream_overflows.inc
     return application

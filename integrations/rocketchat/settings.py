@@ -26,6 +26,10 @@ class RocketChatSettings(BaseModel):
         "secret'), at least 32 characters; unset = the app's endpoints are off",
         min_length=32,
     )
+    stream_backlog: int = Field(
+        1000, ge=1, description="Messages kept from the live stream while the bot is busy; "
+        "past it, later ones are read from the chat's history once it has caught up"
+    )
     catch_up_window_minutes: int = Field(
         60, ge=0, description="How far back missed messages are replayed after a reconnection"
     )

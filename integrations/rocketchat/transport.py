@@ -111,8 +111,13 @@ class RocketChatTransport:
         self.on_reconnect: Callable[[], object] = lambda: None
         self._was_ready = False
         self.on_queue_depth: Callable[[int], object] = lambda _depth: None
+        self.on_backlog: Callable[[int], object] = lambda _depth: None
+        self.on_overflow: Callable[[], object] = lambda: None
         self._outbound = OutboundQueue(self._report_depth)
         self._incoming: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        # Set when the backlog was full: the stamp from which the stream's messages were let
+        # go, to be read from history once the backlog is through.
+        self._overflow_since: datetime | None = None
         self._backoff_base = backoff_base_seconds
         self._ready = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -221,7 +226,7 @@ class RocketChatTransport:
             self._url,
             self.bot_username,
             self._token,
-            self._incoming.put_nowait,
+            self._receive,
             on_room_change=self.rooms.changed,
             on_subscription_change=self.rooms.subscription_changed,
             open_timeout=self._settings.request_timeout_seconds,
@@ -245,14 +250,45 @@ class RocketChatTransport:
 
     # receiving ------------------------------------------------------------------------------
 
+    def _receive(self, raw: dict[str, Any]) -> None:
+        """A message from the stream; past the backlog's limit, it is let go and read again
+        from history later, so a flood costs no more memory than the limit."""
+        if self._overflow_since is None and self._incoming.qsize() < self._settings.stream_backlog:
+            self._incoming.put_nowait(raw)
+            self.on_backlog(self._incoming.qsize())
+            return
+        if self._overflow_since is None:
+            self._overflow_since = updated_at(raw)
+            self.on_overflow()
+            log.warning("too many messages waiting: later ones will be read from history",
+                        extra={"backlog": self._incoming.qsize()})
+
     async def _consume(self) -> None:
         while True:
+            if self._overflow_since is not None and self._incoming.empty():
+                await self._read_let_go()
             raw = await self._incoming.get()
+            self.on_backlog(self._incoming.qsize())
             await self._caught_up.wait()
             try:
                 await self._deliver(raw)
             except Exception:  # one bad frame must not stop the stream
                 log.exception("could not handle an incoming message")
+
+    async def _read_let_go(self) -> None:
+        """Reads from history what the stream brought while the backlog was full. The stream
+        is taken in again first: what arrives meanwhile comes twice, and the dedupe drops it."""
+        assert self._overflow_since is not None
+        since = max(self._oldest(), self._overflow_since - CLOCK_SKEW_MARGIN)
+        self._overflow_since = None
+        try:
+            replayed = await self._replay(since)
+        except Exception:  # the stream's gap must not stop the stream: a reconnection replays it
+            log.exception("could not read the messages let go from history")
+            if self._session is not None:
+                await self._session.close()
+            return
+        log.info("read from history what the stream let go", extra={"messages": replayed})
 
     async def _deliver(self, raw: dict[str, Any]) -> None:
         if "_id" not in raw or "u" not in raw or "rid" not in raw:
@@ -316,7 +352,11 @@ class RocketChatTransport:
         """Replays what was said since the resume point, oldest first across rooms, before any
         live message; the router's dedupe drops what was seen. Nothing is said about what is
         too old: the people who typed it have moved on."""
-        since = self._oldest()
+        replayed = await self._replay(self._oldest())
+        if replayed:
+            log.info("caught up after reconnection", extra={"messages": replayed})
+
+    async def _replay(self, since: datetime) -> int:
         missed: list[dict[str, Any]] = []
         for room in self.rooms.active_since(since):
             body = await self.rest.get("chat.syncMessages", roomId=room.id, lastUpdate=_iso(since))
@@ -325,8 +365,7 @@ class RocketChatTransport:
             missed += [raw for raw in updated if updated_at(raw) >= since]
         for raw in sorted(missed, key=updated_at):
             await self._deliver(raw)
-        if missed:
-            log.info("caught up after reconnection", extra={"messages": len(missed)})
+        return len(missed)
 
     async def _fetch_rooms(self) -> list[dict[str, Any]]:
         body = await self.rest.get("rooms.get")

@@ -1,0 +1,66 @@
+"""A flood on the live stream: bounded memory, and what was let go is read from history."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.models import ChatEvent
+from bot.testing import eventually
+from integrations.rocketchat import RocketChatTransport
+from integrations.rocketchat.settings import RocketChatSettings
+from sandbox.rocketchat import RocketChatSandbox
+from tests.integrations.rocketchat.conftest import from_now
+
+ROOM = "equipe-projet"
+BACKLOG = 5
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[RocketChatSandbox]:
+    server = RocketChatSandbox()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def test_a_flood_past_the_backlog_is_read_from_history_each_message_heard(
+    sandbox: RocketChatSandbox,
+) -> None:
+    env = sandbox.env()
+    transport = RocketChatTransport(RocketChatSettings(
+        url=env["ENSEMBLE_ROCKETCHAT__URL"], user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
+        token=env["ENSEMBLE_ROCKETCHAT__TOKEN"], stream_backlog=BACKLOG,
+    ))
+    busy = asyncio.Event()
+    heard: list[ChatEvent] = []
+
+    async def sink(event: ChatEvent) -> None:
+        heard.append(event)
+        await busy.wait()  # the bot takes nothing more in until it has room
+
+    backlog: list[int] = []
+    overflows: list[None] = []
+    transport.on_backlog = backlog.append
+    transport.on_overflow = lambda: overflows.append(None)
+    await transport.start(sink, from_now)
+    try:
+        await eventually(lambda: transport.ready)
+        posted = [str(sandbox.state.post("marie", ROOM, f"!langue fr {n}").message["_id"])
+                  for n in range(40)]
+        await eventually(lambda: len(overflows) == 1)
+        assert max(backlog) == BACKLOG
+        busy.set()
+        await eventually(lambda: set(posted) <= {e.message_id for e in heard}, timeout=10)
+        first: dict[str, ChatEvent] = {}
+        for event in heard:
+            first.setdefault(event.message_id, event)
+        assert sorted(first) == sorted(posted)
+        stamps = [e.timestamp for e in first.values()]
+        assert stamps == sorted(stamps)  # oldest first: the live ones, then the history
+        assert len(heard) <= len(posted) + BACKLOG + 1  # twice at most: the router drops it
+        assert len(overflows) == 1
+    finally:
+        await transport.close()
