@@ -48,14 +48,28 @@ def _enable_sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _roll_back_if_open(dbapi_connection: Any, record: Any, _state: Any) -> None:
+    """The pool's reset of a connection given back, only when a transaction is still open:
+    after a commit (every bookkeeping transaction) it was one more trip to the driver's
+    thread per transaction, for nothing."""
+    if record.driver_connection.in_transaction:
+        dbapi_connection.rollback()
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
         if self.dialect == "sqlite" and self.url.database not in (None, "", ":memory:"):
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(self.url, pool_pre_ping=True)
-        if self.dialect == "sqlite":
+        # A SQLite connection is a local file that never goes stale: no ping at each checkout
+        # (a round trip to the driver thread per transaction); a server connection may have.
+        sqlite = self.dialect == "sqlite"
+        self.engine: AsyncEngine = create_async_engine(
+            self.url, pool_pre_ping=not sqlite, pool_reset_on_return=None if sqlite else "rollback"
+        )
+        if sqlite:
             event.listen(self.engine.sync_engine, "connect", _enable_sqlite_wal)
+            event.listen(self.engine.sync_engine, "reset", _roll_back_if_open)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time, and a waiting writer polls with sleeps of up to
         # 100 ms: under a burst the lock sat idle between those polls while commands queued

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import Connection, inspect
 
 from bot.store import Database
 from bot.store.repositories import (
@@ -137,3 +137,30 @@ def test_a_restart_on_an_up_to_date_store_does_not_load_the_migration_tooling(
     runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=True).stdout.strip() for _ in range(2)]
     assert runs == ["True", "False"]  # the first start creates the schema, the next only reads
+
+
+async def test_a_connection_given_back_mid_transaction_keeps_none_of_its_writes(
+    store_url: str,
+) -> None:
+    """The pool rolls back what a holder left open (on SQLite only when a transaction is
+    open, so the usual committed ones cost no extra round trip): nothing half-written is
+    seen by the next holder, and no write lock outlives its holder."""
+    database = Database(store_url)
+    try:
+        await database.migrate()
+        def leave_open(connection: Connection) -> None:
+            # Past SQLAlchemy's own transaction: only the pool can clean this up.
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            cursor.execute("INSERT INTO user_preferences (user_id, locale, updated_at) "
+                           "VALUES ('u-left', 'en', CURRENT_TIMESTAMP)")
+            cursor.close()
+
+        async with database.engine.connect() as connection:
+            await connection.run_sync(leave_open)
+        await Preferences(database).set_locale("u-next", "fr")  # would wait on a held lock
+        async with database.transaction() as connection:
+            rows = (await connection.exec_driver_sql(
+                "SELECT user_id FROM user_preferences ORDER BY user_id")).all()
+        assert [row.user_id for row in rows] == ["u-next"]
+    finally:
+        await database.close()
