@@ -105,6 +105,11 @@ async def start_bot(sandbox: Sandbox, scratch: Path) -> asyncio.subprocess.Proce
         "ENSEMBLE_RATE_LIMIT__PER_MINUTE": "1000000",
         "ENSEMBLE_LOG__LEVEL": "WARNING",
     })
+    profile = os.environ.get("BENCH_PROFILE")
+    if profile:  # the bot under cProfile, written when it stops: where its CPU goes
+        return await asyncio.create_subprocess_exec(
+            str(BIN / "python"), "-m", "cProfile", "-o", profile, str(BIN / "ensemble-bot"),
+            "run", env=env)
     return await asyncio.create_subprocess_exec(str(BIN / "ensemble-bot"), "run", env=env)
 
 
