@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Executable
-
 from bot.context import Context
 from bot.events import Event, is_command_message
 from bot.i18n import Translator
 from bot.models import ChatEvent, User
 from bot.routing import Command, Observer
+from bot.store.repositories import Write
 
 # The metric and audit name of input that named no declared command: what the user typed may
 # be anything, a password included, and must never become a label or an audit entry.
@@ -25,7 +24,7 @@ class Bookkeeping:
     """A row about the event (its audit entry), written in the transaction that marks the
     event done, or on its own by `alone` when that transaction failed."""
 
-    statement: Executable
+    write: Write
     alone: Callable[[], Awaitable[None]]
 
 

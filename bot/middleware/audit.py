@@ -60,6 +60,6 @@ class Audit:
                 log.exception("audit record lost", extra={"command": record.command})
 
         if invocation.bookkeeping is not None:  # one commit with the dedupe mark
-            invocation.bookkeeping.append(Bookkeeping(AuditLog.statement(record), alone))
+            invocation.bookkeeping.append(Bookkeeping(AuditLog.write(record), alone))
         else:
             await alone()

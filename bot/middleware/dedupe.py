@@ -101,7 +101,7 @@ class Dedupe:
 
     async def _finish(self, key: str, rows: list[Bookkeeping], remember: bool) -> None:
         try:
-            await self._processed.mark_done(key, also=[row.statement for row in rows])
+            await self._processed.mark_done(key, also=[row.write for row in rows])
         except Exception:
             if not rows:  # the command ran; at worst a replay after the lease runs it again
                 log.exception("could not mark the message done", extra={"message_id": key})
@@ -117,7 +117,7 @@ class Dedupe:
 
     async def _release(self, key: str, rows: list[Bookkeeping]) -> None:
         try:
-            await self._processed.release(key, also=[row.statement for row in rows])
+            await self._processed.release(key, also=[row.write for row in rows])
         except Exception:  # the lease runs out and the retry takes the claim over
             log.exception("could not release the claim", extra={"message_id": key})
             await _alone(rows)

@@ -1,8 +1,9 @@
 """Core repositories: dedupe of processed messages, the chat mark, preferences, audit log.
 
 What runs for every command (claim, mark done, preference, audit) uses SQLAlchemy Core on a
-plain connection (`Database.transaction`): the same statements as through an ORM session, at
-about half the CPU.
+plain connection (`Database.transaction`), with statements built once on the tables and their
+values bound at each call: through an ORM session the same work cost about twice the CPU, and
+building each statement anew another 0.3 ms each.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Executable, Insert, delete, insert, select, update
+from sqlalchemy import Executable, Table, bindparam, delete, insert, select, update
 
 from bot.store.database import Database, rows_changed
 from bot.store.tables import (
@@ -29,6 +31,30 @@ from bot.store.tables import (
 # leadership may run twice; its replies do not, their ids being derived from the command's.
 CLAIM_LEASE = timedelta(seconds=120)
 
+# A write a caller joins to another's transaction: the statement and its values.
+Write = tuple[Executable, dict[str, Any]]
+
+_PROCESSED = cast(Table, ProcessedMessage.__table__)
+_PREFERENCES = cast(Table, UserPreference.__table__)
+_AUDIT = cast(Table, AuditEntry.__table__)
+_MARK_DONE = (
+    update(_PROCESSED).where(_PROCESSED.c.message_id == bindparam("key")).values(done=True)
+)
+_TAKE_OVER = (  # the row is re-checked under its lock: of two racing take-overs only one matches
+    update(_PROCESSED)
+    .where(_PROCESSED.c.message_id == bindparam("key"), _PROCESSED.c.done.is_(False),
+           _PROCESSED.c.claimed_at < bindparam("stale_before"))
+    .values(claimed_at=bindparam("now"))
+)
+_AGAIN = (
+    update(_PROCESSED)
+    .where(_PROCESSED.c.message_id == bindparam("key"), _PROCESSED.c.done.is_(True),
+           _PROCESSED.c.processed_at < bindparam("handled_before"))
+    .values(processed_at=bindparam("now"), claimed_at=bindparam("now"), done=False)
+)
+_AUDIT_ENTRY = insert(_AUDIT)
+_LOCALE_OF = select(_PREFERENCES.c.locale).where(_PREFERENCES.c.user_id == bindparam("who"))
+
 
 class ProcessedMessages:
     """Remembers message ids so that every message is handled exactly once.
@@ -40,6 +66,12 @@ class ProcessedMessages:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._fresh = (
+            database.insert(_PROCESSED)
+            .values(message_id=bindparam("key"), processed_at=bindparam("now"),
+                    claimed_at=bindparam("now"), done=False)
+            .on_conflict_do_nothing(index_elements=["message_id"])
+        )
 
     async def claim(
         self, message_id: str, now: datetime | None = None, *, window: timedelta | None = None
@@ -48,37 +80,16 @@ class ProcessedMessages:
         `window`, an id handled longer ago than that is new again (the same board change
         told twice within minutes is one; a card moved back later is another)."""
         now = (now or utcnow()).astimezone(UTC)
-        fresh = (
-            self._db.insert(ProcessedMessage)
-            .values(message_id=message_id, processed_at=now, claimed_at=now, done=False)
-            .on_conflict_do_nothing(index_elements=[ProcessedMessage.message_id])
-        )
-        # The row is re-checked under its lock, so of two racing take-overs only one matches.
-        takeover = (
-            update(ProcessedMessage)
-            .where(
-                ProcessedMessage.message_id == message_id,
-                ProcessedMessage.done.is_(False),
-                ProcessedMessage.claimed_at < now - CLAIM_LEASE,
-            )
-            .values(claimed_at=now)
-        )
-        async with self._db.transaction() as session:
-            if _changed(await session.execute(fresh)):
+        key = {"key": message_id, "now": now}
+        async with self._db.transaction() as connection:
+            if _changed(await connection.execute(self._fresh, key)):
                 return True
             if window is not None:
-                again = (
-                    update(ProcessedMessage)
-                    .where(
-                        ProcessedMessage.message_id == message_id,
-                        ProcessedMessage.done.is_(True),
-                        ProcessedMessage.processed_at < now - window,
-                    )
-                    .values(processed_at=now, claimed_at=now, done=False)
-                )
-                if _changed(await session.execute(again)):
+                again = await connection.execute(_AGAIN, {**key, "handled_before": now - window})
+                if _changed(again):
                     return True
-            return _changed(await session.execute(takeover))
+            stale = {**key, "stale_before": now - CLAIM_LEASE}
+            return _changed(await connection.execute(_TAKE_OVER, stale))
 
     async def lease_left(self, message_id: str, now: datetime | None = None) -> timedelta | None:
         """How long another holder's unfinished claim still runs; None when it is done."""
@@ -92,27 +103,22 @@ class ProcessedMessages:
             return None
         return max(timedelta(0), as_utc(row.claimed_at) + CLAIM_LEASE - now)
 
-    async def mark_done(self, message_id: str, *, also: Sequence[Executable] = ()) -> None:
+    async def mark_done(self, message_id: str, *, also: Sequence[Write] = ()) -> None:
         """Marks the message handled; `also` (its audit entry) is written in the same
         transaction, so that a command's bookkeeping costs one commit."""
-        statement = (
-            update(ProcessedMessage)
-            .where(ProcessedMessage.message_id == message_id)
-            .values(done=True)
-        )
         async with self._db.transaction() as connection:
-            await connection.execute(statement)
-            for write in also:
-                await connection.execute(write)
+            await connection.execute(_MARK_DONE, {"key": message_id})
+            for statement, values in also:
+                await connection.execute(statement, values)
 
-    async def release(self, message_id: str, *, also: Sequence[Executable] = ()) -> None:
+    async def release(self, message_id: str, *, also: Sequence[Write] = ()) -> None:
         """Forgets a claim, so that the next claim of the same id succeeds (a retry)."""
         async with self._db.transaction() as connection:
             await connection.execute(
                 delete(ProcessedMessage).where(ProcessedMessage.message_id == message_id)
             )
-            for write in also:
-                await connection.execute(write)
+            for statement, values in also:
+                await connection.execute(statement, values)
 
     async def seen(self, message_id: str) -> bool:
         query = select(ProcessedMessage.message_id).where(
@@ -242,15 +248,21 @@ class Preferences:
     def __init__(self, database: Database) -> None:
         self._db = database
         self._cache = preference_cache(database)
+        fresh = database.insert(_PREFERENCES).values(
+            user_id=bindparam("who"), locale=bindparam("lang"), updated_at=bindparam("at")
+        )
+        self._upsert = fresh.on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={"locale": fresh.excluded.locale, "updated_at": fresh.excluded.updated_at},
+        )
 
     async def locale(self, user_id: str) -> str | None:
         known, locale = self._cache.get(user_id)
         if known:
             return locale
         generation = self._cache.generation
-        query = select(UserPreference.locale).where(UserPreference.user_id == user_id)
         async with self._db.transaction() as connection:
-            locale = (await connection.execute(query)).scalar_one_or_none()
+            locale = (await connection.execute(_LOCALE_OF, {"who": user_id})).scalar_one_or_none()
         self._cache.keep_read(user_id, locale, generation)
         return locale
 
@@ -268,15 +280,11 @@ class Preferences:
 
     async def set_locale(self, user_id: str, locale: str) -> None:
         # An upsert: two quick /langue from one user must not collide on the primary key.
-        values = {"user_id": user_id, "locale": locale, "updated_at": utcnow()}
-        statement = self._db.insert(UserPreference).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[UserPreference.user_id],
-            set_={"locale": locale, "updated_at": values["updated_at"]},
-        )
         try:
             async with self._db.transaction() as connection:
-                await connection.execute(statement)
+                await connection.execute(
+                    self._upsert, {"who": user_id, "lang": locale, "at": utcnow()}
+                )
         except BaseException:  # committed or not, the store is the truth: read it next time
             self._cache.written(user_id, None)
             raise
@@ -299,13 +307,14 @@ class AuditLog:
         self._db = database
 
     @staticmethod
-    def statement(entry: AuditRecord) -> Insert:
+    def write(entry: AuditRecord) -> Write:
         """The entry's INSERT, for a caller that writes it with its own bookkeeping."""
-        return insert(AuditEntry).values(at=utcnow(), **asdict(entry))
+        return _AUDIT_ENTRY, {"at": utcnow(), **asdict(entry)}
 
     async def record(self, entry: AuditRecord) -> None:
+        statement, values = self.write(entry)
         async with self._db.transaction() as connection:
-            await connection.execute(self.statement(entry))
+            await connection.execute(statement, values)
 
     async def recent(self, limit: int = 100, since: datetime | None = None) -> list[AuditRecord]:
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
