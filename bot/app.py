@@ -241,7 +241,6 @@ class Application:
     def _settled(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
         self._admission.release()
-        self._report_waiting()
 
     def _report_waiting(self) -> None:
         self.metrics.waiting.set(self._waiting)

@@ -278,9 +278,10 @@ class RocketChatTransport:
     async def _read_let_go(self) -> None:
         """Reads from history what the stream brought while the backlog was full. The stream
         is taken in again first: what arrives meanwhile comes twice, and the dedupe drops it."""
-        assert self._overflow_since is not None
-        since = max(self._oldest(), self._overflow_since - CLOCK_SKEW_MARGIN)
-        self._overflow_since = None
+        let_go, self._overflow_since = self._overflow_since, None
+        if let_go is None:
+            return
+        since = max(self._oldest(), let_go - CLOCK_SKEW_MARGIN)
         try:
             replayed = await self._replay(since)
         except Exception:  # the stream's gap must not stop the stream: a reconnection replays it
