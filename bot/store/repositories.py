@@ -15,8 +15,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Executable, Table, bindparam, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.database import Database, rows_changed
+from bot.store.group_commit import GroupCommit
 from bot.store.tables import (
     AuditEntry,
     ChatMark,
@@ -39,6 +41,11 @@ _PREFERENCES = cast(Table, UserPreference.__table__)
 _AUDIT = cast(Table, AuditEntry.__table__)
 _MARK_DONE = (
     update(_PROCESSED).where(_PROCESSED.c.message_id == bindparam("key")).values(done=True)
+)
+_MARK_DONE_MANY = (
+    update(_PROCESSED)
+    .where(_PROCESSED.c.message_id.in_(bindparam("keys", expanding=True)))
+    .values(done=True)
 )
 _TAKE_OVER = (  # the row is re-checked under its lock: of two racing take-overs only one matches
     update(_PROCESSED)
@@ -72,6 +79,13 @@ class ProcessedMessages:
                     claimed_at=bindparam("now"), done=False)
             .on_conflict_do_nothing(index_elements=["message_id"])
         )
+        # Commands arriving together (a catch-up, a burst) claim and finish in shared commits.
+        self._claims: GroupCommit[tuple[str, datetime], bool] = GroupCommit(
+            database, self._claim_many
+        )
+        self._finishes: GroupCommit[tuple[str, Sequence[Write]], None] = GroupCommit(
+            database, _finish_many
+        )
 
     async def claim(
         self, message_id: str, now: datetime | None = None, *, window: timedelta | None = None
@@ -80,6 +94,8 @@ class ProcessedMessages:
         `window`, an id handled longer ago than that is new again (the same board change
         told twice within minutes is one; a card moved back later is another)."""
         now = (now or utcnow()).astimezone(UTC)
+        if window is None:
+            return await self._claims.submit((message_id, now))
         key = {"key": message_id, "now": now}
         async with self._db.transaction() as connection:
             if _changed(await connection.execute(self._fresh, key)):
@@ -90,6 +106,39 @@ class ProcessedMessages:
                     return True
             stale = {**key, "stale_before": now - CLAIM_LEASE}
             return _changed(await connection.execute(_TAKE_OVER, stale))
+
+    async def _claim_many(
+        self, connection: AsyncConnection, wanted: Sequence[tuple[str, datetime]]
+    ) -> list[bool]:
+        """One INSERT for the batch; the few ids already known try a take-over each."""
+        if len(wanted) == 1:  # alone: the statement built once
+            [(key, now)] = wanted
+            if _changed(await connection.execute(self._fresh, {"key": key, "now": now})):
+                return [True]
+            stale = {"key": key, "now": now, "stale_before": now - CLAIM_LEASE}
+            return [_changed(await connection.execute(_TAKE_OVER, stale))]
+        rows = dict(reversed(wanted))  # an id twice: its first claim
+        fresh = (
+            self._db.insert(_PROCESSED)
+            .values([{"message_id": key, "processed_at": now, "claimed_at": now, "done": False}
+                     for key, now in rows.items()])
+            .on_conflict_do_nothing(index_elements=["message_id"])
+            .returning(_PROCESSED.c.message_id)
+        )
+        won = set((await connection.execute(fresh)).scalars())
+        claimed: list[bool] = []
+        decided: set[str] = set()
+        for key, now in wanted:
+            if key in decided:  # the same id twice in one batch: only one of them runs it
+                claimed.append(False)
+                continue
+            decided.add(key)
+            if key in won:
+                claimed.append(True)
+                continue
+            stale = {"key": key, "now": now, "stale_before": now - CLAIM_LEASE}
+            claimed.append(_changed(await connection.execute(_TAKE_OVER, stale)))
+        return claimed
 
     async def lease_left(self, message_id: str, now: datetime | None = None) -> timedelta | None:
         """How long another holder's unfinished claim still runs; None when it is done."""
@@ -105,11 +154,9 @@ class ProcessedMessages:
 
     async def mark_done(self, message_id: str, *, also: Sequence[Write] = ()) -> None:
         """Marks the message handled; `also` (its audit entry) is written in the same
-        transaction, so that a command's bookkeeping costs one commit."""
-        async with self._db.transaction() as connection:
-            await connection.execute(_MARK_DONE, {"key": message_id})
-            for statement, values in also:
-                await connection.execute(statement, values)
+        transaction, so that a command's bookkeeping costs one commit (shared with the
+        commands finishing at the same moment)."""
+        await self._finishes.submit((message_id, also))
 
     async def release(self, message_id: str, *, also: Sequence[Write] = ()) -> None:
         """Forgets a claim, so that the next claim of the same id succeeds (a retry)."""
@@ -133,6 +180,25 @@ class ProcessedMessages:
                 delete(ProcessedMessage).where(ProcessedMessage.processed_at < utcnow() - age)
             )
             return rows_changed(result)
+
+
+async def _finish_many(
+    connection: AsyncConnection, finished: Sequence[tuple[str, Sequence[Write]]]
+) -> list[None]:
+    if len(finished) == 1:  # alone: the statements built once, no list to expand
+        [(key, writes)] = finished
+        await connection.execute(_MARK_DONE, {"key": key})
+        for statement, values in writes:
+            await connection.execute(statement, values)
+        return [None]
+    await connection.execute(_MARK_DONE_MANY, {"keys": [key for key, _ in finished]})
+    rows: dict[Executable, list[dict[str, Any]]] = {}
+    for _, writes in finished:
+        for statement, values in writes:
+            rows.setdefault(statement, []).append(values)
+    for statement, many in rows.items():
+        await connection.execute(statement, many)
+    return [None] * len(finished)
 
 
 def _changed(result: object) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from bot.store import Database
 from bot.store.database import alembic_config
-from bot.store.repositories import CLAIM_LEASE, ProcessedMessages
+from bot.store.repositories import CLAIM_LEASE, AuditLog, AuditRecord, ProcessedMessages
 from bot.store.tables import utcnow
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -147,3 +147,51 @@ def _upgrade_to_previous_release(connection: Connection) -> None:
 
 def _lineage(script: ScriptDirectory, head: str) -> set[str]:
     return {revision.revision for revision in script.iterate_revisions(head, "base")}
+
+
+async def test_claims_made_together_share_commits_and_each_gets_its_own_answer(
+    processed: ProcessedMessages,
+) -> None:
+    """A burst (a catch-up) claims in shared transactions: new ids win, a done one and one
+    still leased lose, a crashed one is taken over, an id twice has one winner."""
+    await processed.claim("done", now=T0)
+    await processed.mark_done("done")
+    await processed.claim("leased", now=T0 + CLAIM_LEASE)
+    await processed.claim("crashed", now=T0)
+    later = T0 + CLAIM_LEASE + timedelta(seconds=1)
+    wanted = ["new-1", "done", "new-2", "leased", "crashed", "twice", "twice"]
+    answers = await asyncio.gather(*(processed.claim(key, now=later) for key in wanted))
+    assert dict(zip(wanted[:5], answers[:5], strict=True)) == {
+        "new-1": True, "done": False, "new-2": True, "leased": False, "crashed": True}
+    assert sorted(answers[5:]) == [False, True]
+    entries = {key: AuditRecord("u1", "marie", "r1", "langue", "ok", key)
+               for key in ("new-1", "new-2", "crashed")}
+    await asyncio.gather(*(processed.mark_done(key, also=[AuditLog.write(entry)])
+                           for key, entry in entries.items()))
+    audited = await AuditLog(processed._db).recent()  # noqa: SLF001
+    assert sorted(r.correlation_id for r in audited) == sorted(entries)  # each its own row
+    much_later = later + CLAIM_LEASE * 10
+    again = await asyncio.gather(*(processed.claim(key, now=much_later)
+                                   for key in ("new-1", "new-2", "crashed", "twice")))
+    assert again == [False, False, False, True]  # done stays done; an unfinished one expires
+
+
+async def test_a_batch_that_cannot_commit_fails_every_caller_in_it(
+    processed: ProcessedMessages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = processed._db  # noqa: SLF001 - the store under the repository
+
+    class Unavailable(Exception):
+        pass
+
+    real = database.transaction
+
+    def broken() -> object:
+        raise Unavailable("the store is down")
+
+    monkeypatch.setattr(database, "transaction", broken)
+    outcomes = await asyncio.gather(*(processed.claim(f"m{n}", now=T0) for n in range(5)),
+                                    return_exceptions=True)
+    assert all(isinstance(outcome, Unavailable) for outcome in outcomes)
+    monkeypatch.setattr(database, "transaction", real)
+    assert await processed.claim("m1", now=T0) is True  # nothing was half-written
