@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -27,13 +28,18 @@ def resume_at(moment: datetime) -> ResumeFrom:
     return since
 
 
-def transport_for(sandbox: RocketChatSandbox, **options: float) -> RocketChatTransport:
+def transport_for(
+    sandbox: RocketChatSandbox, settings: dict[str, Any] | None = None, **options: float
+) -> RocketChatTransport:
+    """`settings` other than the connection's (RocketChatSettings fields); `options` for the
+    transport itself."""
     env = sandbox.env()
     return RocketChatTransport(
         RocketChatSettings(
             url=env["ENSEMBLE_ROCKETCHAT__URL"],
             user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
             token=env["ENSEMBLE_ROCKETCHAT__TOKEN"],
+            **(settings or {}),
         ),
         **options,
     )

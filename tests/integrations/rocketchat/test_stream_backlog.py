@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bot.models import ChatEvent
 from bot.testing import eventually
-from integrations.rocketchat import RocketChatTransport
-from integrations.rocketchat.settings import RocketChatSettings
-from sandbox.rocketchat import RocketChatSandbox
-from tests.integrations.rocketchat.conftest import from_now
+from tests.integrations.rocketchat.conftest import Chat, from_now, transport_for
 
 ROOM = "equipe-projet"
 BACKLOG = 5
 
 
-@pytest.fixture
-async def sandbox() -> AsyncIterator[RocketChatSandbox]:
-    server = RocketChatSandbox()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 async def test_a_flood_past_the_backlog_is_read_from_history_each_message_heard(
-    sandbox: RocketChatSandbox,
+    chat: Chat,
 ) -> None:
-    env = sandbox.env()
-    transport = RocketChatTransport(RocketChatSettings(
-        url=env["ENSEMBLE_ROCKETCHAT__URL"], user_id=env["ENSEMBLE_ROCKETCHAT__USER_ID"],
-        token=env["ENSEMBLE_ROCKETCHAT__TOKEN"], stream_backlog=BACKLOG,
-    ))
+    _, sandbox = chat
+    transport = transport_for(sandbox, {"stream_backlog": BACKLOG})
     busy = asyncio.Event()
     heard: list[ChatEvent] = []
 
