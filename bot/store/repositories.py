@@ -100,12 +100,8 @@ class ProcessedMessages:
         async with self._db.transaction() as connection:
             if _changed(await connection.execute(self._fresh, key)):
                 return True
-            if window is not None:
-                again = await connection.execute(_AGAIN, {**key, "handled_before": now - window})
-                if _changed(again):
-                    return True
-            stale = {**key, "stale_before": now - CLAIM_LEASE}
-            return _changed(await connection.execute(_TAKE_OVER, stale))
+            again = await connection.execute(_AGAIN, {**key, "handled_before": now - window})
+            return _changed(again) or await _take_over(connection, message_id, now)
 
     async def _claim_many(
         self, connection: AsyncConnection, wanted: Sequence[tuple[str, datetime]]
@@ -113,10 +109,8 @@ class ProcessedMessages:
         """One INSERT for the batch; the few ids already known try a take-over each."""
         if len(wanted) == 1:  # alone: the statement built once
             [(key, now)] = wanted
-            if _changed(await connection.execute(self._fresh, {"key": key, "now": now})):
-                return [True]
-            stale = {"key": key, "now": now, "stale_before": now - CLAIM_LEASE}
-            return [_changed(await connection.execute(_TAKE_OVER, stale))]
+            fresh = await connection.execute(self._fresh, {"key": key, "now": now})
+            return [_changed(fresh) or await _take_over(connection, key, now)]
         rows = dict(reversed(wanted))  # an id twice: its first claim
         fresh = (
             self._db.insert(_PROCESSED)
@@ -133,11 +127,7 @@ class ProcessedMessages:
                 claimed.append(False)
                 continue
             decided.add(key)
-            if key in won:
-                claimed.append(True)
-                continue
-            stale = {"key": key, "now": now, "stale_before": now - CLAIM_LEASE}
-            claimed.append(_changed(await connection.execute(_TAKE_OVER, stale)))
+            claimed.append(key in won or await _take_over(connection, key, now))
         return claimed
 
     async def lease_left(self, message_id: str, now: datetime | None = None) -> timedelta | None:
@@ -180,6 +170,12 @@ class ProcessedMessages:
                 delete(ProcessedMessage).where(ProcessedMessage.processed_at < utcnow() - age)
             )
             return rows_changed(result)
+
+
+async def _take_over(connection: AsyncConnection, key: str, now: datetime) -> bool:
+    """A claim left unfinished past its lease (its holder died) goes to this caller."""
+    stale = {"key": key, "now": now, "stale_before": now - CLAIM_LEASE}
+    return _changed(await connection.execute(_TAKE_OVER, stale))
 
 
 async def _finish_many(

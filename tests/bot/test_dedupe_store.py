@@ -195,3 +195,18 @@ async def test_a_batch_that_cannot_commit_fails_every_caller_in_it(
     assert all(isinstance(outcome, Unavailable) for outcome in outcomes)
     monkeypatch.setattr(database, "transaction", real)
     assert await processed.claim("m1", now=T0) is True  # nothing was half-written
+
+
+async def test_a_windowed_id_is_new_again_once_its_window_has_passed(
+    processed: ProcessedMessages,
+) -> None:
+    """A board change told twice within minutes is one; the same change later is another."""
+    window = timedelta(minutes=5)
+    assert await processed.claim("card-moved", now=T0, window=window) is True
+    await processed.mark_done("card-moved")
+    soon = T0 + timedelta(minutes=4)
+    assert await processed.claim("card-moved", now=soon, window=window) is False
+    later = T0 + timedelta(minutes=6)
+    assert await processed.claim("card-moved", now=later, window=window) is True
+    assert await processed.claim("card-moved", now=later, window=window) is False  # leased now
+    assert await processed.claim("card-moved", now=later + CLAIM_LEASE * 2, window=window) is True
