@@ -11,14 +11,14 @@ import ast
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import column, event, select, table, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import column, create_engine, event, select, table, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -27,9 +27,14 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import StaticPool
+
+from bot.store.lane import Lane
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+T = TypeVar("T")
 
 # Alembic's default version table: one row per branch head.
 VERSIONS = table("alembic_version", column("version_num"))
@@ -78,6 +83,15 @@ class Database:
         self._turns: asyncio.Lock | contextlib.nullcontext[None] = (
             asyncio.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
         )
+        # A SQLite file: whole transactions on one thread with its own connection (`transact`).
+        self._lane: Lane | None = None
+        self._lane_engine: Engine | None = None
+        if sqlite and self.url.database not in (None, "", ":memory:"):
+            self._lane = Lane("store-lane")
+            self._lane_engine = create_engine(
+                self.url.set(drivername="sqlite+pysqlite"), poolclass=StaticPool
+            )
+            event.listen(self._lane_engine, "connect", _enable_sqlite_wal)
         # Only the dialect in use: the PostgreSQL one alone is 2.4 MiB a SQLite store never needs.
         dialect = "postgresql" if self.dialect == "postgresql" else "sqlite"
         self._insert: Any = import_module(f"sqlalchemy.dialects.{dialect}").insert
@@ -101,6 +115,23 @@ class Database:
         bookkeeping runs here, where an ORM session cost about twice as much CPU."""
         async with self._turns, self.engine.begin() as connection:
             yield connection
+
+    async def transact(self, work: Callable[[Connection], T]) -> T:
+        """`work` in one transaction, with a plain (blocking) connection, committed when it
+        returns. On a SQLite file it runs on the store's own thread: one hand-off for the
+        whole transaction where an async driver makes one per statement. On PostgreSQL the
+        async driver runs it on the loop (it has no thread to hand off to)."""
+        if self._lane is not None:
+            engine = self._lane_engine
+            assert engine is not None
+
+            def in_transaction() -> T:
+                with engine.begin() as connection:
+                    return work(connection)
+
+            return await self._lane.run(in_transaction)
+        async with self._turns, self.engine.begin() as connection:
+            return await connection.run_sync(work)
 
     async def migrate(self, feature_migrations: Sequence[Path] = ()) -> None:
         """Brings the schema to the newest revision of the core and of every feature given.
@@ -137,6 +168,8 @@ class Database:
         return True
 
     async def close(self) -> None:
+        if self._lane is not None and self._lane_engine is not None:
+            await self._lane.close(last=self._lane_engine.dispose)  # its connection's thread
         await self.engine.dispose()
 
 

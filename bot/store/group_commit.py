@@ -3,16 +3,16 @@
 Each caller still returns only once its own write is committed, or raises the error of the
 transaction it was in: nothing is acknowledged before it is stored, so exactly-once holds as
 with one transaction each. Under load the bookkeeping of many commands then costs one commit
-and one set of trips to the driver's thread; alone, a write costs what it did.
+and one trip to the store's thread; alone, a write costs what it did.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from bot.store.database import Database
 
@@ -26,9 +26,10 @@ class GroupCommit(Generic[Item, Result]):
     def __init__(
         self,
         database: Database,
-        write: Callable[[AsyncConnection, Sequence[Item]], Awaitable[Sequence[Result]]],
+        write: Callable[[Connection, Sequence[Item]], Sequence[Result]],
     ) -> None:
-        """`write` runs inside the transaction and returns one result per item, in order."""
+        """`write` runs inside the transaction (`Database.transact`, blocking code) and
+        returns one result per item, in order."""
         self._db = database
         self._write = write
         self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
@@ -46,8 +47,7 @@ class GroupCommit(Generic[Item, Result]):
         while self._waiting:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             try:
-                async with self._db.transaction() as connection:
-                    results = await self._write(connection, [item for item, _ in batch])
+                results = await self._commit([item for item, _ in batch])
             except BaseException as exc:  # every caller of the batch learns why, none hangs
                 stopped = isinstance(exc, asyncio.CancelledError)
                 if stopped:  # nobody will write the rest either
@@ -62,3 +62,8 @@ class GroupCommit(Generic[Item, Result]):
                 if not future.done():
                     future.set_result(result)
 
+    async def _commit(self, items: list[Item]) -> Sequence[Result]:
+        def write(connection: Connection) -> Sequence[Result]:
+            return self._write(connection, items)
+
+        return await self._db.transact(write)

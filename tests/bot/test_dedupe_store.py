@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -184,16 +184,20 @@ async def test_a_batch_that_cannot_commit_fails_every_caller_in_it(
     class Unavailable(Exception):
         pass
 
-    real = database.transaction
+    real = database.transact
 
-    def broken() -> object:
-        raise Unavailable("the store is down")
+    async def broken(work: Callable[[Connection], object]) -> object:
+        def write_then_fail(connection: Connection) -> object:
+            work(connection)  # the batch's INSERT ran: the failure must roll it back
+            raise Unavailable("the store is down")
 
-    monkeypatch.setattr(database, "transaction", broken)
+        return await real(write_then_fail)
+
+    monkeypatch.setattr(database, "transact", broken)
     outcomes = await asyncio.gather(*(processed.claim(f"m{n}", now=T0) for n in range(5)),
                                     return_exceptions=True)
     assert all(isinstance(outcome, Unavailable) for outcome in outcomes)
-    monkeypatch.setattr(database, "transaction", real)
+    monkeypatch.setattr(database, "transact", real)
     assert await processed.claim("m1", now=T0) is True  # nothing was half-written
 
 
