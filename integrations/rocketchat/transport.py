@@ -49,6 +49,10 @@ CLOCK_SKEW_MARGIN = timedelta(minutes=5)
 # what the two clocks may disagree on.
 LIVE_MIN_WINDOW = CLOCK_SKEW_MARGIN
 REMEMBERED_UPLOADS = 500
+# Message ids this transport handed on (a few minutes of a busy chat): a message comes back on
+# the stream each time it changes (a thread reply, a reaction), and the bot's own thread reply
+# would bring every command back once.
+REMEMBERED_DELIVERED = 4096
 T = TypeVar("T")
 
 
@@ -71,11 +75,15 @@ def _room_closed(exc: RocketChatError) -> bool:
     return exc.status == 400 and any(sign in said for sign in ROOM_CLOSED_SIGNS)
 
 
-def _remember(memo: OrderedDict[str, T], key: str, value: T) -> None:
+def _remember(
+    memo: OrderedDict[str, T], key: str, value: T, *, keep: int = REMEMBERED_UPLOADS
+) -> None:
     memo[key] = value
     memo.move_to_end(key)
-    while len(memo) > REMEMBERED_UPLOADS:
+    while len(memo) > keep:
         memo.popitem(last=False)
+
+
 STABLE_SESSION_SECONDS = 30.0
 # Events are read before their room is looked up (most frames are no event at all).
 _UNKNOWN_ROOM = Room("", "", RoomType.CHANNEL)
@@ -84,6 +92,8 @@ _UNKNOWN_ROOM = Room("", "", RoomType.CHANNEL)
 def _fields(message: ChatEvent) -> dict[str, Any]:
     """A message's own fields, to build an event about it."""
     return {f.name: getattr(message, f.name) for f in fields(ChatEvent)}
+
+
 _ROOM_NAME_FORBIDDEN = re.compile(r"[^0-9a-zA-Z_.-]+")
 
 
@@ -131,6 +141,8 @@ class RocketChatTransport:
         self._dm_rooms: dict[str, str] = {}
         # Message id → the reactions it had when last seen, to tell only the new ones.
         self._reactions: OrderedDict[str, frozenset[tuple[str, str]]] = OrderedDict()
+        # Message ids whose message event went to the sink: told again, it is no new message.
+        self._delivered: OrderedDict[str, None] = OrderedDict()
         # Idempotency key → message posted / file uploaded but maybe not posted yet; retries
         # come within minutes, so the most recent few hundred are enough.
         self._uploads: OrderedDict[str, str] = OrderedDict()
@@ -294,12 +306,19 @@ class RocketChatTransport:
     async def _deliver(self, raw: dict[str, Any]) -> None:
         if "_id" not in raw or "u" not in raw or "rid" not in raw:
             return
-        events = [*await self._message_events(raw), *await self._changes(raw)]
+        # Handed on once already (the sink handles all it takes, or the process stops): a
+        # change streams it again, and the dedupe would only drop it after a trip through
+        # the pipeline. The change itself (a reaction, a pin) is told by _changes.
+        message_id = str(raw["_id"])
+        fresh = message_id not in self._delivered
+        events = [*(await self._message_events(raw) if fresh else ()), *await self._changes(raw)]
         if not events:
             return
         room = await self.rooms.lookup(str(raw["rid"]))
         if room is None or self._sink is None:
             return  # a public room the bot has not joined: not for us
+        if fresh:
+            _remember(self._delivered, message_id, None, keep=REMEMBERED_DELIVERED)
         for event in events:
             await self._sink(replace(event, room=room))
 
@@ -326,20 +345,24 @@ class RocketChatTransport:
         was told already before a restart, the pipeline's dedupe drops."""
         if raw.get("t") == "rm" or updated_at(raw) < self._oldest(LIVE_MIN_WINDOW):
             return []
-        message = event_from_raw(raw, _UNKNOWN_ROOM)
-        fields = _fields(message)
-        found: list[ChatEvent] = []
+        message_id = str(raw["_id"])
         reactions = reactions_of(raw)
-        before = self._reactions.get(message.message_id, frozenset())
+        before = self._reactions.get(message_id, frozenset())
         if reactions or before:  # most messages have none: they would crowd the memory out
-            _remember(self._reactions, message.message_id, reactions)
-        for emoji, username in sorted(reactions - before):
-            if username == self.bot_username:
-                continue
+            _remember(self._reactions, message_id, reactions)
+        added = [(emoji, username) for emoji, username in sorted(reactions - before)
+                 if username != self.bot_username]
+        pin = pin_of(raw)
+        if pin is not None and pin[0].id == self._user_id:
+            pin = None
+        if not added and pin is None:  # most changes: nothing to tell, no event to build
+            return []
+        fields = _fields(event_from_raw(raw, _UNKNOWN_ROOM))
+        found: list[ChatEvent] = []
+        for emoji, username in added:
             user = await self.user_by_username(username) or User("", username)
             found.append(ReactionAdded(**{**fields, "user": user}, reaction=emoji))
-        pin = pin_of(raw)
-        if pin is not None and pin[0].id != self._user_id:
+        if pin is not None:
             found.append(MessagePinned(**{**fields, "user": pin[0]}, pinned_at=pin[1]))
         return found
 

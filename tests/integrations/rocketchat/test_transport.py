@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.models import Attachment, Button, Message, RoomType, Upload
+from bot.events import ReactionAdded
+from bot.models import Attachment, Button, ChatEvent, Message, RoomType, Upload
 from bot.testing import eventually
 from integrations.rocketchat import RocketChatTransport
 from integrations.rocketchat.errors import RocketChatUnavailable
@@ -185,3 +187,35 @@ async def test_a_replica_that_stepped_down_can_lead_again(
     room_id = sandbox.state.room_id("equipe-projet")
     await transport.send(room_id, Message(text="de retour"))
     assert "de retour" in [m["msg"] for m in sandbox.state.messages("equipe-projet")]
+
+
+async def test_a_command_streamed_again_by_its_thread_reply_is_handed_on_once(
+    sandbox: RocketChatSandbox,
+) -> None:
+    """The bot answers in the command's thread: Rocket.Chat re-emits the command with its new
+    tcount. That is no new message; a reaction put on it afterwards still is news."""
+    received: list[ChatEvent] = []
+
+    async def record(event: ChatEvent) -> None:
+        received.append(event)
+
+    chat = transport_for(sandbox)
+    await chat.start(record, from_now)
+    try:
+        await eventually(lambda: chat.ready)
+        room_id = sandbox.state.room_id("equipe-projet")
+        command = sandbox.state.post("marie", "equipe-projet", "!aide")
+        command_id = command.message["_id"]
+        await eventually(lambda: len(received) == 1)
+        await chat.send(room_id, Message(text="voici l'aide", thread_id=command_id))
+        parent = next(m for m in sandbox.state.messages("equipe-projet")
+                      if m["_id"] == command_id)
+        assert parent.get("tcount") == 1  # re-emitted on the stream with it
+        sandbox.state.react("jean", command_id, ":+1:")
+        await eventually(lambda: len(received) == 2)
+        await chat.send(room_id, Message(text="encore", thread_id=command_id))
+        await asyncio.sleep(0.3)  # what a wrong transport would still hand on
+        assert [type(event) for event in received] == [ChatEvent, ReactionAdded]
+        assert all(event.message_id == command_id for event in received)
+    finally:
+        await chat.close()
