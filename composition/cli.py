@@ -27,7 +27,7 @@ from bot.config import (
 )
 from bot.logs import Redactor, configure_logging
 from bot.secret_files import SecretFileError
-from composition.provision import command as provision
+from composition.provision import options as provision
 from composition.settings import EnsembleSettings as Settings
 
 EXIT_OK, EXIT_INVALID = 0, 1
