@@ -11,6 +11,7 @@ from typing import Any
 from rocketchat_async import RocketChat
 from rocketchat_async.methods import RealtimeRequest
 from websockets.exceptions import WebSocketException
+from websockets.legacy.client import connect
 
 MY_MESSAGES = "__my_messages__"
 RawMessageHandler = Callable[[dict[str, Any]], None]
@@ -51,6 +52,26 @@ class _Subscribe(RealtimeRequest):  # type: ignore[misc]  # the library is untyp
         return sub_id
 
 
+class _Client(RocketChat):  # type: ignore[misc]  # the library is untyped
+    """rocketchat-async's client on a websocket without permessage-deflate.
+
+    The library opens it with websockets' defaults, which offer compression: inflating every
+    frame cost about 0.1 ms of CPU (0.3 ms per command: the command, the reply, the command
+    again with its thread) to save bandwidth between two servers of one data centre. The
+    server only compresses when the client offers it (RFC 7692), so declining changes
+    nothing else."""
+
+    async def _start(self, address: str, connected: asyncio.Future[bool]) -> None:
+        try:
+            async with connect(address, compression=None) as websocket:
+                self.dispatch_task = self._dispatcher.run(websocket)
+                connected.set_result(True)
+                await self.dispatch_task
+        except Exception as exc:  # the opening's failure goes to whoever awaits it
+            if not connected.done():
+                connected.set_exception(exc)
+
+
 class RealtimeSession:
     def __init__(
         self,
@@ -70,7 +91,7 @@ class RealtimeSession:
         self._on_message = on_message
         self._on_room_change = on_room_change
         self._on_subscription_change = on_subscription_change
-        self._client = RocketChat()
+        self._client = _Client()
 
     async def open(self) -> list[dict[str, Any]]:
         """Connects, resumes with the token, subscribes once; returns the bot's rooms.
