@@ -1,4 +1,5 @@
-"""Everything the bot sends: in order within a room, rooms side by side, nothing dropped."""
+"""Everything the bot sends: in order within a conversation (a room's timeline, a thread),
+conversations side by side, nothing dropped."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class _Pending:
 
 
 class OutboundQueue:
-    """One lane per room keeps a conversation in order; a slow room never holds up the others.
+    """One lane per conversation keeps it in order; a slow one never holds up the others.
 
     A lane's worker lives only while the lane has messages, so thousands of direct-message
     rooms cost nothing once their message is out.

@@ -402,8 +402,11 @@ class RocketChatTransport:
         if self._closed:  # fail at once: the queue would retry for minutes
             raise RocketChatUnavailable("the transport was closed")
         post = partial(self._post, room_id, message)
+        # In order within a conversation: the room's own timeline, or one thread. The answers
+        # of a catch-up, each in its command's thread, go out side by side.
+        conversation = f"{room_id}/{message.thread_id}" if message.thread_id else room_id
         try:
-            result: str = await self._outbound.submit(post, lane=room_id)
+            result: str = await self._outbound.submit(post, lane=conversation)
         except RocketChatError as exc:
             if _room_closed(exc):  # a text or a file alike (mediaConfirm checks the same)
                 raise RoomClosed(room_id, exc.message) from exc
