@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -218,4 +219,42 @@ async def test_a_command_streamed_again_by_its_thread_reply_is_handed_on_once(
         assert [type(event) for event in received] == [ChatEvent, ReactionAdded]
         assert all(event.message_id == command_id for event in received)
     finally:
+        await chat.close()
+
+
+async def test_answers_in_different_threads_go_side_by_side_and_one_thread_stays_in_order(
+    sandbox: RocketChatSandbox,
+) -> None:
+    """A catch-up answers hundreds of commands of one room, each in its own thread: one
+    answer slow to post must not hold up the others, and a thread keeps its order."""
+    chat = transport_for(sandbox)
+    room_id = sandbox.state.room_id("equipe-projet")
+    real_post = chat.rest.post
+    held, holding = asyncio.Event(), asyncio.Event()
+    posted: list[str] = []
+
+    async def post(endpoint: str, payload: dict[str, Any], **options: Any) -> dict[str, Any]:
+        text = payload["message"]["msg"]
+        if text == "slow answer in thread A":
+            holding.set()
+            await held.wait()
+        answer = await real_post(endpoint, payload, **options)
+        posted.append(str(text))
+        return answer
+
+    chat.rest.post = post  # type: ignore[method-assign]
+    try:
+        first_a = asyncio.create_task(
+            chat.send(room_id, Message(text="slow answer in thread A", thread_id="thread-a")))
+        second_a = asyncio.create_task(
+            chat.send(room_id, Message(text="next in thread A", thread_id="thread-a")))
+        await holding.wait()
+        async with asyncio.timeout(10):  # behind thread A, it would wait for ever
+            await chat.send(room_id, Message(text="answer in thread B", thread_id="thread-b"))
+        assert posted == ["answer in thread B"]  # thread A is still held
+        held.set()
+        await asyncio.gather(first_a, second_a)
+        assert posted == ["answer in thread B", "slow answer in thread A", "next in thread A"]
+    finally:
+        held.set()
         await chat.close()
