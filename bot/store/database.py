@@ -17,8 +17,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import column, create_engine, event, select, table, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy import column, event, select, table, text
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -27,9 +27,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import StaticPool
 
-from bot.store.lane import Lane
+from bot.store.sqlite_lane import SqliteLane
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -84,14 +83,9 @@ class Database:
             asyncio.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
         )
         # A SQLite file: whole transactions on one thread with its own connection (`transact`).
-        self._lane: Lane | None = None
-        self._lane_engine: Engine | None = None
+        self._lane: SqliteLane | None = None
         if sqlite and self.url.database not in (None, "", ":memory:"):
-            self._lane = Lane("store-lane")
-            self._lane_engine = create_engine(
-                self.url.set(drivername="sqlite+pysqlite"), poolclass=StaticPool
-            )
-            event.listen(self._lane_engine, "connect", _enable_sqlite_wal)
+            self._lane = SqliteLane(self.url, _enable_sqlite_wal)
         # Only the dialect in use: the PostgreSQL one alone is 2.4 MiB a SQLite store never needs.
         dialect = "postgresql" if self.dialect == "postgresql" else "sqlite"
         self._insert: Any = import_module(f"sqlalchemy.dialects.{dialect}").insert
@@ -119,17 +113,11 @@ class Database:
     async def transact(self, work: Callable[[Connection], T]) -> T:
         """`work` in one transaction, with a plain (blocking) connection, committed when it
         returns. On a SQLite file it runs on the store's own thread: one hand-off for the
-        whole transaction where an async driver makes one per statement. On PostgreSQL the
-        async driver runs it on the loop (it has no thread to hand off to)."""
+        whole transaction where an async driver makes one per statement, and one commit for
+        the works that waited together (sqlite_lane.py). On PostgreSQL the async driver runs
+        it on the loop (it has no thread to hand off to)."""
         if self._lane is not None:
-            engine = self._lane_engine
-            assert engine is not None
-
-            def in_transaction() -> T:
-                with engine.begin() as connection:
-                    return work(connection)
-
-            return await self._lane.run(in_transaction)
+            return await self._lane.transact(work)
         async with self._turns, self.engine.begin() as connection:
             return await connection.run_sync(work)
 
@@ -168,8 +156,8 @@ class Database:
         return True
 
     async def close(self) -> None:
-        if self._lane is not None and self._lane_engine is not None:
-            await self._lane.close(last=self._lane_engine.dispose)  # its connection's thread
+        if self._lane is not None:
+            await self._lane.close()
         await self.engine.dispose()
 
 

@@ -1,0 +1,97 @@
+"""A SQLite file's transactions on the store's own thread; those asked for while the thread is
+busy share one commit.
+
+Each `transact` is a whole transaction handed to the thread at once (see lane.py). Under load
+the work waiting for the thread is taken together: one BEGIN and one COMMIT (one fsync of the
+write-ahead log) for the lot, each work inside its own SAVEPOINT, so that a work that fails
+rolls back its own writes only and its caller alone gets the error. Alone, a work is a plain
+transaction, as before. Nothing is acknowledged before its commit: exactly-once and
+durability are what they were with one commit each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.pool import StaticPool
+
+from bot.store.lane import Lane
+
+T = TypeVar("T")
+Work = Callable[[Connection], Any]
+# Bounds how long one commit holds SQLite's write lock (other connections wait meanwhile).
+MAX_BATCH = 200
+
+
+def _driver_begins_nothing(dbapi_connection: Any, _record: Any) -> None:
+    """The sqlite3 module begins transactions on its own, unaware of savepoints: SQLAlchemy
+    begins them instead (its documented recipe for SAVEPOINT on pysqlite)."""
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+class SqliteLane:
+    def __init__(self, url: URL, on_connect: Callable[[Any, Any], None]) -> None:
+        self._lane = Lane("store-lane")
+        self._engine = create_engine(url.set(drivername="sqlite+pysqlite"), poolclass=StaticPool)
+        event.listen(self._engine, "connect", _driver_begins_nothing)
+        event.listen(self._engine, "connect", on_connect)
+        event.listen(self._engine, "begin", _begin)
+        self._waiting: list[tuple[Work, asyncio.Future[Any]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def transact(self, work: Callable[[Connection], T]) -> T:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._waiting.append((work, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="store-lane")
+        return await future
+
+    async def close(self) -> None:
+        if self._flusher is not None:
+            await asyncio.gather(self._flusher, return_exceptions=True)
+        await self._lane.close(last=self._engine.dispose)  # on its connection's thread
+
+    async def _flush(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            try:
+                outcomes = await self._lane.run(partial(self._run, [work for work, _ in batch]))
+            except BaseException as exc:  # the commit failed: every work of the batch learns why
+                stopped = isinstance(exc, asyncio.CancelledError)
+                if stopped:  # nobody will run the rest either
+                    batch, self._waiting = batch + self._waiting, []
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                if stopped:
+                    raise
+                continue
+            for (_, future), (failure, result) in zip(batch, outcomes, strict=True):
+                if future.done():  # its caller was cancelled meanwhile
+                    continue
+                if failure is not None:
+                    future.set_exception(failure)
+                else:
+                    future.set_result(result)
+
+    def _run(self, works: Sequence[Work]) -> list[tuple[Exception | None, Any]]:
+        with self._engine.begin() as connection:
+            if len(works) == 1:  # alone: its failure is the transaction's
+                return [(None, works[0](connection))]
+            outcomes: list[tuple[Exception | None, Any]] = []
+            for work in works:
+                try:
+                    with connection.begin_nested():
+                        outcomes.append((None, work(connection)))
+                except Exception as exc:  # noqa: BLE001 - its caller's error, the rest commit
+                    outcomes.append((exc, None))
+            return outcomes
