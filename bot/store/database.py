@@ -110,14 +110,15 @@ class Database:
         async with self._turns, self.engine.begin() as connection:
             yield connection
 
-    async def transact(self, work: Callable[[Connection], T]) -> T:
+    async def transact(self, work: Callable[[Connection], T], *, durable: bool = True) -> T:
         """`work` in one transaction, with a plain (blocking) connection, committed when it
         returns. On a SQLite file it runs on the store's own thread: one hand-off for the
         whole transaction where an async driver makes one per statement, and one commit for
         the works that waited together (sqlite_lane.py). On PostgreSQL the async driver runs
-        it on the loop (it has no thread to hand off to)."""
+        it on the loop (it has no thread to hand off to). `durable=False`: a SQLite commit
+        that may be lost to a power loss (not to a crash of the process), for a lease."""
         if self._lane is not None:
-            return await self._lane.transact(work)
+            return await self._lane.transact(work, durable=durable)
         async with self._turns, self.engine.begin() as connection:
             return await connection.run_sync(work)
 

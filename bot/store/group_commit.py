@@ -27,10 +27,13 @@ class GroupCommit(Generic[Item, Result]):
         self,
         database: Database,
         write: Callable[[Connection, Sequence[Item]], Sequence[Result]],
+        *,
+        durable: bool = True,
     ) -> None:
         """`write` runs inside the transaction (`Database.transact`, blocking code) and
-        returns one result per item, in order."""
+        returns one result per item, in order; `durable`: see `Database.transact`."""
         self._db = database
+        self._durable = durable
         self._write = write
         self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -66,4 +69,4 @@ class GroupCommit(Generic[Item, Result]):
         def write(connection: Connection) -> Sequence[Result]:
             return self._write(connection, items)
 
-        return await self._db.transact(write)
+        return await self._db.transact(write, durable=self._durable)

@@ -81,8 +81,12 @@ class ProcessedMessages:
             .on_conflict_do_nothing(index_elements=["message_id"])
         )
         # Commands arriving together (a catch-up, a burst) claim and finish in shared commits.
+        # A claim is only a lease: lost to a power loss (never to a crash of the process), the
+        # command is handled again as if it had not been claimed, which its lease's expiry
+        # would have led to anyway; what exactly-once rests on is the done mark, which is
+        # synced to disk (and with it every claim before it).
         self._claims: GroupCommit[tuple[str, datetime], bool] = GroupCommit(
-            database, self._claim_many
+            database, self._claim_many, durable=False
         )
         self._finishes: GroupCommit[tuple[str, Sequence[Write]], None] = GroupCommit(
             database, _finish_many
@@ -105,7 +109,7 @@ class ProcessedMessages:
             again = connection.execute(_AGAIN, {**key, "handled_before": now - window})
             return _changed(again) or _take_over(connection, message_id, now)
 
-        return await self._db.transact(claim_windowed)
+        return await self._db.transact(claim_windowed, durable=False)
 
     def _claim_many(
         self, connection: Connection, wanted: Sequence[tuple[str, datetime]]

@@ -7,6 +7,11 @@ write-ahead log) for the lot, each work inside its own SAVEPOINT, so that a work
 rolls back its own writes only and its caller alone gets the error. Alone, a work is a plain
 transaction, as before. Nothing is acknowledged before its commit: exactly-once and
 durability are what they were with one commit each.
+
+A work may say it need not survive a power loss (`durable=False`: a dedupe claim, which is
+only a lease): a batch of such works commits without the fsync (`PRAGMA synchronous=NORMAL`,
+still safe from a crash of the process and from corruption). The next durable commit syncs
+the whole log, theirs included.
 """
 
 from __future__ import annotations
@@ -45,12 +50,13 @@ class SqliteLane:
         event.listen(self._engine, "connect", _driver_begins_nothing)
         event.listen(self._engine, "connect", on_connect)
         event.listen(self._engine, "begin", _begin)
-        self._waiting: list[tuple[Work, asyncio.Future[Any]]] = []
+        self._waiting: list[tuple[Work, bool, asyncio.Future[Any]]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._synchronous = "FULL"  # SQLite's default, set again by on_connect if it wants
 
-    async def transact(self, work: Callable[[Connection], T]) -> T:
+    async def transact(self, work: Callable[[Connection], T], *, durable: bool = True) -> T:
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._waiting.append((work, future))
+        self._waiting.append((work, durable, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="store-lane")
         return await future
@@ -64,18 +70,21 @@ class SqliteLane:
         while self._waiting:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             try:
-                outcomes = await self._lane.run(partial(self._run, [work for work, _ in batch]))
+                durable = any(durable for _, durable, _ in batch)
+                outcomes = await self._lane.run(
+                    partial(self._run, [work for work, _, _ in batch], durable)
+                )
             except BaseException as exc:  # the commit failed: every work of the batch learns why
                 stopped = isinstance(exc, asyncio.CancelledError)
                 if stopped:  # nobody will run the rest either
                     batch, self._waiting = batch + self._waiting, []
-                for _, future in batch:
+                for _, _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
                 if stopped:
                     raise
                 continue
-            for (_, future), (failure, result) in zip(batch, outcomes, strict=True):
+            for (_, _, future), (failure, result) in zip(batch, outcomes, strict=True):
                 if future.done():  # its caller was cancelled meanwhile
                     continue
                 if failure is not None:
@@ -83,15 +92,27 @@ class SqliteLane:
                 else:
                     future.set_result(result)
 
-    def _run(self, works: Sequence[Work]) -> list[tuple[Exception | None, Any]]:
-        with self._engine.begin() as connection:
-            if len(works) == 1:  # alone: its failure is the transaction's
-                return [(None, works[0](connection))]
-            outcomes: list[tuple[Exception | None, Any]] = []
-            for work in works:
-                try:
-                    with connection.begin_nested():
-                        outcomes.append((None, work(connection)))
-                except Exception as exc:  # noqa: BLE001 - its caller's error, the rest commit
-                    outcomes.append((exc, None))
-            return outcomes
+    def _run(self, works: Sequence[Work], durable: bool) -> list[tuple[Exception | None, Any]]:
+        with self._engine.connect() as connection:
+            synchronous = "FULL" if durable else "NORMAL"
+            if synchronous != self._synchronous:  # outside any transaction, as SQLite wants
+                # On the driver's connection: through SQLAlchemy it would begin a transaction.
+                connection.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+                    f"PRAGMA synchronous={synchronous}"
+                )
+                self._synchronous = synchronous
+            with connection.begin():
+                return self._each(connection, works)
+
+    @staticmethod
+    def _each(connection: Connection, works: Sequence[Work]) -> list[tuple[Exception | None, Any]]:
+        if len(works) == 1:  # alone: its failure is the transaction's
+            return [(None, works[0](connection))]
+        outcomes: list[tuple[Exception | None, Any]] = []
+        for work in works:
+            try:
+                with connection.begin_nested():
+                    outcomes.append((None, work(connection)))
+            except Exception as exc:  # noqa: BLE001 - its caller's error, the rest commit
+                outcomes.append((exc, None))
+        return outcomes

@@ -186,12 +186,12 @@ async def test_a_batch_that_cannot_commit_fails_every_caller_in_it(
 
     real = database.transact
 
-    async def broken(work: Callable[[Connection], object]) -> object:
+    async def broken(work: Callable[[Connection], object], *, durable: bool = True) -> object:
         def write_then_fail(connection: Connection) -> object:
             work(connection)  # the batch's INSERT ran: the failure must roll it back
             raise Unavailable("the store is down")
 
-        return await real(write_then_fail)
+        return await real(write_then_fail, durable=durable)
 
     monkeypatch.setattr(database, "transact", broken)
     outcomes = await asyncio.gather(*(processed.claim(f"m{n}", now=T0) for n in range(5)),

@@ -89,3 +89,31 @@ async def test_what_is_committed_is_there_for_the_async_connections_too(
     async with database.transaction() as connection:
         count = (await connection.execute(text("SELECT count(*) FROM notes"))).scalar_one()
     assert count == 50
+
+
+def synchronous(connection: Connection) -> int:
+    return int(connection.exec_driver_sql("PRAGMA synchronous").scalar_one())
+
+
+FULL, NORMAL = 2, 1
+
+
+async def test_only_a_batch_of_leases_commits_without_syncing_the_disk(database: Database) -> None:
+    """A claim (durable=False) may be lost to a power loss, never anything else: a commit
+    holding any durable work is synced, and so is the one after a lease."""
+    assert await database.transact(synchronous, durable=False) == NORMAL
+    assert await database.transact(synchronous) == FULL
+    started, release = threading.Event(), threading.Event()
+
+    def hold(_connection: Connection) -> None:
+        started.set()
+        release.wait(5)
+
+    holding = asyncio.create_task(database.transact(hold))
+    await asyncio.to_thread(started.wait, 5)
+    together = [asyncio.create_task(database.transact(synchronous, durable=False)),
+                asyncio.create_task(database.transact(synchronous))]
+    await asyncio.sleep(0.05)
+    release.set()
+    await holding
+    assert await asyncio.gather(*together) == [FULL, FULL]
