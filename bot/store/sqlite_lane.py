@@ -16,7 +16,6 @@ the whole log, theirs included.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
@@ -25,6 +24,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.pool import StaticPool
 
+from bot.store.batches import Batches, Failed
 from bot.store.lane import Lane
 
 T = TypeVar("T")
@@ -50,49 +50,24 @@ class SqliteLane:
         event.listen(self._engine, "connect", _driver_begins_nothing)
         event.listen(self._engine, "connect", on_connect)
         event.listen(self._engine, "begin", _begin)
-        self._waiting: list[tuple[Work, bool, asyncio.Future[Any]]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._batches: Batches[tuple[Work, bool], Any] = Batches(
+            self._commit, most=MAX_BATCH, name="store-lane"
+        )
         self._synchronous = "FULL"  # SQLite's default, set again by on_connect if it wants
 
     async def transact(self, work: Callable[[Connection], T], *, durable: bool = True) -> T:
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._waiting.append((work, durable, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush(), name="store-lane")
-        return await future
+        result: T = await self._batches.submit((work, durable))
+        return result
 
     async def close(self) -> None:
-        if self._flusher is not None:
-            await asyncio.gather(self._flusher, return_exceptions=True)
+        await self._batches.drained()
         await self._lane.close(last=self._engine.dispose)  # on its connection's thread
 
-    async def _flush(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
-            try:
-                durable = any(durable for _, durable, _ in batch)
-                outcomes = await self._lane.run(
-                    partial(self._run, [work for work, _, _ in batch], durable)
-                )
-            except BaseException as exc:  # the commit failed: every work of the batch learns why
-                stopped = isinstance(exc, asyncio.CancelledError)
-                if stopped:  # nobody will run the rest either
-                    batch, self._waiting = batch + self._waiting, []
-                for _, _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                if stopped:
-                    raise
-                continue
-            for (_, _, future), (failure, result) in zip(batch, outcomes, strict=True):
-                if future.done():  # its caller was cancelled meanwhile
-                    continue
-                if failure is not None:
-                    future.set_exception(failure)
-                else:
-                    future.set_result(result)
+    async def _commit(self, batch: list[tuple[Work, bool]]) -> list[Any]:
+        durable = any(durable for _, durable in batch)
+        return await self._lane.run(partial(self._run, [work for work, _ in batch], durable))
 
-    def _run(self, works: Sequence[Work], durable: bool) -> list[tuple[Exception | None, Any]]:
+    def _run(self, works: Sequence[Work], durable: bool) -> list[Any]:
         with self._engine.connect() as connection:
             synchronous = "FULL" if durable else "NORMAL"
             if synchronous != self._synchronous:  # outside any transaction, as SQLite wants
@@ -105,14 +80,14 @@ class SqliteLane:
                 return self._each(connection, works)
 
     @staticmethod
-    def _each(connection: Connection, works: Sequence[Work]) -> list[tuple[Exception | None, Any]]:
+    def _each(connection: Connection, works: Sequence[Work]) -> list[Any]:
         if len(works) == 1:  # alone: its failure is the transaction's
-            return [(None, works[0](connection))]
-        outcomes: list[tuple[Exception | None, Any]] = []
+            return [works[0](connection)]
+        outcomes: list[Any] = []
         for work in works:
             try:
                 with connection.begin_nested():
-                    outcomes.append((None, work(connection)))
+                    outcomes.append(work(connection))
             except Exception as exc:  # noqa: BLE001 - its caller's error, the rest commit
-                outcomes.append((exc, None))
+                outcomes.append(Failed(exc))
         return outcomes
