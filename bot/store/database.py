@@ -54,8 +54,8 @@ def _enable_sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
 
 def _roll_back_if_open(dbapi_connection: Any, record: Any, _state: Any) -> None:
     """The pool's reset of a connection given back, only when a transaction is still open:
-    after a commit (every bookkeeping transaction) it was one more trip to the driver's
-    thread per transaction, for nothing."""
+    after a commit (nearly every transaction) it was one more trip to the driver's thread
+    per transaction, for nothing."""
     if record.driver_connection.in_transaction:
         dbapi_connection.rollback()
 
@@ -78,7 +78,8 @@ class Database:
         # SQLite has one writer at a time, and a waiting writer polls with sleeps of up to
         # 100 ms: under a burst the lock sat idle between those polls while commands queued
         # (seconds per command at 50/s on a loaded machine, even 'database is locked' after
-        # 30 s). The bookkeeping transactions of this process take turns here instead.
+        # 30 s). This process's async transactions take turns here instead (`transact` on a
+        # SQLite file has its own thread, which takes one transaction at a time anyway).
         self._turns: asyncio.Lock | contextlib.nullcontext[None] = (
             asyncio.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
         )
@@ -105,8 +106,8 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """One transaction on a pooled connection, without the ORM: the per-command
-        bookkeeping runs here, where an ORM session cost about twice as much CPU."""
+        """One transaction on a pooled async connection, without the ORM (an ORM session
+        costs about twice as much CPU). The per-command bookkeeping uses `transact`."""
         async with self._turns, self.engine.begin() as connection:
             yield connection
 
