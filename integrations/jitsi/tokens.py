@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import jwt
-
 from bot.ports.meetings import Attendee, MeetingRole
 
 CLOCK_SKEW = timedelta(seconds=60)
@@ -46,6 +44,10 @@ class Signer:
     algorithm: str = "HS256"
 
     def sign(self, claims: JSONObject) -> str:
+        # Imported at the first link: PyJWT loads `cryptography` (8.5 MiB resident) for its
+        # asymmetric algorithms, which a bot that signs no meeting never needs.
+        import jwt  # noqa: PLC0415
+
         with warnings.catch_warnings():
             # The short-secret warning is logged once at start (JitsiMeetings), not per token.
             warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)

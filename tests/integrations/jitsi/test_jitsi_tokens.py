@@ -7,6 +7,8 @@ import logging
 import math
 import re
 import string
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -333,3 +335,18 @@ def test_call_rooms_follow_the_rocket_chat_app_or_are_generated() -> None:
     assert named.call_room_name("6502F1c2a7", "Appel") == "rocketchat6502f1c2a7-visio"
     generated = JitsiMeetings(settings(call_room_from_call_id=False))
     assert ROOM_NAME.match(generated.call_room_name("6502f1c2a7", "Appel vidéo"))
+
+
+def test_the_signing_library_is_loaded_by_the_first_link_not_by_the_start() -> None:
+    """PyJWT brings `cryptography` (about 8.5 MiB resident): a bot pays for it once it signs."""
+    script = (
+        "import sys\n"
+        "from integrations.jitsi.tokens import Signer\n"
+        "import composition.root\n"
+        "print('jwt' in sys.modules)\n"
+        "Signer('ensemble', 'visio', 'meet.jitsi', 's' * 40).sign({'room': 'r'})\n"
+        "print('jwt' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["False", "True"]
