@@ -276,6 +276,7 @@ class PreferenceCache:
         self.active = False
         self.generation = 0
         self._entries: dict[str, str | None] = {}
+        self._writing: dict[str, int] = {}  # user id -> writes not committed yet
 
     def start(self) -> None:
         self._reset()
@@ -298,6 +299,19 @@ class PreferenceCache:
         """What a read found, kept unless something was written since it began."""
         if self.active and generation == self.generation:
             self._entries[user_id] = locale
+
+    def holds(self, user_id: str, locale: str) -> bool:
+        """True when the store surely holds this choice already: kept, and no other write of
+        this person's on its way (which would commit after, undoing a skipped one)."""
+        known, current = self.get(user_id)
+        return known and current == locale and not self._writing.get(user_id)
+
+    def writing(self, user_id: str, delta: int) -> None:
+        count = self._writing.get(user_id, 0) + delta
+        if count:
+            self._writing[user_id] = count
+        else:
+            self._writing.pop(user_id, None)
 
     def written(self, user_id: str, locale: str | None) -> None:
         """A committed write (None: the outcome is unknown, read the store next time)."""
@@ -359,17 +373,23 @@ class Preferences:
         return found
 
     async def set_locale(self, user_id: str, locale: str) -> None:
+        """`updated_at` is when the choice last changed: choosing it again writes nothing."""
+        if self._cache.holds(user_id, locale):
+            return
         # An upsert: two quick /langue from one user must not collide on the primary key.
         values = {"who": user_id, "lang": locale, "at": utcnow()}
 
         def write(connection: Connection) -> None:
             connection.execute(self._upsert, values)
 
+        self._cache.writing(user_id, +1)
         try:
             await self._db.transact(write)
         except BaseException:  # committed or not, the store is the truth: read it next time
             self._cache.written(user_id, None)
             raise
+        finally:
+            self._cache.writing(user_id, -1)
         self._cache.written(user_id, locale)
 
 

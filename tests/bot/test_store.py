@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, select
 
 from bot.store import Database
 from bot.store.repositories import (
@@ -17,6 +17,7 @@ from bot.store.repositories import (
     ProcessedMessages,
     preference_cache,
 )
+from bot.store.tables import UserPreference
 
 
 async def _tables(database: Database) -> set[str]:
@@ -80,6 +81,51 @@ async def test_a_language_chosen_through_one_service_is_what_the_others_read(
         assert await feature_view.locale("u1") == "en"
         await feature_view.set_locale("u1", "fr")
         assert await middleware_view.locale("u1") == "fr"
+    finally:
+        await database.close()
+
+
+async def _changed_at(database: Database, user_id: str) -> object:
+    async with database.engine.connect() as connection:
+        found = await connection.execute(
+            select(UserPreference.updated_at).where(UserPreference.user_id == user_id)
+        )
+        return found.scalar()
+
+
+async def test_choosing_the_language_one_already_has_changes_nothing_stored(
+    store_url: str,
+) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    preference_cache(database).start()  # as on the leader
+    preferences = Preferences(database)
+    try:
+        await preferences.set_locale("u1", "en")
+        chosen_at = await _changed_at(database, "u1")
+        await preferences.set_locale("u1", "en")
+        assert await _changed_at(database, "u1") == chosen_at
+        await preferences.set_locale("u1", "fr")
+        assert await _changed_at(database, "u1") != chosen_at
+    finally:
+        await database.close()
+
+
+async def test_the_last_language_asked_wins_while_an_earlier_change_is_being_written(
+    store_url: str,
+) -> None:
+    database = Database(store_url)
+    await database.migrate()
+    preference_cache(database).start()
+    preferences = Preferences(database)
+    try:
+        await preferences.set_locale("u1", "fr")
+        # "en" is on its way when "fr" is asked again: "fr" must still be written after it.
+        await asyncio.gather(
+            preferences.set_locale("u1", "en"), preferences.set_locale("u1", "fr")
+        )
+        preference_cache(database).stop()  # read the store itself
+        assert await preferences.locale("u1") == "fr"
     finally:
         await database.close()
 
