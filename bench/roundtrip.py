@@ -146,12 +146,14 @@ async def echo_client(sandbox: Sandbox, http: aiohttp.ClientSession, room_id: st
 @dataclass(frozen=True)
 class Target:
     room: str
-    text: str
+    texts: tuple[str, ...]  # posted in turn
     reply_key: str  # the action part of the reply's idempotency key
 
 
-BOT = Target("equipe-projet", "!langue fr", "reply:1")
-ECHO = Target("bench-echo", "ping", "echo")
+# A command that writes: the language changes at every command (choosing the one already
+# chosen writes nothing), so each one costs its own transaction beside the bookkeeping.
+BOT = Target("equipe-projet", ("!langue fr", "!langue en"), "reply:1")
+ECHO = Target("bench-echo", ("ping",), "echo")
 
 
 async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, runs: dict[str, Run],
@@ -162,9 +164,9 @@ async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, runs: dict[str,
     runs[target.room] = run
     watched = watched or {}
     cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items()}
-    room, text, reply_key = target.room, target.text, target.reply_key
+    room, reply_key = target.room, target.reply_key
 
-    async def post(sent: float) -> None:
+    async def post(sent: float, text: str) -> None:
         posted = await sandbox.control(http, "post", {"username": "marie", "room": room,
                                                       "text": text})
         run.sent_at[message_id_for(f"{posted['message']['_id']}:{reply_key}")] = sent
@@ -176,7 +178,8 @@ async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, runs: dict[str,
         delay = started + index * interval - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        posts.append(asyncio.create_task(post(time.perf_counter())))
+        text = target.texts[index % len(target.texts)]
+        posts.append(asyncio.create_task(post(time.perf_counter(), text)))
     await asyncio.gather(*posts)
     deadline = time.perf_counter() + DRAIN_SECONDS
     while len(run.seen_at) < len(run.sent_at) and time.perf_counter() < deadline:

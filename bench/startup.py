@@ -10,6 +10,12 @@
   top-level package, and the resident memory a fresh interpreter gains by importing each one.
 Baselines: a bare `python -c pass`, and a fresh interpreter importing only the third-party
 libraries `run` cannot start without (the floor any start of this bot pays on this machine).
+
+Every process is measured as deployed: with its modules' bytecode already compiled, as in the
+image (pip compiles what it installs) and unlike this checkout, whose editable install leaves
+the bot's own modules to be compiled at each start when PYTHONDONTWRITEBYTECODE is set. The
+bytecode goes to a scratch folder (PYTHONPYCACHEPREFIX), written by one start before the
+measured ones; a start from the checkout without bytecode is printed too, as before.
 Usage: `python bench/startup.py [--rounds 3] [--idle 30]`.
 """
 
@@ -48,11 +54,33 @@ RSS_PROBE = ("import importlib, sys, pathlib\n"
              "print(rss() - before)\n")
 
 
-def import_times() -> dict[str, int]:
+def deployed(scratch: str) -> dict[str, str]:
+    """The environment of a process started as in the image: bytecode compiled and kept."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("ENSEMBLE_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "bytecode")
+    return env
+
+
+def from_checkout() -> dict[str, str]:
+    """This checkout as the developer starts it: no bytecode kept for the bot's modules."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    return env
+
+
+def compile_ahead(env: dict[str, str]) -> None:
+    """Writes the bytecode of what `run` and `console` import, as pip does at install."""
+    code = f"{RUN_IMPORTS}; import composition.console; {RUN_LIBRARIES}"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+
+
+def import_times(env: dict[str, str]) -> dict[str, int]:
     """Cumulative import microseconds of each module `run` pulls in, where first imported
     (a library shared by two importers is charged to the first)."""
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", RUN_IMPORTS],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, env=env)
     cumulative: dict[str, int] = {}
     for line in done.stderr.splitlines():
         parts = line.split("|")
@@ -61,16 +89,16 @@ def import_times() -> dict[str, int]:
     return cumulative
 
 
-def library_rss(module: str) -> float:
+def library_rss(module: str, env: dict[str, str]) -> float:
     done = subprocess.run([sys.executable, "-c", RSS_PROBE, module],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, env=env)
     return float(done.stdout.strip())
 
 
-def loaded(module: str) -> bool:
+def loaded(module: str, env: dict[str, str]) -> bool:
     check = f"import sys; {RUN_IMPORTS}; print({module!r} in sys.modules)"
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
-                          check=True)
+                          check=True, env=env)
     return done.stdout.strip() == "True"
 
 
@@ -96,10 +124,10 @@ async def idle(pid: int, seconds: float) -> tuple[float, float, float]:
 
 
 async def time_to_ready(
-    sandbox: Sandbox, scratch: str, idle_seconds: float = 0
+    sandbox: Sandbox, scratch: str, base_env: dict[str, str], idle_seconds: float = 0
 ) -> tuple[float, float, tuple[float, float, float] | None]:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
+    env = dict(base_env)
     env.update(sandbox.info["env"])
     env.update({"ENSEMBLE_STORE__URL": f"sqlite+aiosqlite:///{scratch}/bench.db",
                 "ENSEMBLE_HTTP__HOST": "127.0.0.1", "ENSEMBLE_HTTP__PORT": str(port),
@@ -119,8 +147,7 @@ async def time_to_ready(
     return elapsed, memory, quiet
 
 
-def console_aide() -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
+def console_aide(env: dict[str, str]) -> float:
     started = time.perf_counter()
     done = subprocess.run([str(BIN / "ensemble-bot"), "console"], input="/aide\n", env=env,
                           capture_output=True, text=True, check=False)
@@ -130,9 +157,9 @@ def console_aide() -> float:
     return elapsed
 
 
-def python_start(code: str = "pass") -> float:
+def python_start(env: dict[str, str], code: str = "pass") -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
     return time.perf_counter() - started
 
 
@@ -141,14 +168,23 @@ async def main(rounds: int, idle_seconds: float) -> None:
     sandbox = Sandbox()
     await sandbox.start()
     with tempfile.TemporaryDirectory() as scratch:
-        first = await time_to_ready(sandbox, scratch)
-        runs = [await time_to_ready(sandbox, scratch) for _ in range(rounds)]
-        quiet = (await time_to_ready(sandbox, scratch, idle_seconds))[2]
-    await sandbox.stop()
-    bare = statistics.median(python_start() for _ in range(rounds))
-    floor = statistics.median(python_start(RUN_LIBRARIES) for _ in range(rounds))
+        env = deployed(scratch)
+        compile_ahead(env)
+        first = await time_to_ready(sandbox, scratch, env)
+        runs = [await time_to_ready(sandbox, scratch, env) for _ in range(rounds)]
+        quiet = (await time_to_ready(sandbox, scratch, env, idle_seconds))[2]
+        checkout = [(await time_to_ready(sandbox, scratch, from_checkout()))[0]
+                    for _ in range(rounds)]
+        await sandbox.stop()
+        bare = statistics.median(python_start(env) for _ in range(rounds))
+        floor = statistics.median(python_start(env, RUN_LIBRARIES) for _ in range(rounds))
+        aide = statistics.median(console_aide(env) for _ in range(rounds))
+        aide_checkout = statistics.median(console_aide(from_checkout()) for _ in range(rounds))
+        times = import_times(env)
+        rss_by_library = {module: library_rss(module, env) for module in LIBRARIES}
     ready_s = statistics.median(r[0] for r in runs)
     rss = statistics.median(r[1] for r in runs)
+    print("as deployed (bytecode compiled ahead, as in the image):")
     print(f"baselines: bare python start {bare * 1000:.0f} ms; importing the libraries run "
           f"needs {floor * 1000:.0f} ms (median of {rounds})")
     print(f"run on a new store: ready after {first[0] * 1000:.0f} ms, RSS once ready "
@@ -159,14 +195,15 @@ async def main(rounds: int, idle_seconds: float) -> None:
     if quiet is not None:
         print(f"idle for {idle_seconds:.0f} s once ready: CPU {quiet[0]:.3f} %, "
               f"{quiet[1]:.1f} context switches/s, RSS after {quiet[2]:.0f} MiB")
-    aide = statistics.median(console_aide() for _ in range(rounds))
     print(f"console: /aide answered and exited after {aide * 1000:.0f} ms "
           f"(ratio {aide / bare:.1f}x bare python, {aide / floor:.2f}x the libraries)")
-    times = import_times()
+    print(f"from this checkout without bytecode: run restarted ready after "
+          f"{statistics.median(checkout) * 1000:.0f} ms, console /aide "
+          f"{aide_checkout * 1000:.0f} ms (median of {rounds})")
     print(f"{'library':<24} {'loaded by run':>13} {'import ms':>10} {'RSS MiB':>8}")
     for module in LIBRARIES:
-        print(f"{module:<24} {'yes' if loaded(module) else 'no':>13} "
-              f"{times.get(module, 0) / 1000:>10.0f} {library_rss(module):>8.1f}")
+        print(f"{module:<24} {'yes' if loaded(module, env) else 'no':>13} "
+              f"{times.get(module, 0) / 1000:>10.0f} {rss_by_library[module]:>8.1f}")
     print(f"{'all of run (cumulative)':<24} {'':>13} "
           f"{(times.get('composition.cli', 0) + times.get('composition.root', 0)) / 1000:>10.0f}")
 
