@@ -7,6 +7,9 @@ Open loop: commands arrive on a schedule (rate x seconds posts, each at its own 
 after the previous answer), and the backlog drains before the next rate starts, so one rate's
 queue never spills into the next. Beside the latencies it prints the CPU each process spent
 per command (from /proc, insensitive to the machine's load) and the bot's resident memory.
+The bot's store is a SQLite file, the embedded default; BENCH_STORE_URL names another (an
+empty PostgreSQL database: `postgresql+asyncpg://postgres@127.0.0.1:5432/bench`), whose
+server's own CPU is not counted.
 Usage: `python bench/roundtrip.py [--seconds 4] [--rates 5,20,50]`.
 """
 
@@ -99,7 +102,8 @@ async def start_bot(sandbox: Sandbox, scratch: Path) -> asyncio.subprocess.Proce
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
     env.update(sandbox.info["env"])
     env.update({
-        "ENSEMBLE_STORE__URL": f"sqlite+aiosqlite:///{scratch / 'bench.db'}",
+        "ENSEMBLE_STORE__URL": (os.environ.get("BENCH_STORE_URL")
+                                or f"sqlite+aiosqlite:///{scratch / 'bench.db'}"),
         "ENSEMBLE_HTTP__PORT": "0",
         "ENSEMBLE_RATE_LIMIT__BURST": "100000",
         "ENSEMBLE_RATE_LIMIT__PER_MINUTE": "1000000",
