@@ -48,9 +48,10 @@ async def answered_once(sandbox: Sandbox, http: aiohttp.ClientSession, command_i
     return False
 
 
-async def post(sandbox: Sandbox, http: aiohttp.ClientSession) -> str:
+async def post(sandbox: Sandbox, http: aiohttp.ClientSession, index: int = 0) -> str:
+    text = BOT.texts[index % len(BOT.texts)]  # as in roundtrip.py: each command writes
     posted = await sandbox.control(http, "post", {"username": "marie", "room": ROOM,
-                                                  "text": BOT.text})
+                                                  "text": text})
     return str(posted["message"]["_id"])
 
 
@@ -70,7 +71,8 @@ async def main(commands: int) -> None:
             bot.terminate()
             await bot.wait()
             started = time.perf_counter()
-            missed = set(await asyncio.gather(*(post(sandbox, http) for _ in range(commands))))
+            missed = set(await asyncio.gather(*(post(sandbox, http, index)
+                                                 for index in range(commands))))
             posting = time.perf_counter() - started
             # The answers are watched on a DDP stream as a user sees them: polling the room's
             # thousands of messages over HTTP cost the 2-core machine more CPU than the bot.

@@ -58,6 +58,7 @@ def rss_mib(pid: int) -> float:
 class Run:
     sent_at: dict[str, float] = field(default_factory=dict)  # expected reply id -> send time
     seen_at: dict[str, float] = field(default_factory=dict)
+    command_of: dict[str, str] = field(default_factory=dict)  # expected reply id -> command id
     seen_twice: int = 0
     cpu_ms: dict[str, float] = field(default_factory=dict)  # process name -> CPU ms per command
 
@@ -173,7 +174,9 @@ async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, runs: dict[str,
     async def post(sent: float, text: str) -> None:
         posted = await sandbox.control(http, "post", {"username": "marie", "room": room,
                                                       "text": text})
-        run.sent_at[message_id_for(f"{posted['message']['_id']}:{reply_key}")] = sent
+        reply_id = message_id_for(f"{posted['message']['_id']}:{reply_key}")
+        run.command_of[reply_id] = posted["message"]["_id"]
+        run.sent_at[reply_id] = sent
 
     interval = 1.0 / rate
     started = time.perf_counter()
@@ -193,6 +196,23 @@ async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, runs: dict[str,
     for name, pid in watched.items():
         run.cpu_ms[name] = (cpu_seconds(pid) - cpu_before[name]) * 1000 / commands
     return run
+
+
+async def explain_late(sandbox: Sandbox, http: aiohttp.ClientSession, run: Run,
+                       room: str) -> None:
+    """For each command without its answer: what the room holds in its thread, on stderr."""
+    late = [reply for reply in run.sent_at if reply not in run.seen_at]
+    if not late:
+        return
+    async with http.get(f"{sandbox.url}/_sandbox/messages", params={"room": room}) as response:
+        held = (await response.json())["messages"]
+    by_id = {message["_id"]: message for message in held}
+    for reply in late:
+        command = run.command_of[reply]
+        thread = [{key: message.get(key) for key in ("_id", "msg", "ts", "editedAt")}
+                  for message in held if message.get("tmid") == command]
+        print(f"late: command {command} in room: {command in by_id}; expected answer "
+              f"{reply} in room: {reply in by_id}; its thread: {thread}", file=sys.stderr)
 
 
 def summary(run: Run) -> tuple[float, float, float, int]:
@@ -249,6 +269,7 @@ async def main(rates: list[float], seconds: float) -> None:
                                          watched={"sandbox": sandbox.process.pid})
                 b50, b99, bthr, blost = summary(bot_run)
                 e50, e99, ethr, _ = summary(echo_run)
+                await explain_late(sandbox, http, bot_run, BOT.room)
                 print(f"{rate:>6.0f} | {b50:>6.1f}ms {b99:>6.1f}ms {bthr:>6.1f}/s "
                       f"{bot_run.cpu_ms['bot']:>6.2f}ms {bot_run.cpu_ms['sandbox']:>6.2f}ms "
                       f"{blost:>4} {bot_run.seen_twice:>3} {rss_mib(bot.pid):>4.0f}MiB | "
