@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,22 +56,49 @@ def rss_mib(pid: int) -> float:
 
 
 @dataclass
+class Arrivals:
+    """When the observer first saw each message, and how often it streamed again unedited.
+    Every message is kept, not only the awaited answers: on a busy machine an answer can
+    stream in before the post that asked for it has returned to this process."""
+
+    first: dict[str, float] = field(default_factory=dict)
+    again: Counter[str] = field(default_factory=Counter)
+
+    def saw(self, message_id: str) -> None:
+        if message_id in self.first:
+            self.again[message_id] += 1
+        else:
+            self.first[message_id] = time.perf_counter()
+
+
+@dataclass
 class Run:
+    arrivals: Arrivals
     sent_at: dict[str, float] = field(default_factory=dict)  # expected reply id -> send time
-    seen_at: dict[str, float] = field(default_factory=dict)
     command_of: dict[str, str] = field(default_factory=dict)  # expected reply id -> command id
-    seen_twice: int = 0
     cpu_ms: dict[str, float] = field(default_factory=dict)  # process name -> CPU ms per command
+    early: int = 0  # answers seen before the post that asked for them returned
+
+    @property
+    def seen_at(self) -> dict[str, float]:
+        first = self.arrivals.first
+        return {reply: first[reply] for reply in self.sent_at if reply in first}
+
+    @property
+    def seen_twice(self) -> int:
+        return sum(self.arrivals.again[reply] for reply in self.sent_at)
 
     def latencies_ms(self) -> list[float]:
-        return [(self.seen_at[k] - t) * 1000 for k, t in self.sent_at.items() if k in self.seen_at]
+        seen_at = self.seen_at
+        return [(seen_at[k] - t) * 1000 for k, t in self.sent_at.items() if k in seen_at]
 
     def throughput(self) -> float:
         """Answers per second between the first send and the last answer (not nominal)."""
-        if not self.seen_at:
+        seen_at = self.seen_at
+        if not seen_at:
             return 0.0
-        elapsed = max(self.seen_at.values()) - min(self.sent_at.values())
-        return len(self.seen_at) / elapsed if elapsed > 0 else float("nan")
+        elapsed = max(seen_at.values()) - min(self.sent_at.values())
+        return len(seen_at) / elapsed if elapsed > 0 else float("nan")
 
 
 class Sandbox:
@@ -161,12 +189,11 @@ BOT = Target("equipe-projet", ("!langue fr", "!langue en"), "reply:1")
 ECHO = Target("bench-echo", ("ping",), "echo")
 
 
-async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, runs: dict[str, Run],
+async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, arrivals: Arrivals,
                   target: Target, *, rate: float, seconds: float,
                   watched: dict[str, int] | None = None) -> Run:
     """Posts on a fixed schedule (open loop), then waits for the backlog to drain."""
-    run = Run()
-    runs[target.room] = run
+    run = Run(arrivals)
     watched = watched or {}
     cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items()}
     room, reply_key = target.room, target.reply_key
@@ -177,6 +204,7 @@ async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, runs: dict[str,
         reply_id = message_id_for(f"{posted['message']['_id']}:{reply_key}")
         run.command_of[reply_id] = posted["message"]["_id"]
         run.sent_at[reply_id] = sent
+        run.early += reply_id in arrivals.first
 
     interval = 1.0 / rate
     started = time.perf_counter()
@@ -201,6 +229,9 @@ async def measure(sandbox: Sandbox, http: aiohttp.ClientSession, runs: dict[str,
 async def explain_late(sandbox: Sandbox, http: aiohttp.ClientSession, run: Run,
                        room: str) -> None:
     """For each command without its answer: what the room holds in its thread, on stderr."""
+    if run.early:
+        print(f"{run.early} answers streamed in before the post that asked for them had "
+              "returned (counted)", file=sys.stderr)
     late = [reply for reply in run.sent_at if reply not in run.seen_at]
     if not late:
         return
@@ -233,23 +264,19 @@ async def main(rates: list[float], seconds: float) -> None:
             echo = await echo_client(sandbox, http, "bench-echo")
             observer = DdpClient(sandbox.url.replace("http", "ws", 1) + "/websocket")
             await observer.open(username="marie", password="marie-sandbox-pass")
-            runs: dict[str, Run] = {}
+            arrivals = Arrivals()
 
             def seen(frame: Frame) -> None:
                 message = frame["fields"]["args"][0]
-                for run in runs.values():
-                    if message["_id"] in run.sent_at and message.get("editedAt") is None:
-                        if message["_id"] in run.seen_at:
-                            run.seen_twice += 1
-                        else:
-                            run.seen_at[message["_id"]] = time.perf_counter()
+                if message.get("editedAt") is None:
+                    arrivals.saw(message["_id"])
 
             observer.on_changed = seen
             await observer.subscribe("stream-room-messages", "__my_messages__")
             # Warm-up: the bot is ready when it answers. A bot on a new store answers only what
             # is said once it listens (it never replays older commands), so ask until it does.
             for _ in range(30):
-                warm = await measure(sandbox, http, runs, BOT, rate=2, seconds=1)
+                warm = await measure(sandbox, http, arrivals, BOT, rate=2, seconds=1)
                 if warm.seen_at:
                     break
             else:
@@ -263,9 +290,9 @@ async def main(rates: list[float], seconds: float) -> None:
                   f"{'echo p50':>8} {'echo p99':>8} {'echo thr':>8} {'sbx/cmd':>8} | "
                   f"{'p99 ratio':>9}")
             for rate in rates:
-                bot_run = await measure(sandbox, http, runs, BOT, rate=rate, seconds=seconds,
+                bot_run = await measure(sandbox, http, arrivals, BOT, rate=rate, seconds=seconds,
                                         watched=watched)
-                echo_run = await measure(sandbox, http, runs, ECHO, rate=rate, seconds=seconds,
+                echo_run = await measure(sandbox, http, arrivals, ECHO, rate=rate, seconds=seconds,
                                          watched={"sandbox": sandbox.process.pid})
                 b50, b99, bthr, blost = summary(bot_run)
                 e50, e99, ethr, _ = summary(echo_run)
