@@ -124,7 +124,9 @@ def _shortened(ctx: Context, plan: LinkPlan, error: ExpiryTooFar) -> LinkPlan:
         expires, clamped = longest, error.max_days
     else:
         expires, clamped = request.expires - timedelta(days=1), plan.clamped_to
-    if expires <= today(ctx):
+    # Our today is still worth asking: the server refused our tomorrow, so its day is behind
+    # ours and our today may be its last allowed day. If it refuses that too, we give up.
+    if expires < today(ctx):
         raise error
     return replace(plan, request=replace(request, expires=expires), clamped_to=clamped)
 

@@ -286,6 +286,27 @@ async def test_a_server_whose_day_lags_the_bots_still_gets_its_longest_link(
     assert ("je l’ai donc raccourci" in room) == bool(asked)
 
 
+async def test_a_one_day_maximum_on_a_server_a_day_behind_still_gives_a_link(
+    settings: Settings, nextcloud: NextcloudSandbox, control: Any
+) -> None:
+    # Kiritimati (UTC+14) is exactly one day ahead of UTC-10, as Paris is of UTC between
+    # midnight and one o'clock: the bot's today is the server's tomorrow, its last allowed day.
+    await control("POST", "timezone", json={"timezone": "Etc/GMT+10"})
+    await control("POST", "policy", json={
+        "expire_date_enabled": True, "expire_date_days": 1, "expire_date_enforced": True})
+    await put_file(control)
+    ahead = settings.model_copy(update={"timezone": "Pacific/Kiritimati"})
+    harness = BotHarness(with_nextcloud(ahead, nextcloud), features=[core, partage.feature])
+    async with harness as bot:
+        sent = await bot.say("/partage plan.txt --expire 5j")
+    [share] = await all_shares(control)
+    lagging = datetime.now(ZoneInfo("Etc/GMT+10")).date()
+    assert share["expiration"] == f"{lagging + timedelta(days=1)} 00:00:00"
+    room = room_texts(sent)
+    assert LINK.search(room), room
+    assert "Nextcloud autorise des liens de 1 jour au plus, je l’ai donc raccourci." in room
+
+
 async def test_a_maximum_the_server_keeps_refusing_is_explained_with_its_plural(
     bot: BotHarness, control: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
