@@ -264,22 +264,33 @@ async def test_a_one_day_maximum_is_said_in_the_singular(
     assert "Nextcloud allows links for 1 day at most, so I shortened it." in room_texts(english)
 
 
-@pytest.mark.parametrize("asked", ["", " --expire 30j"])
-async def test_a_server_whose_day_lags_the_bots_still_gets_its_longest_link(
-    settings: Settings, nextcloud: NextcloudSandbox, control: Any, asked: str
-) -> None:
-    # Kiritimati (UTC+14) is always one or two days ahead of UTC-12: the bot's "in 7 days" is
-    # beyond the server's enforced 7, as Paris is past UTC between midnight and one o'clock.
-    await control("POST", "timezone", json={"timezone": "Etc/GMT+12"})
+async def share_from_a_bot_ahead(
+    settings: Settings, nextcloud: NextcloudSandbox, control: Any, *, server_zone: str,
+    max_days: int, command: str,
+) -> tuple[list[Sent], dict[str, Any], date]:
+    """The bot in Kiritimati (UTC+14) shares with a server in `server_zone` that enforces
+    `max_days`: what it said, the share made, and the server's day."""
+    await control("POST", "timezone", json={"timezone": server_zone})
     await control("POST", "policy", json={
-        "expire_date_enabled": True, "expire_date_days": 7, "expire_date_enforced": True})
+        "expire_date_enabled": True, "expire_date_days": max_days, "expire_date_enforced": True})
     await put_file(control)
     ahead = settings.model_copy(update={"timezone": "Pacific/Kiritimati"})
     harness = BotHarness(with_nextcloud(ahead, nextcloud), features=[core, partage.feature])
     async with harness as bot:
-        sent = await bot.say(f"/partage plan.txt{asked}")
+        sent = await bot.say(command)
     [share] = await all_shares(control)
-    lagging = datetime.now(ZoneInfo("Etc/GMT+12")).date()
+    return sent, share, datetime.now(ZoneInfo(server_zone)).date()
+
+
+@pytest.mark.parametrize("asked", ["", " --expire 30j"])
+async def test_a_server_whose_day_lags_the_bots_still_gets_its_longest_link(
+    settings: Settings, nextcloud: NextcloudSandbox, control: Any, asked: str
+) -> None:
+    # Kiritimati is always one or two days ahead of UTC-12: the bot's "in 7 days" is beyond
+    # the server's enforced 7, as Paris is past UTC between midnight and one o'clock.
+    sent, share, lagging = await share_from_a_bot_ahead(
+        settings, nextcloud, control, server_zone="Etc/GMT+12", max_days=7,
+        command=f"/partage plan.txt{asked}")
     assert share["expiration"] == f"{lagging + timedelta(days=7)} 00:00:00"
     room = room_texts(sent)
     assert LINK.search(room), room
@@ -289,18 +300,11 @@ async def test_a_server_whose_day_lags_the_bots_still_gets_its_longest_link(
 async def test_a_one_day_maximum_on_a_server_a_day_behind_still_gives_a_link(
     settings: Settings, nextcloud: NextcloudSandbox, control: Any
 ) -> None:
-    # Kiritimati (UTC+14) is exactly one day ahead of UTC-10, as Paris is of UTC between
-    # midnight and one o'clock: the bot's today is the server's tomorrow, its last allowed day.
-    await control("POST", "timezone", json={"timezone": "Etc/GMT+10"})
-    await control("POST", "policy", json={
-        "expire_date_enabled": True, "expire_date_days": 1, "expire_date_enforced": True})
-    await put_file(control)
-    ahead = settings.model_copy(update={"timezone": "Pacific/Kiritimati"})
-    harness = BotHarness(with_nextcloud(ahead, nextcloud), features=[core, partage.feature])
-    async with harness as bot:
-        sent = await bot.say("/partage plan.txt --expire 5j")
-    [share] = await all_shares(control)
-    lagging = datetime.now(ZoneInfo("Etc/GMT+10")).date()
+    # Kiritimati is exactly one day ahead of UTC-10, as Paris is of UTC between midnight and
+    # one o'clock: the bot's today is the server's tomorrow, its last allowed day.
+    sent, share, lagging = await share_from_a_bot_ahead(
+        settings, nextcloud, control, server_zone="Etc/GMT+10", max_days=1,
+        command="/partage plan.txt --expire 5j")
     assert share["expiration"] == f"{lagging + timedelta(days=1)} 00:00:00"
     room = room_texts(sent)
     assert LINK.search(room), room
