@@ -30,8 +30,9 @@ async def open_cell(desk: CrisisDesk, cell: Cell) -> Cell:
     cell = await _fiche(desk, cell)
     # Steps 3 to 5 use three different services: side by side, each chain still recording
     # every resource before its next step (a 300-member roster waits for the slowest
-    # service, not for the sum of the three).
-    await asyncio.gather(*(_service(desk, cell, name, step) for name, step in SERVICES))
+    # service, not for the sum of the three). All three settle before a failure is raised:
+    # a retry must not find an earlier service step still running beside its own.
+    await _fan_out([_service(desk, cell, name, step) for name, step in SERVICES])
     cell = await desk.cells.get(cell.id) or cell
     cell = await _topic(desk, cell)
     return await _opened(desk, cell)

@@ -94,14 +94,17 @@ class BoardLinks:
         self._db = database
 
     async def link(self, room_id: str, board_id: str, title: str, user_id: str) -> None:
-        async with self._db.session() as session:
-            row = await session.get(BoardLinkRow, room_id)
-            if row is None:
-                session.add(BoardLinkRow(room_id=room_id, board_id=board_id, board_title=title,
-                                         linked_by=user_id, linked_at=utcnow()))
-                return
-            row.board_id, row.board_title = board_id, title
-            row.linked_by, row.linked_at = user_id, utcnow()
+        # One statement: two links of the same room at once (a crisis cell resumed while
+        # its first opening is still linking) leave the last one, not a constraint error.
+        fresh = self._db.insert(BoardLinkRow).values(
+            room_id=room_id, board_id=board_id, board_title=title, linked_by=user_id,
+            linked_at=utcnow())
+        upsert = fresh.on_conflict_do_update(
+            index_elements=[BoardLinkRow.room_id],
+            set_={name: fresh.excluded[name]
+                  for name in ("board_id", "board_title", "linked_by", "linked_at")})
+        async with self._db.transaction() as connection:
+            await connection.execute(upsert)
 
     async def board_for(self, room_id: str) -> LinkedBoard | None:
         async with self._db.session() as session:

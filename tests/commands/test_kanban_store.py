@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.ports.boards import BoardEvent, CardChange
@@ -55,6 +56,18 @@ async def test_links_snapshots_and_seen_events_survive_a_restart(store_url: str)
     assert await links.unlink("r-crise")
     assert await links.rooms_for("B1") == []
     await reopened.close()
+
+
+async def test_a_room_linked_twice_at_once_keeps_one_board(store_url: str) -> None:
+    database = Database(store_url)
+    await database.migrate(MIGRATIONS)
+    links = BoardLinks(database)
+    await asyncio.gather(*(links.link("r-team", f"B{n}", f"Tableau {n}", "u-marie")
+                           for n in range(8)))
+    linked = await links.board_for("r-team")
+    assert linked is not None and linked.board_title == f"Tableau {linked.board_id[1:]}"
+    assert [x.room_id for x in await links.all()] == ["r-team"]
+    await database.close()
 
 
 async def test_the_webhook_inbox_keeps_events_in_arrival_order_until_told(

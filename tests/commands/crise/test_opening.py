@@ -74,6 +74,26 @@ async def test_a_resumed_opening_makes_nothing_twice(crisis: Crisis) -> None:
     assert len(boards) == 1
 
 
+async def test_a_resume_right_after_a_failed_step_waits_for_the_slower_services(
+    crisis: Crisis
+) -> None:
+    def stop_at_folder(step: str) -> None:
+        if step == "folder":
+            raise RuntimeError("killed")
+
+    desk = crisis.bot.app.runtime.services.get(CrisisDesk)
+    desk.fault_hook = stop_at_folder
+    crisis.wekan.store.switches.latency_ms = 150  # the board is still being made
+    await crisis.bot.say(OPEN, user=CRISIS_LEAD)
+    desk.fault_hook = None
+    room = cell_room(crisis)
+    resumed = crisis.text(await crisis.bot.say("/crise reprendre", user=CRISIS_LEAD,
+                                               room=room))
+    assert "La cellule est complète." in resumed
+    boards = [b for b in crisis.wekan.store.boards.values() if b.title == room.name]
+    assert len(boards) == 1
+
+
 async def test_the_same_ouvrir_replayed_after_a_crash_resumes_its_cell(crisis: Crisis) -> None:
     typed = crisis.bot.chat.event(CRISIS_LEAD, TEAM_ROOM, OPEN)
     await crisis.bot.feed(typed)
