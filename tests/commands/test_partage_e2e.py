@@ -148,7 +148,9 @@ async def test_a_posted_file_moves_to_nextcloud_and_the_password_goes_by_dm_only
     _, check = await control("POST", f"shares/{share['id']}/check-password",
                              json={"password": password})
     assert check == {"protected": True, "match": True}
-    assert share["expiration"] == f"{server_today() + timedelta(days=7)} 00:00:00"
+    # No maximum enforced: the bot's own day (Paris) + 7, a day past the server's (UTC)
+    # + 7 between midnight and one o'clock in Paris.
+    assert share["expiration"] == f"{today() + timedelta(days=7)} 00:00:00"
     assert bot.chat.deleted == [parent]
     assert "removed" in room or "retirée" in room
 
