@@ -6,6 +6,8 @@
 - idle, once restarted and ready: CPU and context switches per second over `--idle` seconds
   (what still wakes it up), and its resident memory after that.
 - `ensemble-bot console` answering `/aide` from a pipe: seconds from start to exit.
+- as python:3.11-slim leaves the standard library (its bytecode deleted, not writable by the
+  bot's user): what each start would pay without the Dockerfile's `compileall`.
 - per library: the import time (`python -X importtime`) of what `run` imports, summed by
   top-level package, and the resident memory a fresh interpreter gains by importing each one.
 Baselines: a bare `python -c pass`, and a fresh interpreter importing only the third-party
@@ -24,9 +26,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -67,6 +71,21 @@ def from_checkout() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.pop("PYTHONPYCACHEPREFIX", None)
+    return env
+
+
+def stdlib_uncompiled(scratch: str) -> dict[str, str]:
+    """A start as python:3.11-slim would make it without the Dockerfile's `compileall`: that
+    base image deletes the standard library's bytecode, and the bot's user may not write it,
+    so each start compiles again every standard module it imports."""
+    kept = Path(scratch) / "bytecode"
+    stripped = Path(scratch) / "bytecode-no-stdlib"
+    stdlib = sysconfig.get_paths()["stdlib"]
+    shutil.rmtree(stripped, ignore_errors=True)
+    shutil.copytree(kept, stripped)
+    shutil.rmtree(stripped / stdlib.lstrip("/"), ignore_errors=True)
+    env = dict(deployed(scratch))
+    env.update(PYTHONPYCACHEPREFIX=str(stripped), PYTHONDONTWRITEBYTECODE="1")
     return env
 
 
@@ -175,6 +194,8 @@ async def main(rounds: int, idle_seconds: float) -> None:
         quiet = (await time_to_ready(sandbox, scratch, env, idle_seconds))[2]
         checkout = [(await time_to_ready(sandbox, scratch, from_checkout()))[0]
                     for _ in range(rounds)]
+        base_image = [(await time_to_ready(sandbox, scratch, stdlib_uncompiled(scratch)))[0]
+                      for _ in range(rounds)]
         await sandbox.stop()
         bare = statistics.median(python_start(env) for _ in range(rounds))
         floor = statistics.median(python_start(env, RUN_LIBRARIES) for _ in range(rounds))
@@ -197,6 +218,8 @@ async def main(rounds: int, idle_seconds: float) -> None:
               f"{quiet[1]:.1f} context switches/s, RSS after {quiet[2]:.0f} MiB")
     print(f"console: /aide answered and exited after {aide * 1000:.0f} ms "
           f"(ratio {aide / bare:.1f}x bare python, {aide / floor:.2f}x the libraries)")
+    print(f"standard library without bytecode (the base image as it comes): run restarted "
+          f"ready after {statistics.median(base_image) * 1000:.0f} ms (median of {rounds})")
     print(f"from this checkout without bytecode: run restarted ready after "
           f"{statistics.median(checkout) * 1000:.0f} ms, console /aide "
           f"{aide_checkout * 1000:.0f} ms (median of {rounds})")
