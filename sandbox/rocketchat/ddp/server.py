@@ -167,15 +167,18 @@ class DdpServer:
         session.send({"msg": "ready", "subs": [sub_id]})
 
     def _on_event(self, event: Event) -> None:
+        converted: streams.Converted = {}
         for session in list(self.sessions):
             if session.user is None:
                 continue
             if isinstance(event, SubscriptionChanged) and event.action == "removed":
                 self._forget_room(session, event)
             for stream, event_name, args in streams.route(self.store, session.user, event):
-                frame = streams.changed(stream, event_name, args)
-                for sub in session.subs.values():
-                    if sub.name == stream and sub.event_name == event_name:
+                wanted = sum(1 for sub in session.subs.values()
+                             if sub.name == stream and sub.event_name == event_name)
+                if wanted:  # nothing converted for a stream nobody here listens to
+                    frame = streams.changed(stream, event_name, args, converted)
+                    for _ in range(wanted):
                         session.send(frame)
 
     def _forget_room(self, session: DdpSession, event: SubscriptionChanged) -> None:

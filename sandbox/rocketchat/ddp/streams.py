@@ -46,10 +46,24 @@ def check_read(store: Store, user: User | None, stream: str, event_name: str) ->
             raise MeteorError("not-allowed")
 
 
-def changed(stream: str, event_name: str, args: list[Any]) -> dict[str, Any]:
-    """changedPayload(stream, 'id', {eventName, args}): `id` is the literal string "id"."""
+Converted = dict[int, tuple[Any, Any]]
+"""Each argument's EJSON by its id, kept beside the argument (so the id is not reused)."""
+
+
+def changed(
+    stream: str, event_name: str, args: list[Any], converted: Converted | None = None
+) -> dict[str, Any]:
+    """changedPayload(stream, 'id', {eventName, args}): `id` is the literal string "id".
+    `converted` is shared by the sessions one event goes to: a message is converted once."""
+    memo: Converted = {} if converted is None else converted
+    ejson = []
+    for arg in args:
+        kept = memo.get(id(arg))
+        if kept is None:
+            kept = memo[id(arg)] = (arg, to_ejson(arg))
+        ejson.append(kept[1])
     return {"msg": "changed", "collection": stream, "id": "id",
-            "fields": {"eventName": event_name, "args": to_ejson(args)}}
+            "fields": {"eventName": event_name, "args": ejson}}
 
 
 def route(store: Store, user: User, event: Event) -> list[tuple[str, str, list[Any]]]:
