@@ -212,10 +212,10 @@ async def main(rounds: int, idle_seconds: float) -> None:
           f"{first[1]:.0f} MiB")
     print(f"run restarted on that store: ready after {ready_s * 1000:.0f} ms (median of "
           f"{rounds}; ratio {ready_s / bare:.1f}x bare python, {ready_s / floor:.2f}x the "
-          f"libraries), RSS once ready {rss:.0f} MiB")
+          f"libraries), RSS once ready {rss:.1f} MiB")
     if quiet is not None:
         print(f"idle for {idle_seconds:.0f} s once ready: CPU {quiet[0]:.3f} %, "
-              f"{quiet[1]:.1f} context switches/s, RSS after {quiet[2]:.0f} MiB")
+              f"{quiet[1]:.1f} context switches/s, RSS after {quiet[2]:.1f} MiB")
     print(f"console: /aide answered and exited after {aide * 1000:.0f} ms "
           f"(ratio {aide / bare:.1f}x bare python, {aide / floor:.2f}x the libraries)")
     print(f"standard library without bytecode (the base image as it comes): run restarted "
