@@ -6,7 +6,9 @@ through REST `chat.sendMessage`; the ratio bot/echo is what to compare across ma
 Open loop: commands arrive on a schedule (rate x seconds posts, each at its own instant, not
 after the previous answer), and the backlog drains before the next rate starts, so one rate's
 queue never spills into the next. Beside the latencies it prints the CPU each process spent
-per command (from /proc, insensitive to the machine's load) and the bot's resident memory.
+per command (from /proc, insensitive to the machine's load) and the bot's resident memory,
+the bench's own CPU per command, and how many cores the three took together (the rig is
+full when that nears the machine's count: latencies then measure the machine, not the bot).
 The bot's store is a SQLite file, the embedded default; BENCH_STORE_URL names another (an
 empty PostgreSQL database: `postgresql+asyncpg://postgres@127.0.0.1:5432/bench`), whose
 server's own CPU is not counted.
@@ -246,6 +248,14 @@ async def explain_late(sandbox: Sandbox, http: aiohttp.ClientSession, run: Run,
               f"{reply} in room: {reply in by_id}; its thread: {thread}", file=sys.stderr)
 
 
+CPUS = os.cpu_count() or 1
+
+
+def cores(run: Run, rate: float) -> float:
+    """Cores the bot, the sandbox and the bench took together at this rate."""
+    return sum(run.cpu_ms.values()) * rate / 1000
+
+
 def summary(run: Run) -> tuple[float, float, float, int]:
     latencies = sorted(run.latencies_ms())
     lost = len(run.sent_at) - len(latencies)
@@ -283,10 +293,13 @@ async def main(rates: list[float], seconds: float) -> None:
                 bot.terminate()
                 raise SystemExit("the bot never answered")
             assert sandbox.process is not None
-            watched = {"bot": bot.pid, "sandbox": sandbox.process.pid}
+            # The bench's own process (poster, observer, echo client) shares the machine: the
+            # three together tell how much of it a rate takes ("cores", of os.cpu_count()).
+            watched = {"bot": bot.pid, "sandbox": sandbox.process.pid, "bench": os.getpid()}
             print("load average: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
             print(f"{'rate/s':>6} | {'bot p50':>8} {'bot p99':>8} {'bot thr':>8} "
-                  f"{'cpu/cmd':>8} {'sbx/cmd':>8} {'late':>4} {'dup':>3} {'rss':>7} | "
+                  f"{'cpu/cmd':>8} {'sbx/cmd':>8} {'bench/cmd':>9} {'cores':>5} {'late':>4} "
+                  f"{'dup':>3} {'rss':>7} | "
                   f"{'echo p50':>8} {'echo p99':>8} {'echo thr':>8} {'sbx/cmd':>8} | "
                   f"{'p99 ratio':>9}")
             for rate in rates:
@@ -299,6 +312,7 @@ async def main(rates: list[float], seconds: float) -> None:
                 await explain_late(sandbox, http, bot_run, BOT.room)
                 print(f"{rate:>6.0f} | {b50:>6.1f}ms {b99:>6.1f}ms {bthr:>6.1f}/s "
                       f"{bot_run.cpu_ms['bot']:>6.2f}ms {bot_run.cpu_ms['sandbox']:>6.2f}ms "
+                      f"{bot_run.cpu_ms['bench']:>7.2f}ms {cores(bot_run, rate):>3.2f}/{CPUS} "
                       f"{blost:>4} {bot_run.seen_twice:>3} {rss_mib(bot.pid):>4.0f}MiB | "
                       f"{e50:>6.1f}ms {e99:>6.1f}ms {ethr:>6.1f}/s "
                       f"{echo_run.cpu_ms['sandbox']:>6.2f}ms | {b99 / e99:>8.2f}x", flush=True)
