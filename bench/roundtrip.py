@@ -12,7 +12,8 @@ full when that nears the machine's count: latencies then measure the machine, no
 The bot's store is a SQLite file, the embedded default; BENCH_STORE_URL names another (an
 empty PostgreSQL database: `postgresql+asyncpg://postgres@127.0.0.1:5432/bench`), whose
 server's own CPU is not counted.
-Usage: `python bench/roundtrip.py [--seconds 4] [--rates 5,20,50]`.
+Usage: `python bench/roundtrip.py [--seconds 4] [--rates 5,20,50] [--pin]`; `--pin` runs the bot
+alone on one CPU and the sandbox and the bench on the others (the goal is "on one core").
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,9 +110,10 @@ class Sandbox:
         self.process: asyncio.subprocess.Process | None = None
         self.info: dict[str, Any] = {}
 
-    async def start(self) -> None:
+    async def start(self, cpus: set[int] | None = None) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            str(BIN / "ensemble-sandbox"), "serve", stdout=asyncio.subprocess.PIPE
+            str(BIN / "ensemble-sandbox"), "serve", stdout=asyncio.subprocess.PIPE,
+            preexec_fn=pinned(cpus),
         )
         assert self.process.stdout is not None
         self.info = json.loads(await self.process.stdout.readline())
@@ -129,7 +132,24 @@ class Sandbox:
             await self.process.wait()
 
 
-async def start_bot(sandbox: Sandbox, scratch: Path) -> asyncio.subprocess.Process:
+def pinned(cpus: set[int] | None) -> Callable[[], None] | None:
+    """Run in the child before it starts: it and every thread it makes stay on `cpus`."""
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
+def split_cpus() -> tuple[set[int], set[int]] | None:
+    """(the bot's one core, the rest for the sandbox and the bench), with 2 cores or more."""
+    available = sorted(os.sched_getaffinity(0))
+    if len(available) < 2:
+        return None
+    return {available[0]}, set(available[1:])
+
+
+async def start_bot(
+    sandbox: Sandbox, scratch: Path, cpus: set[int] | None = None
+) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENSEMBLE_")}
     env.update(sandbox.info["env"])
     env.update({
@@ -144,8 +164,9 @@ async def start_bot(sandbox: Sandbox, scratch: Path) -> asyncio.subprocess.Proce
     if profile:  # the bot under cProfile, written when it stops: where its CPU goes
         return await asyncio.create_subprocess_exec(
             str(BIN / "python"), "-m", "cProfile", "-o", profile, str(BIN / "ensemble-bot"),
-            "run", env=env)
-    return await asyncio.create_subprocess_exec(str(BIN / "ensemble-bot"), "run", env=env)
+            "run", env=env, preexec_fn=pinned(cpus))
+    return await asyncio.create_subprocess_exec(str(BIN / "ensemble-bot"), "run", env=env,
+                                                preexec_fn=pinned(cpus))
 
 
 async def echo_client(sandbox: Sandbox, http: aiohttp.ClientSession, room_id: str) -> DdpClient:
@@ -265,11 +286,17 @@ def summary(run: Run) -> tuple[float, float, float, int]:
     return statistics.median(latencies), p99, run.throughput(), lost
 
 
-async def main(rates: list[float], seconds: float) -> None:
+async def main(rates: list[float], seconds: float, pin: bool) -> None:
+    split = split_cpus() if pin else None
+    if pin and split is None:
+        raise SystemExit("--pin needs at least 2 CPUs")
+    bot_cpus, rig_cpus = split or (None, None)
+    if rig_cpus is not None:
+        os.sched_setaffinity(0, rig_cpus)  # this process and the threads it makes from now on
     sandbox = Sandbox()
-    await sandbox.start()
+    await sandbox.start(rig_cpus)
     with tempfile.TemporaryDirectory() as scratch:
-        bot = await start_bot(sandbox, Path(scratch))
+        bot = await start_bot(sandbox, Path(scratch), bot_cpus)
         async with aiohttp.ClientSession() as http:
             echo = await echo_client(sandbox, http, "bench-echo")
             observer = DdpClient(sandbox.url.replace("http", "ws", 1) + "/websocket")
@@ -297,6 +324,9 @@ async def main(rates: list[float], seconds: float) -> None:
             # three together tell how much of it a rate takes ("cores", of os.cpu_count()).
             watched = {"bot": bot.pid, "sandbox": sandbox.process.pid, "bench": os.getpid()}
             print("load average: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
+            if split is not None:
+                print(f"pinned: the bot on CPU {sorted(bot_cpus or ())}, the sandbox and the "
+                      f"bench on {sorted(rig_cpus or ())}")
             print(f"{'rate/s':>6} | {'bot p50':>8} {'bot p99':>8} {'bot thr':>8} "
                   f"{'cpu/cmd':>8} {'sbx/cmd':>8} {'bench/cmd':>9} {'cores':>5} {'late':>4} "
                   f"{'dup':>3} {'rss':>7} | "
@@ -327,5 +357,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--rates", default="5,20,50")
+    parser.add_argument("--pin", action="store_true",
+                        help="the bot alone on one CPU, the sandbox and the bench on the others")
     args = parser.parse_args()
-    asyncio.run(main([float(r) for r in args.rates.split(",")], args.seconds))
+    asyncio.run(main([float(r) for r in args.rates.split(",")], args.seconds, args.pin))
