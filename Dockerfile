@@ -26,7 +26,7 @@ RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
     && python -m compileall -q -j 0 /usr/local/lib/python3.11
 # The base image deletes the standard library's bytecode and the bot's user may not write it:
 # compiled here (about 15 MB), or every start of every replica compiles each standard module
-# it imports again (0.8-0.9 s more to ready on a 2-core machine, see bench/startup.py).
+# it imports again (0.45-0.9 s more to ready on a 2-core machine, see bench/startup.py).
 # Without ENSEMBLE_STORE__URL the store is SQLite in ./data: a folder the bot's user may write,
 # kept on a volume so that it outlives the container (PostgreSQL is the production store).
 RUN install -d -o ensemble -g ensemble -m 0750 /app/data \
