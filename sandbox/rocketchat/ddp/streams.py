@@ -51,16 +51,15 @@ Converted = dict[int, tuple[Any, Any]]
 
 
 def changed(
-    stream: str, event_name: str, args: list[Any], converted: Converted | None = None
+    stream: str, event_name: str, args: list[Any], converted: Converted
 ) -> dict[str, Any]:
     """changedPayload(stream, 'id', {eventName, args}): `id` is the literal string "id".
     `converted` is shared by the sessions one event goes to: a message is converted once."""
-    memo: Converted = {} if converted is None else converted
     ejson = []
     for arg in args:
-        kept = memo.get(id(arg))
+        kept = converted.get(id(arg))
         if kept is None:
-            kept = memo[id(arg)] = (arg, to_ejson(arg))
+            kept = converted[id(arg)] = (arg, to_ejson(arg))
         ejson.append(kept[1])
     return {"msg": "changed", "collection": stream, "id": "id",
             "fields": {"eventName": event_name, "args": ejson}}
