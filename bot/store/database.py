@@ -11,14 +11,14 @@ import ast
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import column, event, select, table, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import Executable, column, event, select, table, text
+from sqlalchemy.engine import Connection, Row, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -122,6 +122,32 @@ class Database:
             return await self._lane.transact(work, durable=durable)
         async with self._turns, self.engine.begin() as connection:
             return await connection.run_sync(work)
+
+    async def rows(
+        self, statement: Executable, values: Mapping[str, Any] | None = None
+    ) -> list[Row[Any]]:
+        """Every row the statement returns, in one transaction of its own."""
+        return await self.transact(lambda connection: list(connection.execute(statement, values)))
+
+    async def first(
+        self, statement: Executable, values: Mapping[str, Any] | None = None
+    ) -> Row[Any] | None:
+        """The statement's first row, or None."""
+        return await self.transact(
+            lambda connection: connection.execute(statement, values).first()
+        )
+
+    async def scalar(self, statement: Executable, values: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the statement's first row, or None."""
+        return await self.transact(
+            lambda connection: connection.execute(statement, values).scalar()
+        )
+
+    async def execute(self, statement: Executable, values: Mapping[str, Any] | None = None) -> int:
+        """Runs an INSERT, UPDATE or DELETE in a transaction of its own: the rows it touched."""
+        return await self.transact(
+            lambda connection: rows_changed(connection.execute(statement, values))
+        )
 
     async def migrate(self, feature_migrations: Sequence[Path] = ()) -> None:
         """Brings the schema to the newest revision of the core and of every feature given.
