@@ -13,18 +13,18 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Executable, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Executable, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.store.database import Database, rows_changed
 from bot.store.group_commit import GroupCommit
 from bot.store.tables import (
-    AuditEntry,
-    ChatMark,
-    ProcessedMessage,
-    UserPreference,
+    AUDIT_LOG,
+    CHAT_MARKS,
+    PROCESSED_MESSAGES,
+    USER_PREFERENCES,
     as_utc,
     utcnow,
 )
@@ -37,9 +37,9 @@ CLAIM_LEASE = timedelta(seconds=120)
 # A write a caller joins to another's transaction: the statement and its values.
 Write = tuple[Executable, dict[str, Any]]
 
-_PROCESSED = cast(Table, ProcessedMessage.__table__)
-_PREFERENCES = cast(Table, UserPreference.__table__)
-_AUDIT = cast(Table, AuditEntry.__table__)
+_PROCESSED = PROCESSED_MESSAGES
+_PREFERENCES = USER_PREFERENCES
+_AUDIT = AUDIT_LOG
 _MARK_DONE = (
     update(_PROCESSED).where(_PROCESSED.c.message_id == bindparam("key")).values(done=True)
 )
@@ -230,22 +230,20 @@ class ChatMarks:
         self._db = database
 
     async def read(self) -> Mark | None:
-        async with self._db.session() as session:
-            row = await session.get(ChatMark, self.NAME)
-            if row is None:
-                return None
-            return Mark(as_utc(row.first_seen_at), as_utc(row.handled_until))
+        row = await self._db.first(select(CHAT_MARKS).where(CHAT_MARKS.c.name == self.NAME))
+        if row is None:
+            return None
+        return Mark(as_utc(row.first_seen_at), as_utc(row.handled_until))
 
     async def begin(self, now: datetime) -> Mark:
         """The stored mark; a store that never saw the chat starts it at `now`."""
         now = now.astimezone(UTC)
         statement = (
-            self._db.insert(ChatMark)
+            self._db.insert(CHAT_MARKS)
             .values(name=self.NAME, first_seen_at=now, handled_until=now)
-            .on_conflict_do_nothing(index_elements=[ChatMark.name])
+            .on_conflict_do_nothing(index_elements=[CHAT_MARKS.c.name])
         )
-        async with self._db.session() as session:
-            await session.execute(statement)
+        await self._db.execute(statement)
         mark = await self.read()
         assert mark is not None, "inserted just before"
         return mark
@@ -255,12 +253,11 @@ class ChatMarks:
         it back over what the new leader handled."""
         moment = moment.astimezone(UTC)
         statement = (
-            update(ChatMark)
-            .where(ChatMark.name == self.NAME, ChatMark.handled_until < moment)
+            update(CHAT_MARKS)
+            .where(CHAT_MARKS.c.name == self.NAME, CHAT_MARKS.c.handled_until < moment)
             .values(handled_until=moment)
         )
-        async with self._db.session() as session:
-            await session.execute(statement)
+        await self._db.execute(statement)
 
 
 class PreferenceCache:
@@ -362,15 +359,17 @@ class Preferences:
 
     async def locales(self, user_ids: list[str]) -> dict[str, str]:
         """The language of each of these people who chose one (a batch: one query)."""
-        found: dict[str, str] = {}
-        async with self._db.session() as session:
+        columns = select(_PREFERENCES.c.user_id, _PREFERENCES.c.locale)
+
+        def read(connection: Connection) -> dict[str, str]:
+            found: dict[str, str] = {}
             for start in range(0, len(user_ids), 500):  # bounded IN lists
-                query = select(UserPreference).where(
-                    UserPreference.user_id.in_(user_ids[start:start + 500])
-                )
-                found.update({row.user_id: row.locale for row in await session.scalars(query)
+                query = columns.where(_PREFERENCES.c.user_id.in_(user_ids[start:start + 500]))
+                found.update({row.user_id: row.locale for row in connection.execute(query)
                               if row.locale})
-        return found
+            return found
+
+        return await self._db.transact(read)
 
     async def set_locale(self, user_id: str, locale: str) -> None:
         """`updated_at` is when the choice last changed: choosing it again writes nothing."""
@@ -422,11 +421,10 @@ class AuditLog:
         await self._db.transact(write)
 
     async def recent(self, limit: int = 100, since: datetime | None = None) -> list[AuditRecord]:
-        query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        query = select(_AUDIT).order_by(_AUDIT.c.id.desc()).limit(limit)
         if since is not None:
-            query = query.where(AuditEntry.at >= since)
-        async with self._db.session() as session:
-            rows = (await session.scalars(query)).all()
+            query = query.where(_AUDIT.c.at >= since)
+        rows = await self._db.rows(query)
         return [
             AuditRecord(
                 user_id=row.user_id,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy.orm import DeclarativeBase  # TRANSITION: removed once every slice is on Core
 
 
 def utcnow() -> datetime:
@@ -22,50 +22,50 @@ def as_utc(moment: datetime) -> datetime:
 metadata = MetaData()
 
 
-class Base(DeclarativeBase):
+class Base(DeclarativeBase):  # TRANSITION
     metadata = metadata
 
 
-class ProcessedMessage(Base):
-    __tablename__ = "processed_messages"
-
-    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+PROCESSED_MESSAGES = Table(
+    "processed_messages",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
     # First seen: what retention goes by.
-    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    Column("processed_at", DateTime(timezone=True), index=True, nullable=False),
     # When the current handler took it; an unfinished claim older than the lease is taken over.
-    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("done", Boolean, default=False, nullable=False),
+)
 
-
-class ChatMark(Base):
-    """Where this store's view of the chat begins and up to where it has handled everything."""
-
-    __tablename__ = "chat_marks"
-
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+# Where this store's view of the chat begins and up to where it has handled everything.
+CHAT_MARKS = Table(
+    "chat_marks",
+    metadata,
+    Column("name", String(32), primary_key=True),
     # The first session on this store: nothing said before is its business.
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
     # Every message received before this moment has been handled (or is a duplicate).
-    handled_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    Column("handled_until", DateTime(timezone=True), nullable=False),
+)
 
+USER_PREFERENCES = Table(
+    "user_preferences",
+    metadata,
+    Column("user_id", String(64), primary_key=True),
+    Column("locale", String(8)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
 
-class UserPreference(Base):
-    __tablename__ = "user_preferences"
-
-    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    locale: Mapped[str | None] = mapped_column(String(8))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class AuditEntry(Base):
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    user_id: Mapped[str] = mapped_column(String(64), index=True)
-    username: Mapped[str] = mapped_column(String(120))
-    room_id: Mapped[str] = mapped_column(String(64))
-    command: Mapped[str] = mapped_column(String(120))
-    outcome: Mapped[str] = mapped_column(String(32))
-    correlation_id: Mapped[str] = mapped_column(String(32))
-    detail: Mapped[str] = mapped_column(Text, default="")
+AUDIT_LOG = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), index=True, nullable=False),
+    Column("user_id", String(64), index=True, nullable=False),
+    Column("username", String(120), nullable=False),
+    Column("room_id", String(64), nullable=False),
+    Column("command", String(120), nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("correlation_id", String(32), nullable=False),
+    Column("detail", Text, default="", nullable=False),
+)

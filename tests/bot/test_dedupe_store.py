@@ -80,8 +80,7 @@ async def test_migration_from_an_empty_database_adds_the_lease(store_url: str) -
     try:
         await database.migrate()
         await database.migrate()
-        async with database.engine.connect() as connection:
-            columns = await connection.run_sync(_columns)
+        columns = await database.transact(_columns)
         assert {"message_id", "processed_at", "claimed_at", "done"} <= columns
     finally:
         await database.close()
@@ -92,13 +91,12 @@ async def test_migration_from_the_previous_revision_keeps_handled_ids_handled(
 ) -> None:
     database = Database(store_url)
     try:
-        async with database.engine.begin() as connection:
-            await connection.run_sync(_upgrade_to_previous_release)
-            await connection.execute(
-                OLD_PROCESSED.insert().values(
-                    message_id="before-upgrade", processed_at=datetime.now(UTC) - CLAIM_LEASE * 10
-                )
+        await database.transact(_upgrade_to_previous_release)
+        await database.execute(
+            OLD_PROCESSED.insert().values(
+                message_id="before-upgrade", processed_at=datetime.now(UTC) - CLAIM_LEASE * 10
             )
+        )
         await database.migrate()
         processed = ProcessedMessages(database)
         assert await processed.claim("before-upgrade") is False  # never run a second time
@@ -117,10 +115,9 @@ async def test_a_replica_still_on_the_old_release_keeps_working_after_the_upgrad
     database = Database(store_url)
     try:
         await database.migrate()
-        async with database.engine.begin() as connection:
-            await connection.execute(
-                OLD_PROCESSED.insert().values(message_id="old-leader", processed_at=utcnow())
-            )
+        await database.execute(
+            OLD_PROCESSED.insert().values(message_id="old-leader", processed_at=utcnow())
+        )
         processed = ProcessedMessages(database)
         assert await processed.claim("old-leader", now=utcnow() + CLAIM_LEASE * 2) is False
     finally:

@@ -48,8 +48,7 @@ def point(database: Database, at: datetime) -> ResumePoint:
 
 
 async def test_the_migration_adds_the_mark_table(database: Database) -> None:
-    async with database.engine.connect() as connection:
-        names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    names = await database.transact(lambda sync: inspect(sync).get_table_names())
     assert "chat_marks" in names
 
 

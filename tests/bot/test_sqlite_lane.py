@@ -82,13 +82,9 @@ async def test_a_lone_work_that_fails_leaves_nothing_written(database: Database)
     assert await stored(database) == ["y"]
 
 
-async def test_what_is_committed_is_there_for_the_async_connections_too(
-    database: Database,
-) -> None:
+async def test_what_is_committed_is_there_for_the_next_reads(database: Database) -> None:
     await asyncio.gather(*(database.transact(insert(f"n{i}")) for i in range(50)))
-    async with database.transaction() as connection:
-        count = (await connection.execute(text("SELECT count(*) FROM notes"))).scalar_one()
-    assert count == 50
+    assert await database.scalar(text("SELECT count(*) FROM notes")) == 50
 
 
 def synchronous(connection: Connection) -> int:

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect, select
+import pytest
+from sqlalchemy import Connection, inspect, select, text
 
 from bot.store import Database
 from bot.store.repositories import (
@@ -17,13 +18,11 @@ from bot.store.repositories import (
     ProcessedMessages,
     preference_cache,
 )
-from bot.store.tables import UserPreference
+from bot.store.tables import USER_PREFERENCES
 
 
 async def _tables(database: Database) -> set[str]:
-    async with database.engine.connect() as connection:
-        names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
-    return set(names)
+    return set(await database.transact(lambda sync: inspect(sync).get_table_names()))
 
 
 async def test_migration_from_an_empty_database_creates_every_table(store_url: str) -> None:
@@ -86,11 +85,9 @@ async def test_a_language_chosen_through_one_service_is_what_the_others_read(
 
 
 async def _changed_at(database: Database, user_id: str) -> object:
-    async with database.engine.connect() as connection:
-        found = await connection.execute(
-            select(UserPreference.updated_at).where(UserPreference.user_id == user_id)
-        )
-        return found.scalar()
+    return await database.scalar(
+        select(USER_PREFERENCES.c.updated_at).where(USER_PREFERENCES.c.user_id == user_id)
+    )
 
 
 async def test_choosing_the_language_one_already_has_changes_nothing_stored(
@@ -148,8 +145,9 @@ async def test_sqlite_store_runs_in_wal_mode(tmp_path: object) -> None:
     database = Database(f"sqlite+aiosqlite:///{tmp_path}/wal.db")
     await database.migrate()
     try:
-        async with database.engine.connect() as connection:
-            mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
+        mode = await database.transact(
+            lambda connection: connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        )
         assert mode == "wal"
     finally:
         await database.close()
@@ -185,28 +183,31 @@ def test_a_restart_on_an_up_to_date_store_does_not_load_the_migration_tooling(
     assert runs == ["True", "False"]  # the first start creates the schema, the next only reads
 
 
-async def test_a_connection_given_back_mid_transaction_keeps_none_of_its_writes(
+class _Interrupted(Exception):
+    pass
+
+
+async def test_a_transaction_cut_short_keeps_none_of_its_writes_and_holds_no_lock(
     store_url: str,
 ) -> None:
-    """The pool rolls back what a holder left open (on SQLite only when a transaction is
-    open, so the usual committed ones cost no extra round trip): nothing half-written is
-    seen by the next holder, and no write lock outlives its holder."""
+    """A work that wrote past SQLAlchemy (on the driver's own cursor) and then failed: its
+    write is rolled back with the transaction, and the next writer is not left waiting on a
+    lock it kept."""
     database = Database(store_url)
     try:
         await database.migrate()
-        def leave_open(connection: Connection) -> None:
-            # Past SQLAlchemy's own transaction: only the pool can clean this up.
+
+        def write_then_fail(connection: Connection) -> None:
             cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             cursor.execute("INSERT INTO user_preferences (user_id, locale, updated_at) "
                            "VALUES ('u-left', 'en', CURRENT_TIMESTAMP)")
             cursor.close()
+            raise _Interrupted
 
-        async with database.engine.connect() as connection:
-            await connection.run_sync(leave_open)
-        await Preferences(database).set_locale("u-next", "fr")  # would wait on a held lock
-        async with database.transaction() as connection:
-            rows = (await connection.exec_driver_sql(
-                "SELECT user_id FROM user_preferences ORDER BY user_id")).all()
+        with pytest.raises(_Interrupted):
+            await database.transact(write_then_fail)
+        await asyncio.wait_for(Preferences(database).set_locale("u-next", "fr"), 10)
+        rows = await database.rows(text("SELECT user_id FROM user_preferences ORDER BY user_id"))
         assert [row.user_id for row in rows] == ["u-next"]
     finally:
         await database.close()

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 
 from bot.store import Database
-from bot.store.tables import ChatMark
+from bot.store.tables import CHAT_MARKS
 from integrations.rocketchat.wire import message_id_for
 from sandbox.rocketchat import RocketChatSandbox
 from tests.e2e.conftest import RunningBot, start_bot, stop_bot
@@ -196,10 +196,9 @@ async def _pretend_the_store_last_ran(path: Path, hours_ago: float) -> None:
     then = datetime.now(UTC) - timedelta(hours=hours_ago)
     database = Database(f"sqlite+aiosqlite:///{path}")
     try:
-        async with database.session() as session:
-            await session.execute(
-                update(ChatMark).values(first_seen_at=then - timedelta(days=1), handled_until=then)
-            )
+        await database.execute(
+            update(CHAT_MARKS).values(first_seen_at=then - timedelta(days=1), handled_until=then)
+        )
     finally:
         await database.close()
 
