@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 log = logging.getLogger(__name__)
 CHECK_TIMEOUT_SECONDS = 5.0
@@ -51,6 +53,9 @@ class PostgresLeadership:
     contested = True
 
     def __init__(self, store_url: str, lock_key: int) -> None:
+        # The asyncio extension loads the ORM with it (8 MiB): only a PostgreSQL store pays it.
+        from sqlalchemy.ext.asyncio import create_async_engine  # noqa: PLC0415
+
         # Its own engine without a pool: the lock must live on one connection we control.
         self._engine = create_async_engine(store_url, poolclass=NullPool)
         self._key = lock_key
