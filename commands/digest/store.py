@@ -6,48 +6,81 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Integer, String, bindparam, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    Row,
+    String,
+    Table,
+    bindparam,
+    delete,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
 
-from bot.store.database import Database, rows_changed
-from bot.store.tables import Base, as_utc, utcnow
+from bot.store.database import Database
+from bot.store.tables import as_utc, metadata, utcnow
 from commands.digest.schedule import Schedule, zone_named
 
-
-class SubscriptionRow(Base):
-    __tablename__ = "digest_subscriptions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    target: Mapped[str] = mapped_column(String(80), unique=True)
-    user_id: Mapped[str | None] = mapped_column(String(64))
-    username: Mapped[str | None] = mapped_column(String(120))
-    room_id: Mapped[str | None] = mapped_column(String(64))
-    room_name: Mapped[str | None] = mapped_column(String(255))
-    roles: Mapped[str] = mapped_column(String(500), default="")
-    schedule: Mapped[str] = mapped_column(String(64))
-    timezone: Mapped[str] = mapped_column(String(64))
-    sections_off: Mapped[str] = mapped_column(String(255), default="")
-    active: Mapped[bool] = mapped_column(Boolean)
-    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+SUBSCRIPTIONS = Table(
+    "digest_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target", String(80), unique=True, nullable=False),
+    Column("user_id", String(64)),
+    Column("username", String(120)),
+    Column("room_id", String(64)),
+    Column("room_name", String(255)),
+    Column("roles", String(500), default="", nullable=False),
+    Column("schedule", String(64), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("sections_off", String(255), default="", nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("automatic", Boolean, default=False, nullable=False),
     # The digest time of the next period, and when it leaves (spread over the minute).
-    occurrence: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    Column("occurrence", DateTime(timezone=True), nullable=False),
+    Column("due_at", DateTime(timezone=True), index=True, nullable=False),
     # Up to where the last digest sent told the news: the next one starts from there.
-    covered_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    Column("covered_until", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
 
+DELIVERIES = Table(
+    "digest_deliveries",
+    metadata,
+    Column("subscription_id", Integer, primary_key=True),
+    Column("period", String(32), primary_key=True),
+    Column("status", String(16), index=True, nullable=False),
+    Column("late", Boolean, default=False, nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+)
 
-class DeliveryRow(Base):
-    __tablename__ = "digest_deliveries"
-
-    subscription_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    period: Mapped[str] = mapped_column(String(32), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    late: Mapped[bool] = mapped_column(Boolean, default=False)
-    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+BY_TARGET = select(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.target == bindparam("target"))
+# The winners of a claim move on to their next period (one execution per winner).
+MOVED = (
+    update(SUBSCRIPTIONS)
+    .where(SUBSCRIPTIONS.c.id == bindparam("won"))
+    .values(occurrence=bindparam("next_occurrence"), due_at=bindparam("next_due"))
+)
+OUTCOME = (
+    update(DELIVERIES)
+    .where(
+        DELIVERIES.c.subscription_id == bindparam("sub"),
+        DELIVERIES.c.period == bindparam("of_period"),
+    )
+    .values(status=bindparam("new_status"), finished_at=bindparam("finished"))
+)
+COVERED = (
+    update(SUBSCRIPTIONS)
+    .where(SUBSCRIPTIONS.c.id == bindparam("sub"))
+    .values(covered_until=bindparam("until"))
+)
 
 
 class Status(StrEnum):
@@ -97,14 +130,21 @@ class Subscription:
         return period_of(self.occurrence)
 
     @classmethod
-    def of(cls, row: SubscriptionRow) -> Subscription:
+    def of(cls, row: Row[Any]) -> Subscription:
         return cls(
-            id=row.id, target=row.target, user_id=row.user_id, username=row.username,
-            room_id=row.room_id, room_name=row.room_name,
+            id=row.id,
+            target=row.target,
+            user_id=row.user_id,
+            username=row.username,
+            room_id=row.room_id,
+            room_name=row.room_name,
             roles=frozenset(r for r in row.roles.split(",") if r),
-            schedule=Schedule.decode(row.schedule), timezone=row.timezone,
+            schedule=Schedule.decode(row.schedule),
+            timezone=row.timezone,
             sections_off=frozenset(s for s in row.sections_off.split(",") if s),
-            active=row.active, automatic=row.automatic, occurrence=as_utc(row.occurrence),
+            active=row.active,
+            automatic=row.automatic,
+            occurrence=as_utc(row.occurrence),
             due_at=as_utc(row.due_at),
             covered_until=as_utc(row.covered_until) if row.covered_until else None,
         )
@@ -139,79 +179,89 @@ class Subscriptions:
         self._db = database
 
     async def get(self, target: str) -> Subscription | None:
-        async with self._db.session() as session:
-            row = await self._row(session, target)
-            return Subscription.of(row) if row else None
-
-    @staticmethod
-    async def _row(session: AsyncSession, target: str) -> SubscriptionRow | None:
-        query = select(SubscriptionRow).where(SubscriptionRow.target == target)
-        return (await session.scalars(query)).first()
+        row = await self._db.first(BY_TARGET, {"target": target})
+        return Subscription.of(row) if row else None
 
     async def subscribe(self, wanted: Wanted) -> Subscription:
         """Creates or changes the subscription; what it covered so far is kept."""
         fields = {
-            "user_id": wanted.user_id, "username": wanted.username, "room_id": wanted.room_id,
-            "room_name": wanted.room_name, "roles": ",".join(sorted(wanted.roles)),
-            "schedule": wanted.schedule.encode(), "timezone": wanted.timezone, "active": True,
-            "automatic": wanted.automatic, "occurrence": wanted.occurrence,
-            "due_at": wanted.due_at, "updated_at": utcnow(),
+            "user_id": wanted.user_id,
+            "username": wanted.username,
+            "room_id": wanted.room_id,
+            "room_name": wanted.room_name,
+            "roles": ",".join(sorted(wanted.roles)),
+            "schedule": wanted.schedule.encode(),
+            "timezone": wanted.timezone,
+            "active": True,
+            "automatic": wanted.automatic,
+            "occurrence": wanted.occurrence,
+            "due_at": wanted.due_at,
+            "updated_at": utcnow(),
         }
-        async with self._db.session() as session:
-            row = await self._row(session, wanted.target)
+
+        # Read and write in one transaction, as before: of two first subscriptions racing
+        # (PostgreSQL), the second insert fails on the unique target instead of merging.
+        def save(connection: Connection) -> Row[Any]:
+            row = connection.execute(BY_TARGET, {"target": wanted.target}).first()
             if row is None:
-                row = SubscriptionRow(target=wanted.target, sections_off="", **fields)
-                session.add(row)
-            else:
-                for name, value in fields.items():
-                    setattr(row, name, value)
-            await session.flush()
-            return Subscription.of(row)
+                added = SUBSCRIPTIONS.insert().values(
+                    {**fields, "target": wanted.target, "sections_off": ""}
+                )
+                return connection.execute(added.returning(SUBSCRIPTIONS)).one()
+            changed = update(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.id == row.id).values(fields)
+            return connection.execute(changed.returning(SUBSCRIPTIONS)).one()
+
+        return Subscription.of(await self._db.transact(save))
 
     async def set_sections_off(self, target: str, off: frozenset[str]) -> Subscription | None:
-        async with self._db.session() as session:
-            row = await self._row(session, target)
-            if row is None:
-                return None
-            row.sections_off, row.updated_at = ",".join(sorted(off)), utcnow()
-            return Subscription.of(row)
+        statement = (
+            update(SUBSCRIPTIONS)
+            .where(SUBSCRIPTIONS.c.target == target)
+            .values(sections_off=",".join(sorted(off)), updated_at=utcnow())
+            .returning(SUBSCRIPTIONS)
+        )
+        row = await self._db.first(statement)
+        return Subscription.of(row) if row else None
 
     async def stop(self, target: str) -> bool:
         """Stops it; the row stays, so that a role-based default does not bring it back."""
         statement = (
-            update(SubscriptionRow)
-            .where(SubscriptionRow.target == target, SubscriptionRow.active.is_(True))
+            update(SUBSCRIPTIONS)
+            .where(SUBSCRIPTIONS.c.target == target, SUBSCRIPTIONS.c.active.is_(True))
             .values(active=False, updated_at=utcnow())
         )
-        async with self._db.session() as session:
-            return rows_changed(await session.execute(statement)) == 1
+        return await self._db.execute(statement) == 1
 
     async def known_targets(self) -> set[str]:
-        async with self._db.session() as session:
-            return set((await session.scalars(select(SubscriptionRow.target))).all())
+        return {row.target for row in await self._db.rows(select(SUBSCRIPTIONS.c.target))}
 
     async def due(self, now: datetime, limit: int) -> list[Subscription]:
         query = (
-            select(SubscriptionRow)
-            .where(SubscriptionRow.active.is_(True), SubscriptionRow.due_at <= now)
-            .order_by(SubscriptionRow.due_at, SubscriptionRow.id)
+            select(SUBSCRIPTIONS)
+            .where(SUBSCRIPTIONS.c.active.is_(True), SUBSCRIPTIONS.c.due_at <= now)
+            .order_by(SUBSCRIPTIONS.c.due_at, SUBSCRIPTIONS.c.id)
             .limit(limit)
         )
-        async with self._db.session() as session:
-            return [Subscription.of(row) for row in await session.scalars(query)]
+        return [Subscription.of(row) for row in await self._db.rows(query)]
 
     async def claim(
-        self, subscription: Subscription, *, now: datetime, late: bool, status: Status,
-        next_occurrence: datetime, next_due: datetime,
+        self,
+        subscription: Subscription,
+        *,
+        now: datetime,
+        late: bool,
+        status: Status,
+        next_occurrence: datetime,
+        next_due: datetime,
     ) -> bool:
         """Moves the subscription on to its next period and records this one, in one
         transaction: of two replicas (or two ticks) only one gets it."""
-        won = await self.claim_many([(subscription, late, status, next_occurrence, next_due)],
-                                    now)
+        won = await self.claim_many([(subscription, late, status, next_occurrence, next_due)], now)
         return bool(won)
 
     async def claim_many(
-        self, wanted: list[tuple[Subscription, bool, Status, datetime, datetime]],
+        self,
+        wanted: list[tuple[Subscription, bool, Status, datetime, datetime]],
         now: datetime,
     ) -> list[Subscription]:
         """`claim` for a batch, in one transaction; the subscriptions this caller won.
@@ -223,52 +273,66 @@ class Subscriptions:
         if not wanted:
             return []
         rows = [
-            {"subscription_id": sub.id, "period": sub.period, "status": status.value,
-             "late": late, "claimed_at": now,
-             "finished_at": None if status is Status.CLAIMED else now}
+            {
+                "subscription_id": sub.id,
+                "period": sub.period,
+                "status": status.value,
+                "late": late,
+                "claimed_at": now,
+                "finished_at": None if status is Status.CLAIMED else now,
+            }
             for sub, late, status, _occurrence, _due in wanted
         ]
         recorded = (
-            self._db.insert(DeliveryRow).values(rows)
-            .on_conflict_do_nothing(index_elements=[DeliveryRow.subscription_id,
-                                                    DeliveryRow.period])
-            .returning(DeliveryRow.subscription_id)
+            self._db.insert(DELIVERIES)
+            .values(rows)
+            .on_conflict_do_nothing(
+                index_elements=[DELIVERIES.c.subscription_id, DELIVERIES.c.period]
+            )
+            .returning(DELIVERIES.c.subscription_id)
         )
-        moved = (
-            update(SubscriptionRow).where(SubscriptionRow.id == bindparam("won"))
-            .values(occurrence=bindparam("next_occurrence"), due_at=bindparam("next_due"))
-        )
-        async with self._db.session() as session:
-            won = set((await session.execute(recorded)).scalars().all())
-            moves = [{"won": sub.id, "next_occurrence": occurrence, "next_due": due}
-                     for sub, _late, _status, occurrence, due in wanted if sub.id in won]
+
+        def record(connection: Connection) -> set[int]:
+            won = set(connection.execute(recorded).scalars().all())
+            moves = [
+                {"won": sub.id, "next_occurrence": occurrence, "next_due": due}
+                for sub, _late, _status, occurrence, due in wanted
+                if sub.id in won
+            ]
             if moves:
-                await (await session.connection()).execute(moved, moves)
+                connection.execute(MOVED, moves)
+            return won
+
+        won = await self._db.transact(record)
         return [sub for sub, *_rest in wanted if sub.id in won]
 
     async def stale(self, older_than: datetime) -> list[Claim]:
         """Claims whose sender died before finishing: the period is still owed."""
+        # The two tables share no column name: a row reads as the subscription as it is.
         query = (
-            select(DeliveryRow, SubscriptionRow)
-            .join(SubscriptionRow, SubscriptionRow.id == DeliveryRow.subscription_id)
-            .where(DeliveryRow.status == Status.CLAIMED.value,
-                   DeliveryRow.claimed_at < older_than)
+            select(SUBSCRIPTIONS, DELIVERIES.c.period, DELIVERIES.c.late)
+            .join(DELIVERIES, SUBSCRIPTIONS.c.id == DELIVERIES.c.subscription_id)
+            .where(
+                DELIVERIES.c.status == Status.CLAIMED.value,
+                DELIVERIES.c.claimed_at < older_than,
+            )
         )
-        async with self._db.session() as session:
-            rows = (await session.execute(query)).all()
-        return [Claim(Subscription.of(s), d.period, d.late) for d, s in rows]
+        return [
+            Claim(Subscription.of(row), row.period, row.late) for row in await self._db.rows(query)
+        ]
 
     async def take_over(self, claim: Claim, before: datetime, now: datetime) -> bool:
         statement = (
-            update(DeliveryRow)
-            .where(DeliveryRow.subscription_id == claim.subscription.id,
-                   DeliveryRow.period == claim.period,
-                   DeliveryRow.status == Status.CLAIMED.value,
-                   DeliveryRow.claimed_at < before)
+            update(DELIVERIES)
+            .where(
+                DELIVERIES.c.subscription_id == claim.subscription.id,
+                DELIVERIES.c.period == claim.period,
+                DELIVERIES.c.status == Status.CLAIMED.value,
+                DELIVERIES.c.claimed_at < before,
+            )
             .values(claimed_at=now)
         )
-        async with self._db.session() as session:
-            return rows_changed(await session.execute(statement)) == 1
+        return await self._db.execute(statement) == 1
 
     async def finish(
         self, claim: Claim, status: Status, now: datetime, covered_until: datetime | None
@@ -281,35 +345,35 @@ class Subscriptions:
         """Records the outcome of many deliveries in one transaction (two statements)."""
         if not done:
             return
-        outcome = (
-            update(DeliveryRow)
-            .where(DeliveryRow.subscription_id == bindparam("sub"),
-                   DeliveryRow.period == bindparam("of_period"))
-            .values(status=bindparam("new_status"), finished_at=now)
-        )
-        covered = (
-            update(SubscriptionRow).where(SubscriptionRow.id == bindparam("sub"))
-            .values(covered_until=bindparam("until"))
-        )
-        async with self._db.session() as session:
-            connection = await session.connection()
-            await connection.execute(outcome, [
-                {"sub": c.subscription.id, "of_period": c.period, "new_status": st.value}
-                for c, st, _until in done
-            ])
-            until = [{"sub": c.subscription.id, "until": u} for c, _st, u in done if u]
+        outcomes = [
+            {
+                "sub": c.subscription.id,
+                "of_period": c.period,
+                "new_status": st.value,
+                "finished": now,
+            }
+            for c, st, _until in done
+        ]
+        until = [{"sub": c.subscription.id, "until": u} for c, _st, u in done if u]
+
+        def record(connection: Connection) -> None:
+            connection.execute(OUTCOME, outcomes)
             if until:
-                await connection.execute(covered, until)
+                connection.execute(COVERED, until)
+
+        await self._db.transact(record)
 
     async def forget_older_than(self, moment: datetime) -> None:
         """Finished periods claimed before `moment`: a subscription only ever moves forward,
         so an old period is never claimed again."""
-        async with self._db.session() as session:
-            await session.execute(delete(DeliveryRow).where(
-                DeliveryRow.claimed_at < moment, DeliveryRow.status != Status.CLAIMED.value
-            ))
+        await self._db.execute(
+            delete(DELIVERIES).where(
+                DELIVERIES.c.claimed_at < moment, DELIVERIES.c.status != Status.CLAIMED.value
+            )
+        )
 
     async def deliveries(self, subscription_id: int) -> dict[str, Status]:
-        query = select(DeliveryRow).where(DeliveryRow.subscription_id == subscription_id)
-        async with self._db.session() as session:
-            return {r.period: Status(r.status) for r in await session.scalars(query)}
+        query = select(DELIVERIES.c.period, DELIVERIES.c.status).where(
+            DELIVERIES.c.subscription_id == subscription_id
+        )
+        return {row.period: Status(row.status) for row in await self._db.rows(query)}
