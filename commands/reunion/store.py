@@ -5,12 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, DateTime, Integer, String, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    DateTime,
+    Integer,
+    Row,
+    String,
+    Table,
+    bindparam,
+    select,
+    update,
+)
 
-from bot.store.database import Database, rows_changed
-from bot.store.tables import Base, as_utc, utcnow
+from bot.store.database import Database
+from bot.store.tables import as_utc, metadata, utcnow
 
 
 class MeetingStatus(StrEnum):
@@ -18,23 +30,27 @@ class MeetingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class MeetingRow(Base):
-    __tablename__ = "meetings"
+MEETINGS = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("room_name", String(64), unique=True, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("organizer_id", String(64), nullable=False),
+    Column("organizer_username", String(120), nullable=False),
+    Column("chat_room_id", String(64), index=True, nullable=False),
+    Column("starts_at", DateTime(timezone=True), index=True, nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("scheduled", Boolean, nullable=False),
+    Column("status", String(16), index=True, nullable=False),
+    Column("external", Boolean, nullable=False),
+    Column("call_id", String(64), index=True),
+    Column("reminder_sent", Boolean, default=False, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    room_name: Mapped[str] = mapped_column(String(64), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    organizer_id: Mapped[str] = mapped_column(String(64))
-    organizer_username: Mapped[str] = mapped_column(String(120))
-    chat_room_id: Mapped[str] = mapped_column(String(64), index=True)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    scheduled: Mapped[bool] = mapped_column(Boolean)
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    external: Mapped[bool] = mapped_column(Boolean)
-    call_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    reminder_sent: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+BY_ID = select(MEETINGS).where(MEETINGS.c.id == bindparam("meeting_id"))
+BY_CALL_ID = select(MEETINGS).where(MEETINGS.c.call_id == bindparam("call_id")).limit(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +88,7 @@ class Meeting:
         return self.status is MeetingStatus.CANCELLED
 
     @classmethod
-    def of(cls, row: MeetingRow) -> Meeting:
+    def of(cls, row: Row[Any]) -> Meeting:
         return cls(
             id=row.id,
             room_name=row.room_name,
@@ -95,85 +111,80 @@ class Meetings:
         self._db = database
 
     async def add(self, new: NewMeeting) -> Meeting:
-        row = MeetingRow(
-            room_name=new.room_name,
-            title=new.title,
-            organizer_id=new.organizer_id,
-            organizer_username=new.organizer_username,
-            chat_room_id=new.chat_room_id,
-            starts_at=new.starts_at.astimezone(UTC),
-            ends_at=new.ends_at.astimezone(UTC),
-            scheduled=new.scheduled,
-            status=MeetingStatus.PLANNED.value,
-            external=new.external,
-            call_id=new.call_id,
-            reminder_sent=False,
-            created_at=utcnow(),
+        statement = (
+            MEETINGS.insert()
+            .values(
+                room_name=new.room_name,
+                title=new.title,
+                organizer_id=new.organizer_id,
+                organizer_username=new.organizer_username,
+                chat_room_id=new.chat_room_id,
+                starts_at=new.starts_at.astimezone(UTC),
+                ends_at=new.ends_at.astimezone(UTC),
+                scheduled=new.scheduled,
+                status=MeetingStatus.PLANNED.value,
+                external=new.external,
+                call_id=new.call_id,
+                reminder_sent=False,
+                created_at=utcnow(),
+            )
+            .returning(MEETINGS)
         )
-        async with self._db.session() as session:
-            session.add(row)
-            await session.flush()
-            return Meeting.of(row)
+        return Meeting.of(await self._db.transact(lambda c: c.execute(statement).one()))
 
     async def get(self, meeting_id: int) -> Meeting | None:
-        async with self._db.session() as session:
-            row = await session.get(MeetingRow, meeting_id)
-            return Meeting.of(row) if row else None
+        row = await self._db.first(BY_ID, {"meeting_id": meeting_id})
+        return Meeting.of(row) if row else None
 
     async def by_call_id(self, call_id: str) -> Meeting | None:
-        query = select(MeetingRow).where(MeetingRow.call_id == call_id).limit(1)
-        async with self._db.session() as session:
-            row = (await session.scalars(query)).first()
-            return Meeting.of(row) if row else None
+        row = await self._db.first(BY_CALL_ID, {"call_id": call_id})
+        return Meeting.of(row) if row else None
 
     async def upcoming(self, chat_room_id: str, now: datetime, limit: int = 20) -> list[Meeting]:
         """The room's meetings that are not over and not cancelled, soonest first."""
         query = (
-            select(MeetingRow)
+            select(MEETINGS)
             .where(
-                MeetingRow.chat_room_id == chat_room_id,
-                MeetingRow.status == MeetingStatus.PLANNED.value,
-                MeetingRow.ends_at > now.astimezone(UTC),
+                MEETINGS.c.chat_room_id == chat_room_id,
+                MEETINGS.c.status == MeetingStatus.PLANNED.value,
+                MEETINGS.c.ends_at > now.astimezone(UTC),
             )
-            .order_by(MeetingRow.starts_at, MeetingRow.id)
+            .order_by(MEETINGS.c.starts_at, MEETINGS.c.id)
             .limit(limit)
         )
-        async with self._db.session() as session:
-            return [Meeting.of(row) for row in await session.scalars(query)]
+        return [Meeting.of(row) for row in await self._db.rows(query)]
 
     async def between(self, start: datetime, end: datetime) -> list[Meeting]:
         """Planned meetings not over at `start` that begin before `end`, in every room."""
         query = (
-            select(MeetingRow)
+            select(MEETINGS)
             .where(
-                MeetingRow.status == MeetingStatus.PLANNED.value,
-                MeetingRow.ends_at > start.astimezone(UTC),
-                MeetingRow.starts_at < end.astimezone(UTC),
+                MEETINGS.c.status == MeetingStatus.PLANNED.value,
+                MEETINGS.c.ends_at > start.astimezone(UTC),
+                MEETINGS.c.starts_at < end.astimezone(UTC),
             )
-            .order_by(MeetingRow.starts_at, MeetingRow.id)
+            .order_by(MEETINGS.c.starts_at, MEETINGS.c.id)
         )
-        async with self._db.session() as session:
-            return [Meeting.of(row) for row in await session.scalars(query)]
+        return [Meeting.of(row) for row in await self._db.rows(query)]
 
     async def awaiting_reminder(self, now: datetime) -> list[Meeting]:
         """Scheduled meetings still to come whose reminder has not gone out."""
         query = (
-            select(MeetingRow)
+            select(MEETINGS)
             .where(
-                MeetingRow.status == MeetingStatus.PLANNED.value,
-                MeetingRow.scheduled.is_(True),
-                MeetingRow.reminder_sent.is_(False),
-                MeetingRow.ends_at > now.astimezone(UTC),
+                MEETINGS.c.status == MeetingStatus.PLANNED.value,
+                MEETINGS.c.scheduled.is_(True),
+                MEETINGS.c.reminder_sent.is_(False),
+                MEETINGS.c.ends_at > now.astimezone(UTC),
             )
-            .order_by(MeetingRow.starts_at, MeetingRow.id)
+            .order_by(MEETINGS.c.starts_at, MEETINGS.c.id)
         )
-        async with self._db.session() as session:
-            return [Meeting.of(row) for row in await session.scalars(query)]
+        return [Meeting.of(row) for row in await self._db.rows(query)]
 
     async def cancel(self, meeting_id: int) -> bool:
         return await self._transition(
             meeting_id,
-            MeetingRow.status == MeetingStatus.PLANNED.value,
+            MEETINGS.c.status == MeetingStatus.PLANNED.value,
             status=MeetingStatus.CANCELLED.value,
         )
 
@@ -181,17 +192,16 @@ class Meetings:
         """True for exactly one caller (also across replicas): the one that sends the reminder."""
         return await self._transition(
             meeting_id,
-            MeetingRow.reminder_sent.is_(False),
-            MeetingRow.status == MeetingStatus.PLANNED.value,
+            MEETINGS.c.reminder_sent.is_(False),
+            MEETINGS.c.status == MeetingStatus.PLANNED.value,
             reminder_sent=True,
         )
 
     async def _transition(
         self, meeting_id: int, *conditions: ColumnElement[bool], **values: object
     ) -> bool:
+        """One conditional UPDATE: the row changes for the one caller whose conditions hold."""
         statement = (
-            update(MeetingRow).where(MeetingRow.id == meeting_id, *conditions).values(**values)
+            update(MEETINGS).where(MEETINGS.c.id == meeting_id, *conditions).values(**values)
         )
-        async with self._db.session() as session:
-            result = await session.execute(statement)
-            return rows_changed(result) == 1
+        return await self._db.execute(statement) == 1
