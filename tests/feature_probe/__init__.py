@@ -4,34 +4,33 @@ enables it by listing it next to the default features."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from aiohttp import web
-from sqlalchemy import DateTime, Integer, String, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, DateTime, Integer, String, Table, func, select
 
 from bot.context import Context
 from bot.feature import Feature
 from bot.i18n import N_
 from bot.routing import Router, argument
 from bot.runtime import Runtime
-from bot.store import Base, Database
-from bot.store.tables import utcnow
+from bot.store import Database
+from bot.store.tables import metadata, utcnow
 
 ROUTE = "/hooks/probe"
 TICK_SECONDS = 0.05
 router = Router()
 
 
-class ProbeNote(Base):
-    """Declared on the core's metadata, created by this package's own revision."""
-
-    __tablename__ = "probe_notes"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    text: Mapped[str] = mapped_column(String(200))
-    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+# Declared on the core's metadata, created by this package's own revision.
+PROBE_NOTES = Table(
+    "probe_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("text", String(200), nullable=False),
+    Column("written_at", DateTime(timezone=True), nullable=False),
+)
+COUNT = select(func.count()).select_from(PROBE_NOTES)
 
 
 class Notes:
@@ -39,15 +38,11 @@ class Notes:
         self._db = database
 
     async def add(self, text: str) -> int:
-        async with self._db.session() as session:
-            note = ProbeNote(text=text, written_at=utcnow())
-            session.add(note)
-            await session.flush()
-            return note.id
+        added = PROBE_NOTES.insert().values(text=text, written_at=utcnow())
+        return int(await self._db.scalar(added.returning(PROBE_NOTES.c.id)))
 
     async def count(self) -> int:
-        async with self._db.session() as session:
-            return int(await session.scalar(select(func.count()).select_from(ProbeNote)) or 0)
+        return int(await self._db.scalar(COUNT) or 0)
 
 
 class Ticks:
