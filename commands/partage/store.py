@@ -4,41 +4,90 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, String, or_, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Row
 
-from bot.store.database import Database, rows_changed
-from bot.store.tables import Base, as_utc, utcnow
+from bot.store.database import Database
+from bot.store.tables import as_utc, metadata, utcnow
 
+ROOM_FOLDERS = Table(
+    "room_folders",
+    metadata,
+    Column("room_id", String(64), primary_key=True),
+    Column("folder", String(255), unique=True, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
 
-class RoomFolderRow(Base):
-    __tablename__ = "room_folders"
+SHARES = Table(
+    "shares",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("remote_id", String(64), index=True, nullable=False),
+    Column("path", String(1024), nullable=False),
+    Column("url", String(1024), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("recipient", String(255), nullable=True),
+    Column("permissions", Integer, nullable=False),
+    Column("protected", Boolean, default=False, nullable=False),
+    Column("creator_id", String(64), index=True, nullable=False),
+    Column("creator_username", String(120), nullable=False),
+    Column("room_id", String(64), index=True, nullable=False),
+    Column("room_name", String(255), nullable=False),
+    Column("expires_on", Date, nullable=True),
+    Column("created_at", DateTime(timezone=True), index=True, nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_by", String(120), nullable=True),
+)
 
-    room_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    folder: Mapped[str] = mapped_column(String(255), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class ShareRow(Base):
-    __tablename__ = "shares"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    remote_id: Mapped[str] = mapped_column(String(64), index=True)
-    path: Mapped[str] = mapped_column(String(1024))
-    url: Mapped[str] = mapped_column(String(1024))
-    kind: Mapped[str] = mapped_column(String(16))
-    recipient: Mapped[str | None] = mapped_column(String(255))
-    permissions: Mapped[int] = mapped_column(Integer)
-    protected: Mapped[bool] = mapped_column(default=False)
-    creator_id: Mapped[str] = mapped_column(String(64), index=True)
-    creator_username: Mapped[str] = mapped_column(String(120))
-    room_id: Mapped[str] = mapped_column(String(64), index=True)
-    room_name: Mapped[str] = mapped_column(String(255))
-    expires_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_by: Mapped[str | None] = mapped_column(String(120))
+_ADD = insert(SHARES).returning(SHARES)
+_SHARE = select(SHARES).where(SHARES.c.id == bindparam("share_id"))
+_ACTIVE_BY_REMOTE_ID = (
+    select(SHARES)
+    .where(SHARES.c.remote_id == bindparam("remote_id"), SHARES.c.revoked_at.is_(None))
+    .limit(1)
+)
+_IN_ROOM_SINCE = (
+    select(SHARES)
+    .where(SHARES.c.room_id == bindparam("room_id"), SHARES.c.created_at >= bindparam("since"))
+    .order_by(SHARES.c.created_at)
+)
+_FOR_DIGEST = (
+    select(SHARES)
+    .where(
+        SHARES.c.revoked_at.is_(None),
+        or_(
+            (SHARES.c.created_at >= bindparam("since"))
+            & (SHARES.c.created_at < bindparam("until")),
+            (SHARES.c.expires_on > bindparam("today"))
+            & (SHARES.c.expires_on <= bindparam("expiry_by")),
+        ),
+    )
+    .order_by(SHARES.c.created_at, SHARES.c.id)
+)
+# Only a share still in force: of two revocations at once, one alone is told it did it.
+_REVOKE = (
+    update(SHARES)
+    .where(SHARES.c.id == bindparam("share_id"), SHARES.c.revoked_at.is_(None))
+    .values(revoked_at=bindparam("at"), revoked_by=bindparam("by"))
+)
+_FOLDER_OF_ROOM = select(ROOM_FOLDERS.c.folder).where(
+    ROOM_FOLDERS.c.room_id == bindparam("room_id")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +134,7 @@ def _aware(moment: datetime | None) -> datetime | None:
     return None if moment is None else as_utc(moment)
 
 
-def _record(row: ShareRow) -> ShareRecord:
+def _record(row: Row[Any]) -> ShareRecord:
     return ShareRecord(
         id=row.id,
         remote_id=row.remote_id,
@@ -111,38 +160,31 @@ class ShareRecords:
         self._db = database
 
     async def add(self, share: NewShare, at: datetime | None = None) -> ShareRecord:
-        row = ShareRow(
-            remote_id=share.remote_id,
-            path=share.path,
-            url=share.url,
-            kind=share.kind,
-            recipient=share.recipient,
-            permissions=share.permissions,
-            protected=share.protected,
-            creator_id=share.creator_id,
-            creator_username=share.creator_username,
-            room_id=share.room_id,
-            room_name=share.room_name,
-            expires_on=share.expires_on,
-            created_at=at or utcnow(),
-        )
-        async with self._db.session() as session:
-            session.add(row)
-            await session.flush()
-            return _record(row)
+        values = {
+            "remote_id": share.remote_id,
+            "path": share.path,
+            "url": share.url,
+            "kind": share.kind,
+            "recipient": share.recipient,
+            "permissions": share.permissions,
+            "protected": share.protected,
+            "creator_id": share.creator_id,
+            "creator_username": share.creator_username,
+            "room_id": share.room_id,
+            "room_name": share.room_name,
+            "expires_on": share.expires_on,
+            "created_at": at or utcnow(),
+        }
+        row = await self._db.transact(lambda connection: connection.execute(_ADD, values).one())
+        return _record(row)
 
     async def get(self, share_id: int) -> ShareRecord | None:
-        async with self._db.session() as session:
-            row = await session.get(ShareRow, share_id)
-            return None if row is None else _record(row)
+        row = await self._db.first(_SHARE, {"share_id": share_id})
+        return None if row is None else _record(row)
 
     async def active_by_remote_id(self, remote_id: str) -> ShareRecord | None:
-        query = select(ShareRow).where(
-            ShareRow.remote_id == remote_id, ShareRow.revoked_at.is_(None)
-        )
-        async with self._db.session() as session:
-            row = (await session.scalars(query.limit(1))).first()
-            return None if row is None else _record(row)
+        row = await self._db.first(_ACTIVE_BY_REMOTE_ID, {"remote_id": remote_id})
+        return None if row is None else _record(row)
 
     async def by_creator(
         self,
@@ -156,53 +198,32 @@ class ShareRecords:
 
         With `today`, a share whose expiry day has come is left out: Nextcloud has deleted it.
         """
-        query = select(ShareRow).where(
-            ShareRow.creator_id == creator_id, ShareRow.revoked_at.is_(None)
+        query = select(SHARES).where(
+            SHARES.c.creator_id == creator_id, SHARES.c.revoked_at.is_(None)
         )
         if today is not None:
-            query = query.where(or_(ShareRow.expires_on.is_(None), ShareRow.expires_on > today))
+            query = query.where(or_(SHARES.c.expires_on.is_(None), SHARES.c.expires_on > today))
         if room_id is not None:
-            query = query.where(ShareRow.room_id == room_id)
-        query = query.order_by(ShareRow.created_at.desc(), ShareRow.id.desc()).limit(limit)
-        async with self._db.session() as session:
-            return [_record(row) for row in await session.scalars(query)]
+            query = query.where(SHARES.c.room_id == room_id)
+        query = query.order_by(SHARES.c.created_at.desc(), SHARES.c.id.desc()).limit(limit)
+        return [_record(row) for row in await self._db.rows(query)]
 
     async def in_room_since(self, room_id: str, since: datetime) -> list[ShareRecord]:
-        query = (
-            select(ShareRow)
-            .where(ShareRow.room_id == room_id, ShareRow.created_at >= since)
-            .order_by(ShareRow.created_at)
-        )
-        async with self._db.session() as session:
-            return [_record(row) for row in await session.scalars(query)]
+        rows = await self._db.rows(_IN_ROOM_SINCE, {"room_id": room_id, "since": since})
+        return [_record(row) for row in rows]
 
-    async def for_digest(self, since: datetime, until: datetime, expiry_by: date,
-                         today: date) -> list[ShareRecord]:
+    async def for_digest(
+        self, since: datetime, until: datetime, expiry_by: date, today: date
+    ) -> list[ShareRecord]:
         """Shares in force made in [since, until), and those expiring from `today` up to
         `expiry_by` (whenever made): what a digest tells."""
-        query = (
-            select(ShareRow)
-            .where(
-                ShareRow.revoked_at.is_(None),
-                or_(
-                    (ShareRow.created_at >= since) & (ShareRow.created_at < until),
-                    (ShareRow.expires_on > today) & (ShareRow.expires_on <= expiry_by),
-                ),
-            )
-            .order_by(ShareRow.created_at, ShareRow.id)
-        )
-        async with self._db.session() as session:
-            return [_record(row) for row in await session.scalars(query)]
+        values = {"since": since, "until": until, "today": today, "expiry_by": expiry_by}
+        return [_record(row) for row in await self._db.rows(_FOR_DIGEST, values)]
 
     async def mark_revoked(self, share_id: int, by: str, at: datetime | None = None) -> bool:
         """False when the share is unknown or was already revoked."""
-        async with self._db.session() as session:
-            row = await session.get(ShareRow, share_id)
-            if row is None or row.revoked_at is not None:
-                return False
-            row.revoked_at = at or utcnow()
-            row.revoked_by = by
-            return True
+        values = {"share_id": share_id, "at": at or utcnow(), "by": by}
+        return await self._db.execute(_REVOKE, values) == 1
 
 
 MAX_FOLDER_SUFFIX = 1000
@@ -217,6 +238,7 @@ class RoomFolders:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._claim = database.insert(ROOM_FOLDERS).on_conflict_do_nothing()
 
     async def folder_for(self, room_id: str, wanted: str) -> str:
         """The room's folder; at first use `wanted`, or `wanted-2`, … when that is taken."""
@@ -227,11 +249,8 @@ class RoomFolders:
             candidate = wanted if number == 1 else f"{wanted}-{number}"
             # Conflicts on either key do nothing: another room has the name, or another
             # replica just gave this room its folder (read again below).
-            claim = self._db.insert(RoomFolderRow).values(
-                room_id=room_id, folder=candidate, created_at=utcnow()
-            ).on_conflict_do_nothing()
-            async with self._db.session() as session:
-                inserted = rows_changed(await session.execute(claim)) == 1
+            values = {"room_id": room_id, "folder": candidate, "created_at": utcnow()}
+            inserted = await self._db.execute(self._claim, values) == 1
             if inserted:
                 return candidate
             known = await self._known(room_id)
@@ -240,6 +259,5 @@ class RoomFolders:
         raise RuntimeError(f"no free share folder for {wanted!r}")
 
     async def _known(self, room_id: str) -> str | None:
-        async with self._db.session() as session:
-            row = await session.get(RoomFolderRow, room_id)
-            return None if row is None else row.folder
+        folder: str | None = await self._db.scalar(_FOLDER_OF_ROOM, {"room_id": room_id})
+        return folder

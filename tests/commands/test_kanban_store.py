@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import insert
+
 from bot.ports.boards import BoardEvent, CardChange
 from bot.store import Database
 from commands import kanban
 from commands.kanban.store import (
+    BOARD_INBOX,
     BoardEventLog,
     BoardInbox,
-    BoardInboxRow,
     BoardLinks,
     BoardSnapshots,
     CardState,
@@ -62,8 +64,9 @@ async def test_a_room_linked_twice_at_once_keeps_one_board(store_url: str) -> No
     database = Database(store_url)
     await database.migrate(MIGRATIONS)
     links = BoardLinks(database)
-    await asyncio.gather(*(links.link("r-team", f"B{n}", f"Tableau {n}", "u-marie")
-                           for n in range(8)))
+    await asyncio.gather(
+        *(links.link("r-team", f"B{n}", f"Tableau {n}", "u-marie") for n in range(8))
+    )
     linked = await links.board_for("r-team")
     assert linked is not None and linked.board_title == f"Tableau {linked.board_id[1:]}"
     assert [x.room_id for x in await links.all()] == ["r-team"]
@@ -76,8 +79,15 @@ async def test_the_webhook_inbox_keeps_events_in_arrival_order_until_told(
     database = Database(store_url)
     await database.migrate(MIGRATIONS)
     inbox = BoardInbox(database)
-    moved = BoardEvent(CardChange.MOVED, "B1", "C1", actor_name="Marie Curie", list_id="L2",
-                       old_list_id="L1", key="k-moved")
+    moved = BoardEvent(
+        CardChange.MOVED,
+        "B1",
+        "C1",
+        actor_name="Marie Curie",
+        list_id="L2",
+        old_list_id="L1",
+        key="k-moved",
+    )
     archived = BoardEvent(CardChange.ARCHIVED, "B1", "C1", actor_username="marie", key="k-arch")
     await inbox.put(moved)
     await inbox.put(archived)
@@ -102,9 +112,13 @@ async def test_an_unreadable_inbox_event_is_dropped_instead_of_blocking_the_rest
     database = Database(store_url)
     await database.migrate(MIGRATIONS)
     try:
-        async with database.session() as session:  # written by a release with other kinds
-            session.add(BoardInboxRow(event='{"kind": "renamed"}', received_at=datetime.now(UTC),
-                                      attempts=0))
+        # Written by a release with other kinds.
+        unreadable = {
+            "event": '{"kind": "renamed"}',
+            "received_at": datetime.now(UTC),
+            "attempts": 0,
+        }
+        await database.execute(insert(BOARD_INBOX), unreadable)
         inbox = BoardInbox(database)
         moved = BoardEvent(CardChange.MOVED, "B1", "C1", key="k-moved")
         await inbox.put(moved)
