@@ -9,6 +9,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -33,6 +34,7 @@ from bot.middleware.resolve import Resolve
 from bot.models import ChatEvent
 from bot.ports import ChatTransport, Clock
 from bot.resume import ResumePoint
+from bot.routes import Routes
 from bot.routing import CommandTable
 from bot.runtime import Runtime
 from bot.scheduler import Job, Scheduler
@@ -45,7 +47,11 @@ from bot.store.repositories import (
     ProcessedMessages,
     preference_cache,
 )
-from bot.web import WebServer, build_web_app
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.web import WebServer
 
 log = logging.getLogger(__name__)
 DRAIN_TIMEOUT_SECONDS = 30.0
@@ -84,13 +90,13 @@ class Application:
             services=Services(),
             chat=chat,
             scheduler=Scheduler(settings.tz),
-            web=build_web_app(self.metrics, self.readiness, lambda: self.role),
+            web_builder=self._web_app,
             metrics=self.metrics,
             clock=clock or SystemClock(),
         )
         self._features = features
         self._serve_http = serve_http and settings.http.port > 0
-        self._web: WebServer | None = None
+        self._web: WebServer | None = None  # only when serving HTTP
         self._in_flight: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(MAX_CONCURRENT_COMMANDS)
         self._admission = asyncio.Semaphore(MAX_CONCURRENT_COMMANDS + MAX_WAITING_EVENTS)
@@ -101,6 +107,11 @@ class Application:
         self._leading = False
         self._watch: asyncio.Task[None] | None = None
         self._mark_armed = False
+
+    def _web_app(self, routes: Routes) -> web.Application:
+        from bot.web import build_web_app  # noqa: PLC0415 - aiohttp only for a process serving HTTP
+
+        return build_web_app(self.metrics, self.readiness, lambda: self.role, routes)
 
     async def prepare(self) -> Dispatcher:
         """Migrates the store and wires every feature; no connection to the chat yet."""
@@ -185,6 +196,8 @@ class Application:
         if self.dispatcher is None:
             await self.prepare()
         if self._serve_http:
+            from bot.web import WebServer  # noqa: PLC0415 - aiohttp only for a process serving HTTP
+
             http = self.settings.http
             self._web = WebServer(self.runtime.web, http.host, http.port)
             await self._web.start()

@@ -8,13 +8,14 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.metrics import Metrics
+from bot.routes import Route, Routes
 
 ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
 log = logging.getLogger(__name__)
 
 
 def build_web_app(
-    metrics: Metrics, readiness: ReadinessCheck, role: Callable[[], str]
+    metrics: Metrics, readiness: ReadinessCheck, role: Callable[[], str], routes: Routes
 ) -> web.Application:
     app = web.Application(client_max_size=2 * 1024 * 1024)
 
@@ -35,6 +36,11 @@ def build_web_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
+
+    def add(route: Route) -> None:
+        app.router.add_route(route.method, route.path, route.handler)
+
+    routes.mount(add)
     return app
 
 

@@ -85,7 +85,7 @@ async def _session(settings: Settings) -> int:
     chat = MemoryChat(settings.rocketchat.username)
     chat.add_user(CONSOLE_USER)
     room = chat.add_room(Room("dm-agent", "agent", RoomType.DIRECT), ["bot", CONSOLE_USER.id])
-    app = build_application(settings, chat, serve_http=False)
+    app = build_application(settings, chat, serve_http=False, endpoints=False)
     chat.listeners.append(_print_sent)
     await app.start()
     interactive = sys.stdin.isatty()

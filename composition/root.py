@@ -1,7 +1,8 @@
 """Builds the adapters from the settings, binds them to the core's ports, builds the Application.
 
 An adapter is built only when an enabled feature needs its port and its settings section is
-filled in; otherwise the handlers say the service is not set up on this platform.
+filled in; otherwise the handlers say the service is not set up on this platform. Each one is
+imported there, when it is built: a console, or a bot without Wekan, never loads its client.
 """
 
 from __future__ import annotations
@@ -21,12 +22,6 @@ from bot.services import Key
 from commands.kanban.inbox import EventInbox
 from composition.features import DEFAULT_FEATURES
 from composition.settings import EnsembleSettings as Settings
-from integrations.jitsi import JitsiMeetings
-from integrations.nextcloud import NextcloudFiles
-from integrations.rocketchat import RocketChatTransport
-from integrations.rocketchat.companion import CompanionEndpoint, install_routes
-from integrations.wekan import WekanBoards, WekanSession
-from integrations.wekan.webhook import WekanWebhook
 
 log = logging.getLogger(__name__)
 WEKAN_WEBHOOK_PATH = "/hooks/wekan"
@@ -60,6 +55,8 @@ def _bind_jitsi(settings: Settings, runtime: Runtime) -> None:
             "/reunion will say so"
         )
         return
+    from integrations.jitsi.meetings import JitsiMeetings  # noqa: PLC0415 - built here only
+
     chat_url = str(settings.rocketchat.url) if settings.rocketchat.url else None
     organization = settings.branding.organization
     runtime.provide(MEETING_PORT, JitsiMeetings(jitsi, chat_url, organization=organization))
@@ -69,6 +66,8 @@ def _bind_nextcloud(settings: Settings, runtime: Runtime) -> None:
     nextcloud = settings.nextcloud
     if not nextcloud.configured:
         return
+    from integrations.nextcloud.adapter import NextcloudFiles  # noqa: PLC0415 - built here only
+
     files = NextcloudFiles(nextcloud)
     runtime.provide(FILES_PORT, files)
     runtime.on_stop.append(files.close)
@@ -88,6 +87,9 @@ def _bind_wekan(settings: Settings, runtime: Runtime) -> None:
     wekan = settings.wekan
     if not (wekan.url and wekan.username and wekan.password):
         return
+    from integrations.wekan.boards import WekanBoards  # noqa: PLC0415 - built here only
+    from integrations.wekan.session import WekanSession  # noqa: PLC0415
+
     boards = WekanBoards(WekanSession(
         str(wekan.url), wekan.username, wekan.password.get_secret_value(),
         timeout_seconds=wekan.request_timeout_seconds,
@@ -103,17 +105,24 @@ def inbound(settings: Settings) -> Feature:
     async def install(runtime: Runtime) -> None:
         app_secret = settings.rocketchat.app_secret
         if app_secret is not None:  # the companion app's slash commands
+            from integrations.rocketchat.companion import (  # noqa: PLC0415 - built here only
+                CompanionEndpoint,
+                install_routes,
+            )
+
             endpoint = CompanionEndpoint(
                 app_secret.get_secret_value(), runtime.clock, runtime.pipeline.feed,
                 calls=runtime.services.optional(CALL_PORT),
             )
-            install_routes(runtime.web, endpoint)
+            install_routes(runtime.routes, endpoint)
         inbox = runtime.services.optional(EventInbox)
         if inbox is None:
             return  # the boards feature is off: no Wekan endpoint
+        from integrations.wekan.webhook import WekanWebhook  # noqa: PLC0415 - built here only
+
         token = settings.wekan.webhook_token
         webhook = WekanWebhook(token.get_secret_value() if token else None, inbox.accept)
-        runtime.web.router.add_post(WEKAN_WEBHOOK_PATH, webhook.receive)
+        runtime.routes.add_post(WEKAN_WEBHOOK_PATH, webhook.receive)
 
     return Feature(name="inbound", install=install)
 
@@ -125,12 +134,15 @@ def build_application(
     features: Sequence[Feature] = DEFAULT_FEATURES,
     clock: Clock | None = None,
     serve_http: bool = True,
+    endpoints: bool = True,
 ) -> Application:
-    """The Application with the given features, their adapters and inbound endpoints."""
+    """The Application with the given features, their adapters and, unless `endpoints` is
+    False (a terminal, which nothing can call), their inbound endpoints."""
+    mounted = [inbound(settings)] if endpoints else []
     return Application(
         settings,
         chat,
-        features=[adapters(settings, features), *features, inbound(settings)],
+        features=[adapters(settings, features), *features, *mounted],
         clock=clock,
         serve_http=serve_http,
     )
@@ -138,6 +150,8 @@ def build_application(
 
 def build_service(settings: Settings) -> Application:
     """The bot on the Rocket.Chat of the settings, as `ensemble-bot run` starts it."""
+    from integrations.rocketchat.transport import RocketChatTransport  # noqa: PLC0415 - built here only
+
     transport = RocketChatTransport(settings.rocketchat, branding=settings.branding)
     application = build_application(settings, transport)
     transport.on_reconnect = application.metrics.reconnects.inc

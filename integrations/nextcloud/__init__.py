@@ -1,5 +1,3 @@
-"""Nextcloud adapter (nc-py-api) implementing bot.ports.files.FilesPort."""
-
-from integrations.nextcloud.adapter import NextcloudFiles
-
-__all__ = ["NextcloudFiles"]
+"""Nextcloud adapter (nc-py-api) implementing bot.ports.files.FilesPort, in
+`integrations.nextcloud.adapter`; this package imports nothing, so that reading its settings
+loads no client."""

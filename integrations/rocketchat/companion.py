@@ -23,6 +23,7 @@ from bot.events import CommandInvoked
 from bot.models import Room, User
 from bot.ports import Clock
 from bot.ports.calls import CallPort, CallRequest, UnknownCall
+from bot.routes import Routes
 from integrations.rocketchat import signature
 from integrations.rocketchat.wire import ROOM_TYPES
 
@@ -188,8 +189,8 @@ def _bad_request(reason: str) -> web.HTTPBadRequest:
     return web.HTTPBadRequest(text=json.dumps({"error": reason}), content_type="application/json")
 
 
-def install_routes(app: web.Application, endpoint: CompanionEndpoint) -> None:
-    app.router.add_post(COMMAND_PATH, endpoint.command)
-    app.router.add_post(CALL_PATH, endpoint.call)
-    app.router.add_post(CALL_LINK_PATH, endpoint.call_link)
+def install_routes(routes: Routes, endpoint: CompanionEndpoint) -> None:
+    routes.add_post(COMMAND_PATH, endpoint.command)
+    routes.add_post(CALL_PATH, endpoint.call)
+    routes.add_post(CALL_LINK_PATH, endpoint.call_link)
 

@@ -21,7 +21,7 @@ from commands.core_feature import feature as core
 from composition.settings import EnsembleSettings as Settings
 from composition.settings import NextcloudSection
 from composition.testing import ADMIN, AGENT, CRISIS_LEAD, TEAM_ROOM, BotHarness
-from integrations.nextcloud import NextcloudFiles
+from integrations.nextcloud.adapter import NextcloudFiles
 from sandbox.nextcloud import NextcloudSandbox
 
 BOT = "ensemble-bot"

@@ -71,7 +71,7 @@ async def install(runtime: Runtime) -> None:
     async def count(_request: web.Request) -> web.Response:
         return web.json_response({"notes": await notes.count()})
 
-    runtime.web.router.add_get(ROUTE, count)
+    runtime.routes.add_get(ROUTE, count)
 
 
 feature = Feature(

@@ -17,7 +17,7 @@ from bot.models import Attachment, Message
 from commands.reunion.calendar import invitation
 from commands.reunion.store import Meeting, MeetingStatus
 from composition.settings import EnsembleSettings
-from integrations.jitsi import JitsiMeetings
+from integrations.jitsi.meetings import JitsiMeetings
 from integrations.jitsi.settings import JitsiSettings
 from integrations.rocketchat.wire import message_payload
 

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 
 from bot.ports.meetings import Attendee, MeetingRole
 from composition.settings import EnsembleSettings as Settings
-from integrations.jitsi import JitsiMeetings, JitsiNotConfigured
+from integrations.jitsi.meetings import JitsiMeetings, JitsiNotConfigured
 from integrations.jitsi.rooms import room_name, slugify
 from integrations.jitsi.settings import JitsiSettings
 

@@ -32,7 +32,7 @@ from bot.ports.files import (
     UnknownUser,
     WeakPassword,
 )
-from integrations.nextcloud import NextcloudFiles
+from integrations.nextcloud.adapter import NextcloudFiles
 from integrations.nextcloud.permissions import permissions_from_nextcloud, to_nextcloud
 from integrations.nextcloud.settings import NextcloudSettings
 from sandbox.nextcloud import NextcloudSandbox

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from bot.ports import ResumeFrom
-from integrations.rocketchat import RocketChatTransport
 from integrations.rocketchat.settings import RocketChatSettings
+from integrations.rocketchat.transport import RocketChatTransport
 from sandbox.rocketchat import RocketChatSandbox
 
 Chat = tuple[RocketChatTransport, RocketChatSandbox]

@@ -12,7 +12,7 @@ from bot.events import MembershipChanged, MessagePinned, ReactionAdded
 from bot.models import ChatEvent
 from bot.ports import ResumeFrom
 from bot.testing import eventually
-from integrations.rocketchat import RocketChatTransport
+from integrations.rocketchat.transport import RocketChatTransport
 from sandbox.rocketchat import RocketChatSandbox
 from tests.integrations.rocketchat.conftest import Chat, from_now, resume_at
 

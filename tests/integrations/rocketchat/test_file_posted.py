@@ -15,8 +15,8 @@ from bot.feature import Feature
 from bot.routing import Router
 from commands.core_feature import feature as core
 from composition.testing import eventually, make_settings, sqlite_url
-from integrations.rocketchat import RocketChatTransport
 from integrations.rocketchat.settings import RocketChatSettings
+from integrations.rocketchat.transport import RocketChatTransport
 from integrations.rocketchat.wire import user_from_raw
 from sandbox.rocketchat import RocketChatSandbox
 

@@ -9,8 +9,8 @@ import pytest
 from aiohttp import web
 
 from bot.testing import eventually
-from integrations.rocketchat import RocketChatTransport
 from integrations.rocketchat.settings import RocketChatSettings
+from integrations.rocketchat.transport import RocketChatTransport
 from tests.integrations.rocketchat.conftest import from_now
 
 

@@ -17,8 +17,8 @@ from bot.routing import Router
 from bot.store.repositories import AuditLog
 from commands.core_feature import feature as core
 from composition.testing import eventually, make_settings, sqlite_url
-from integrations.rocketchat import RocketChatTransport
 from integrations.rocketchat.settings import RocketChatSettings
+from integrations.rocketchat.transport import RocketChatTransport
 from sandbox.rocketchat import RocketChatSandbox
 from sandbox.rocketchat.state import rooms
 

@@ -12,8 +12,8 @@ import pytest
 from bot.events import ReactionAdded
 from bot.models import Attachment, Button, ChatEvent, Message, RoomType, Upload
 from bot.testing import eventually
-from integrations.rocketchat import RocketChatTransport
 from integrations.rocketchat.errors import RocketChatUnavailable
+from integrations.rocketchat.transport import RocketChatTransport
 from integrations.rocketchat.wire import message_id_for
 from sandbox.rocketchat import RocketChatSandbox
 from tests.integrations.rocketchat.conftest import from_now, transport_for

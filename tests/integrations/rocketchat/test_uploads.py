@@ -8,7 +8,7 @@ import pytest
 
 from bot.errors import RoomClosed
 from bot.models import Message, Upload
-from integrations.rocketchat import RocketChatTransport
+from integrations.rocketchat.transport import RocketChatTransport
 from sandbox.rocketchat import RocketChatSandbox
 from tests.integrations.rocketchat.conftest import Chat
 

@@ -8,7 +8,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from integrations.wekan import WekanBoards, WekanSession
+from integrations.wekan.boards import WekanBoards
+from integrations.wekan.session import WekanSession
 from sandbox.wekan import WekanSandbox
 
 

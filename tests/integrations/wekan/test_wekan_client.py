@@ -8,14 +8,10 @@ import pytest
 
 from bot.errors import ServiceUnavailable
 from bot.ports.boards import NotFound, WriteNotApplied
-from integrations.wekan import (
-    Expect,
-    WekanBoards,
-    WekanNotFound,
-    WekanProtocolError,
-    WekanSession,
-    WekanUnavailable,
-)
+from integrations.wekan.boards import WekanBoards
+from integrations.wekan.decode import Expect
+from integrations.wekan.errors import WekanNotFound, WekanProtocolError, WekanUnavailable
+from integrations.wekan.session import WekanSession
 from sandbox.wekan import WekanSandbox
 from sandbox.wekan.auth import THROTTLE_KEY
 

@@ -7,17 +7,16 @@ import json
 import pytest
 
 from bot.errors import ServiceUnavailable
-from integrations.wekan import (
-    Expect,
+from integrations.wekan.decode import Expect, decode
+from integrations.wekan.errors import (
     WekanBadRequest,
     WekanForbidden,
     WekanNotFound,
     WekanProtocolError,
+    WekanRateLimited,
     WekanUnauthorized,
     WekanUnavailable,
-    decode,
 )
-from integrations.wekan.errors import WekanRateLimited
 
 JSON = "application/json"
 METEOR_401 = {"isClientSafe": True, "error": "Unauthorized", "reason": "Unauthorized",
