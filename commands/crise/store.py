@@ -15,19 +15,25 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Column,
     DateTime,
     ForeignKey,
     Integer,
+    Select,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    bindparam,
+    insert,
     select,
+    update,
 )
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.database import Database
-from bot.store.tables import Base, as_utc
+from bot.store.tables import as_utc, metadata
 
 
 class Status(StrEnum):
@@ -58,61 +64,87 @@ class EntryKind(StrEnum):
     CLOSED = "closed"
 
 
-class CellRow(Base):
-    __tablename__ = "crisis_cells"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    title: Mapped[str] = mapped_column(String(200))
-    severity: Mapped[int] = mapped_column(Integer)
-    room_name: Mapped[str] = mapped_column(String(100), unique=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    opened_by: Mapped[str] = mapped_column(String(120))
-    origin_room_id: Mapped[str] = mapped_column(String(64))
+CRISIS_CELLS = Table(
+    "crisis_cells",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(200), nullable=False),
+    Column("severity", Integer, nullable=False),
+    Column("room_name", String(100), unique=True, nullable=False),
+    Column("status", String(16), index=True, nullable=False),
+    Column("opened_by", String(120), nullable=False),
+    Column("origin_room_id", String(64), nullable=False),
     # The `/crise ouvrir` message: replayed after a crash, it resumes this cell.
-    origin_message_id: Mapped[str | None] = mapped_column(String(64), nullable=True,
-                                                          unique=True)
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    last_status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
-                                                            nullable=True)
-    last_reminder_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
-                                                              nullable=True)
-    reminder_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    room_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
-    board_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    Column("origin_message_id", String(64), nullable=True, unique=True),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("last_status_at", DateTime(timezone=True), nullable=True),
+    Column("last_reminder_at", DateTime(timezone=True), nullable=True),
+    Column("reminder_minutes", Integer, nullable=True),
+    Column("room_id", String(64), nullable=True, index=True),
+    Column("board_id", String(64), nullable=True, index=True),
     # Everything else the steps made or decided (ids, links, steps done, what is missing),
     # as JSON: it grows with the steps, never queried by its content.
-    resources: Mapped[str] = mapped_column(Text, default="{}")
-    bilan: Mapped[str] = mapped_column(Text, default="")
+    Column("resources", Text, default="{}", nullable=False),
+    Column("bilan", Text, default="", nullable=False),
+)
 
+CRISIS_MEMBERS = Table(
+    "crisis_members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "cell_id",
+        Integer,
+        ForeignKey("crisis_cells.id", ondelete="CASCADE"),
+        index=True,
+        nullable=False,
+    ),
+    Column("username", String(120), nullable=False),
+    Column("role", String(32), nullable=True),
+    Column("active", Boolean, default=True, nullable=False),
+    Column("share_id", String(64), nullable=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("cell_id", "username"),
+)
 
-class MemberRow(Base):
-    __tablename__ = "crisis_members"
-    __table_args__ = (UniqueConstraint("cell_id", "username"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    cell_id: Mapped[int] = mapped_column(ForeignKey("crisis_cells.id", ondelete="CASCADE"),
-                                         index=True)
-    username: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    share_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class EntryRow(Base):
-    __tablename__ = "crisis_entries"
-    __table_args__ = (UniqueConstraint("cell_id", "ref"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    cell_id: Mapped[int] = mapped_column(ForeignKey("crisis_cells.id", ondelete="CASCADE"),
-                                         index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    kind: Mapped[str] = mapped_column(String(32))
-    author: Mapped[str] = mapped_column(String(120))
-    text: Mapped[str] = mapped_column(Text)
+CRISIS_ENTRIES = Table(
+    "crisis_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "cell_id",
+        Integer,
+        ForeignKey("crisis_cells.id", ondelete="CASCADE"),
+        index=True,
+        nullable=False,
+    ),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("author", String(120), nullable=False),
+    Column("text", Text, nullable=False),
     # What the entry is about (a message id, a card event): the same thing is logged once.
-    ref: Mapped[str] = mapped_column(String(200))
+    Column("ref", String(200), nullable=False),
+    UniqueConstraint("cell_id", "ref"),
+)
+
+_CELLS, _MEMBERS, _ENTRIES = CRISIS_CELLS, CRISIS_MEMBERS, CRISIS_ENTRIES
+_OPENING_OR_OPEN = _CELLS.c.status.in_([Status.OPENING, Status.OPEN])
+_CELL = select(_CELLS).where(_CELLS.c.id == bindparam("cell_id"))
+_CELL_TO_WRITE = _CELL.with_for_update()
+# A member by cell and name (bound names other than the columns': UPDATE reserves those).
+_THE_MEMBER = (
+    _MEMBERS.c.cell_id == bindparam("cell"),
+    _MEMBERS.c.username == bindparam("member"),
+)
+_MEMBER = select(_MEMBERS).where(*_THE_MEMBER)
+_SET_MEMBER = update(_MEMBERS).where(*_THE_MEMBER)
+# Only an active member: of two removals racing, one alone reports the member removed.
+_REMOVE_MEMBER = (
+    _SET_MEMBER.where(_MEMBERS.c.active.is_(True))
+    .values(active=False, role=None)
+    .returning(_MEMBERS.c.username, _MEMBERS.c.share_id)
+)
 
 
 @dataclass
@@ -166,17 +198,27 @@ class Entry:
     text: str
 
 
-def _cell(row: CellRow) -> Cell:
+def _cell(row: Row[Any]) -> Cell:
     def utc(moment: datetime | None) -> datetime | None:
         return as_utc(moment) if moment else None
 
     return Cell(
-        id=row.id, title=row.title, severity=row.severity, room_name=row.room_name,
-        status=Status(row.status), opened_by=row.opened_by, origin_room_id=row.origin_room_id,
-        opened_at=as_utc(row.opened_at), closed_at=utc(row.closed_at),
-        last_status_at=utc(row.last_status_at), last_reminder_at=utc(row.last_reminder_at),
-        reminder_minutes=row.reminder_minutes, room_id=row.room_id, board_id=row.board_id,
-        resources=json.loads(row.resources or "{}"), bilan=row.bilan or "",
+        id=row.id,
+        title=row.title,
+        severity=row.severity,
+        room_name=row.room_name,
+        status=Status(row.status),
+        opened_by=row.opened_by,
+        origin_room_id=row.origin_room_id,
+        opened_at=as_utc(row.opened_at),
+        closed_at=utc(row.closed_at),
+        last_status_at=utc(row.last_status_at),
+        last_reminder_at=utc(row.last_reminder_at),
+        reminder_minutes=row.reminder_minutes,
+        room_id=row.room_id,
+        board_id=row.board_id,
+        resources=json.loads(row.resources or "{}"),
+        bilan=row.bilan or "",
     )
 
 
@@ -187,160 +229,194 @@ class Cells:
         # into the same JSON: one read-modify-write at a time (SQLite would deadlock two).
         self._writing = asyncio.Lock()
 
-    async def create(self, *, title: str, severity: int, room_name: str, opened_by: str,
-                     origin_room_id: str, origin_message_id: str, now: datetime,
-                     members: list[str]) -> Cell | None:
+    async def create(
+        self,
+        *,
+        title: str,
+        severity: int,
+        room_name: str,
+        opened_by: str,
+        origin_room_id: str,
+        origin_message_id: str,
+        now: datetime,
+        members: list[str],
+    ) -> Cell | None:
         """The new cell with its roster; None when that room name is taken already."""
+        cell = (
+            insert(_CELLS)
+            .values(
+                title=title,
+                severity=severity,
+                room_name=room_name,
+                status=Status.OPENING,
+                opened_by=opened_by,
+                origin_room_id=origin_room_id,
+                origin_message_id=origin_message_id,
+                opened_at=now,
+                resources="{}",
+                bilan="",
+            )
+            .returning(_CELLS)
+        )
+
+        def write(connection: Connection) -> Row[Any]:
+            row = connection.execute(cell).one()
+            roster = [
+                {
+                    "cell_id": row.id,
+                    "username": username,
+                    "role": Role.PILOTE if username == opened_by else None,
+                    "active": True,
+                    "added_at": now,
+                }
+                for username in dict.fromkeys(members)
+            ]
+            if roster:
+                connection.execute(insert(_MEMBERS), roster)
+            return row
+
         try:
-            async with self._db.session() as session:
-                row = CellRow(title=title, severity=severity, room_name=room_name,
-                              status=Status.OPENING, opened_by=opened_by,
-                              origin_room_id=origin_room_id,
-                              origin_message_id=origin_message_id, opened_at=now, resources="{}",
-                              bilan="")
-                session.add(row)
-                await session.flush()
-                for username in dict.fromkeys(members):
-                    role = Role.PILOTE if username == opened_by else None
-                    session.add(MemberRow(cell_id=row.id, username=username, role=role,
-                                          active=True, added_at=now))
-                await session.flush()
-                return _cell(row)
+            return _cell(await self._db.transact(write))
         except IntegrityError:
             return None
 
     async def get(self, cell_id: int) -> Cell | None:
-        async with self._db.session() as session:
-            row = await session.get(CellRow, cell_id)
+        row = await self._db.first(_CELL, {"cell_id": cell_id})
         return _cell(row) if row else None
 
     async def by_room(self, room_id: str) -> Cell | None:
-        query = select(CellRow).where(CellRow.room_id == room_id)
-        async with self._db.session() as session:
-            row = (await session.scalars(query)).first()
-        return _cell(row) if row else None
+        return await self._one(select(_CELLS).where(_CELLS.c.room_id == room_id))
 
     async def by_origin(self, message_id: str) -> Cell | None:
-        query = select(CellRow).where(CellRow.origin_message_id == message_id)
-        async with self._db.session() as session:
-            row = (await session.scalars(query)).first()
-        return _cell(row) if row else None
+        return await self._one(select(_CELLS).where(_CELLS.c.origin_message_id == message_id))
 
     async def by_board(self, board_id: str) -> Cell | None:
-        query = select(CellRow).where(CellRow.board_id == board_id)
-        async with self._db.session() as session:
-            row = (await session.scalars(query)).first()
-        return _cell(row) if row else None
+        return await self._one(select(_CELLS).where(_CELLS.c.board_id == board_id))
 
     async def unfinished(self) -> list[Cell]:
         """Cells whose opening or closing stopped half-way, oldest first."""
-        query = (select(CellRow)
-                 .where(CellRow.status.in_([Status.OPENING, Status.CLOSING]))
-                 .order_by(CellRow.id))
-        async with self._db.session() as session:
-            return [_cell(row) for row in (await session.scalars(query)).all()]
+        query = (
+            select(_CELLS)
+            .where(_CELLS.c.status.in_([Status.OPENING, Status.CLOSING]))
+            .order_by(_CELLS.c.id)
+        )
+        return [_cell(row) for row in await self._db.rows(query)]
 
     async def open_cells(self) -> list[Cell]:
-        query = (select(CellRow).where(CellRow.status.in_([Status.OPENING, Status.OPEN]))
-                 .order_by(CellRow.opened_at))
-        async with self._db.session() as session:
-            return [_cell(row) for row in (await session.scalars(query)).all()]
+        query = select(_CELLS).where(_OPENING_OR_OPEN).order_by(_CELLS.c.opened_at)
+        return [_cell(row) for row in await self._db.rows(query)]
 
     async def open_cells_for(self, username: str) -> list[Cell]:
         """The open cells `username` is an active member of, oldest first; each carries
         `last_status_at` (None: no status update yet) for whoever reports their age."""
-        query = (select(CellRow)
-                 .join(MemberRow, MemberRow.cell_id == CellRow.id)
-                 .where(CellRow.status.in_([Status.OPENING, Status.OPEN]),
-                        MemberRow.username == username, MemberRow.active.is_(True))
-                 .order_by(CellRow.opened_at))
-        async with self._db.session() as session:
-            return [_cell(row) for row in (await session.scalars(query)).all()]
+        query = (
+            select(_CELLS)
+            .join(_MEMBERS, _MEMBERS.c.cell_id == _CELLS.c.id)
+            .where(
+                _OPENING_OR_OPEN,
+                _MEMBERS.c.username == username,
+                _MEMBERS.c.active.is_(True),
+            )
+            .order_by(_CELLS.c.opened_at)
+        )
+        return [_cell(row) for row in await self._db.rows(query)]
 
     async def update(self, cell_id: int, **changes: Any) -> Cell:
         """Sets columns, and merges `resources=` into the JSON (steps listed in `steps`)."""
-        async with self._writing, self._db.session() as session:
-            row = await session.get(CellRow, cell_id, with_for_update=True)
+        extra = changes.pop("resources", None)
+        step = changes.pop("step", None)
+
+        def write(connection: Connection) -> Row[Any]:
+            row = connection.execute(_CELL_TO_WRITE, {"cell_id": cell_id}).first()
             assert row is not None, f"crisis cell {cell_id} vanished"
-            extra = changes.pop("resources", None)
-            step = changes.pop("step", None)
-            for name, value in changes.items():
-                setattr(row, name, value)
+            values = dict(changes)
             if extra or step:
                 current = json.loads(row.resources or "{}")
                 current.update(extra or {})
                 if step and step not in current.setdefault("steps", []):
                     current["steps"].append(step)
-                row.resources = json.dumps(current, ensure_ascii=False)
-            await session.flush()
-            return _cell(row)
+                values["resources"] = json.dumps(current, ensure_ascii=False)
+            if not values:  # nothing to write: an UPDATE without values would set every column
+                return row
+            return _write_cell(connection, cell_id, values)
+
+        async with self._writing:
+            return _cell(await self._db.transact(write))
 
     async def note_missing(self, cell_id: int, service: str, *, present: bool) -> Cell:
         """Adds or clears a service the cell could not use, from the stored list."""
-        async with self._writing, self._db.session() as session:
-            row = await session.get(CellRow, cell_id, with_for_update=True)
+
+        def write(connection: Connection) -> Row[Any]:
+            row = connection.execute(_CELL_TO_WRITE, {"cell_id": cell_id}).first()
             assert row is not None, f"crisis cell {cell_id} vanished"
             current = json.loads(row.resources or "{}")
             missing = [s for s in current.get("missing", []) if s != service]
             current["missing"] = missing + ([] if present else [service])
-            row.resources = json.dumps(current, ensure_ascii=False)
-            await session.flush()
-            return _cell(row)
+            resources = json.dumps(current, ensure_ascii=False)
+            return _write_cell(connection, cell_id, {"resources": resources})
+
+        async with self._writing:
+            return _cell(await self._db.transact(write))
 
     async def members(self, cell_id: int, *, active_only: bool = True) -> list[Member]:
-        query = select(MemberRow).where(MemberRow.cell_id == cell_id).order_by(MemberRow.id)
+        query = select(_MEMBERS).where(_MEMBERS.c.cell_id == cell_id).order_by(_MEMBERS.c.id)
         if active_only:
-            query = query.where(MemberRow.active.is_(True))
-        async with self._db.session() as session:
-            rows = (await session.scalars(query)).all()
-        return [Member(r.username, Role(r.role) if r.role else None, r.active, r.share_id)
-                for r in rows]
+            query = query.where(_MEMBERS.c.active.is_(True))
+        return [
+            Member(r.username, Role(r.role) if r.role else None, r.active, r.share_id)
+            for r in await self._db.rows(query)
+        ]
 
     async def add_member(self, cell_id: int, username: str, now: datetime) -> bool:
         """True when the person was not an active member before."""
-        async with self._db.session() as session:
-            row = await self._member_row(session, cell_id, username)
+        who = {"cell": cell_id, "member": username}
+
+        def write(connection: Connection) -> bool:
+            row = connection.execute(_MEMBER, who).first()
             if row is None:
-                session.add(MemberRow(cell_id=cell_id, username=username, active=True,
-                                      added_at=now))
+                new = {"cell_id": cell_id, "username": username, "active": True, "added_at": now}
+                connection.execute(insert(_MEMBERS), new)
                 return True
             if row.active:
                 return False
-            row.active = True
+            connection.execute(_SET_MEMBER.values(active=True), who)
             return True
+
+        return await self._db.transact(write)
 
     async def remove_member(self, cell_id: int, username: str) -> Member | None:
         """The member as they were, or None when they were not an active member."""
-        async with self._db.session() as session:
-            row = await self._member_row(session, cell_id, username)
-            if row is None or not row.active:
-                return None
-            row.active, row.role = False, None
-            return Member(row.username, None, True, row.share_id)
+        row = await self._db.first(_REMOVE_MEMBER, {"cell": cell_id, "member": username})
+        return Member(row.username, None, True, row.share_id) if row else None
 
     async def set_share(self, cell_id: int, username: str, share_id: str | None) -> None:
-        async with self._db.session() as session:
-            row = await self._member_row(session, cell_id, username)
-            if row is not None:
-                row.share_id = share_id
+        who = {"cell": cell_id, "member": username}
+        await self._db.execute(_SET_MEMBER.values(share_id=share_id), who)
 
     async def give_role(self, cell_id: int, username: str, role: Role) -> None:
         """One holder per role: whoever held it before keeps only their membership."""
-        async with self._db.session() as session:
-            query = select(MemberRow).where(MemberRow.cell_id == cell_id,
-                                            MemberRow.role == role.value)
-            for holder in (await session.scalars(query)).all():
-                holder.role = None
-            row = await self._member_row(session, cell_id, username)
-            if row is not None:
-                row.role = role.value
+        holders = (
+            update(_MEMBERS)
+            .where(_MEMBERS.c.cell_id == cell_id, _MEMBERS.c.role == role.value)
+            .values(role=None)
+        )
+        who = {"cell": cell_id, "member": username}
 
-    @staticmethod
-    async def _member_row(session: Any, cell_id: int, username: str) -> MemberRow | None:
-        query = select(MemberRow).where(MemberRow.cell_id == cell_id,
-                                        MemberRow.username == username)
-        found: MemberRow | None = (await session.scalars(query)).first()
-        return found
+        def write(connection: Connection) -> None:
+            connection.execute(holders)
+            connection.execute(_SET_MEMBER.values(role=role.value), who)
+
+        await self._db.transact(write)
+
+    async def _one(self, query: Select[Any]) -> Cell | None:
+        row = await self._db.first(query)
+        return _cell(row) if row else None
+
+
+def _write_cell(connection: Connection, cell_id: int, values: dict[str, Any]) -> Row[Any]:
+    """Writes the cell's columns and reads it back, in the caller's transaction."""
+    statement = update(_CELLS).where(_CELLS.c.id == cell_id).values(values).returning(_CELLS)
+    return connection.execute(statement).one()
 
 
 class Journal:
@@ -349,22 +425,23 @@ class Journal:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def add(self, cell_id: int, *, kind: EntryKind, author: str, text: str,
-                  at: datetime, ref: str) -> bool:
+    async def add(
+        self, cell_id: int, *, kind: EntryKind, author: str, text: str, at: datetime, ref: str
+    ) -> bool:
         """False when an entry about `ref` is there already."""
+        entry = insert(_ENTRIES).values(
+            cell_id=cell_id, at=at, kind=kind.value, author=author, text=text, ref=ref
+        )
         try:
-            async with self._db.session() as session:
-                session.add(EntryRow(cell_id=cell_id, at=at, kind=kind.value, author=author,
-                                     text=text, ref=ref))
+            await self._db.execute(entry)
         except IntegrityError:
             return False
         return True
 
     async def entries(self, cell_id: int, last: int | None = None) -> list[Entry]:
-        query = select(EntryRow).where(EntryRow.cell_id == cell_id)
+        query = select(_ENTRIES).where(_ENTRIES.c.cell_id == cell_id)
         if last is not None:
-            query = query.order_by(EntryRow.at.desc(), EntryRow.id.desc()).limit(last)
-        async with self._db.session() as session:
-            rows = (await session.scalars(query)).all()
+            query = query.order_by(_ENTRIES.c.at.desc(), _ENTRIES.c.id.desc()).limit(last)
+        rows = await self._db.rows(query)
         found = [Entry(r.id, as_utc(r.at), EntryKind(r.kind), r.author, r.text) for r in rows]
         return sorted(found, key=lambda e: (e.at, e.id))
