@@ -27,10 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.ddp_client import DdpClient  # noqa: E402
 from bench.roundtrip import BIN, Sandbox  # noqa: E402
 
-# What `run` needs whatever it does: the web server, the store on SQLite, the settings, the
-# catalogs, the metrics, the scheduler, the DDP client and the JSON logs.
+# What `run` needs whatever it does: the web server, the store on SQLite (SQLAlchemy Core and
+# its SQLite dialect; the asyncio extension and the ORM only serve PostgreSQL), the settings,
+# the catalogs, the metrics, the scheduler, the DDP client and the JSON logs.
 RUN_LIBRARIES = (
-    "import aiohttp.web, sqlalchemy.ext.asyncio, sqlalchemy.dialects.sqlite, aiosqlite, "
+    "import aiohttp.web, sqlalchemy.engine, sqlalchemy.dialects.sqlite, "
     "pydantic_settings, babel.dates, babel.support, prometheus_client, "
     "apscheduler.schedulers.asyncio, rocketchat_async, pythonjsonlogger.json"
 )

@@ -42,8 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.reconnect_memory import RUN_LIBRARIES, free_port, ready, rss_mib  # noqa: E402
 from bench.roundtrip import BIN, Sandbox  # noqa: E402
 
-# What `ensemble-bot run` imports before it serves (composition.cli.main, then the root).
-RUN_IMPORTS = "import composition.cli, composition.root"
+# What `ensemble-bot run` imports before it serves: composition.cli.main, the root, and what
+# the root imports where it builds the service (the Rocket.Chat transport) and the bot where it
+# starts serving HTTP (its web server); both are loaded by `run` only, not by the console.
+RUN_IMPORTS = (
+    "import composition.cli, composition.root, integrations.rocketchat.transport, bot.web"
+)
 LIBRARIES = (
     "aiohttp", "sqlalchemy.ext.asyncio", "aiosqlite", "alembic", "pydantic_settings", "babel",
     "dateparser", "apscheduler", "prometheus_client", "nc_py_api", "jwt", "icalendar",

@@ -2,9 +2,9 @@
 
 from alembic import context
 
-from bot.store.tables import Base
+from bot.store.tables import metadata
 
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=Base.metadata)
+context.configure(connection=connection, target_metadata=metadata)
 with context.begin_transaction():
     context.run_migrations()

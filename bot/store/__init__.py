@@ -1,6 +1,7 @@
-"""Persistence: SQLAlchemy 2 async on SQLite (embedded) or PostgreSQL (production, HA)."""
+"""Persistence on SQLAlchemy 2 Core: SQLite (embedded) on the store's own thread, or
+PostgreSQL (production, HA) through asyncpg."""
 
 from bot.store.database import Database
-from bot.store.tables import Base
+from bot.store.tables import metadata
 
-__all__ = ["Base", "Database"]
+__all__ = ["Database", "metadata"]

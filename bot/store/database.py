@@ -1,4 +1,9 @@
-"""Engine, sessions and schema migrations of the store.
+"""The store's transactions, on SQLAlchemy Core, and its schema migrations.
+
+A SQLite store runs every transaction on its own thread with a plain connection (sqlite_lane.py);
+a PostgreSQL store runs them through the asyncpg driver on the loop. The stores speak Core
+only: the ORM, and the asyncio extension that brings it along, are 8 MiB a SQLite store never
+loads (PostgreSQL needs the extension's engine, so it loads them there).
 
 Alembic (about 35 MiB and a second of imports) is loaded only when the schema needs an
 upgrade: at start, the heads stored in the version table are compared with the heads the
@@ -8,30 +13,22 @@ difference, hands over to Alembic as before."""
 from __future__ import annotations
 
 import ast
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Executable, column, event, select, table, text
+from sqlalchemy import Executable, column, select, table, text
 from sqlalchemy.engine import Connection, Row, make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
 
 from bot.store.sqlite_lane import SqliteLane
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 T = TypeVar("T")
 
@@ -52,41 +49,24 @@ def _enable_sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _roll_back_if_open(dbapi_connection: Any, record: Any, _state: Any) -> None:
-    """The pool's reset of a connection given back, only when a transaction is still open:
-    after a commit (nearly every transaction) it was one more trip to the driver's thread
-    per transaction, for nothing."""
-    if record.driver_connection.in_transaction:
-        dbapi_connection.rollback()
-
-
 class Database:
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
-        if self.dialect == "sqlite" and self.url.database not in (None, "", ":memory:"):
-            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
-        # A SQLite connection is a local file that never goes stale: no ping at each checkout
-        # (a round trip to the driver thread per transaction); a server connection may have.
         sqlite = self.dialect == "sqlite"
-        self.engine: AsyncEngine = create_async_engine(
-            self.url, pool_pre_ping=not sqlite, pool_reset_on_return=None if sqlite else "rollback"
-        )
-        if sqlite:
-            event.listen(self.engine.sync_engine, "connect", _enable_sqlite_wal)
-            event.listen(self.engine.sync_engine, "reset", _roll_back_if_open)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite has one writer at a time, and a waiting writer polls with sleeps of up to
-        # 100 ms: under a burst the lock sat idle between those polls while commands queued
-        # (seconds per command at 50/s on a loaded machine, even 'database is locked' after
-        # 30 s). This process's async transactions take turns here instead (`transact` on a
-        # SQLite file has its own thread, which takes one transaction at a time anyway).
-        self._turns: asyncio.Lock | contextlib.nullcontext[None] = (
-            asyncio.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
-        )
-        # A SQLite file: whole transactions on one thread with its own connection (`transact`).
-        self._lane: SqliteLane | None = None
         if sqlite and self.url.database not in (None, "", ":memory:"):
-            self._lane = SqliteLane(self.url, _enable_sqlite_wal)
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        # SQLite: whole transactions on one thread with its own connection. PostgreSQL: a pool
+        # of asyncpg connections, pinged at checkout (a server connection may have gone stale).
+        self._lane: SqliteLane | None = (
+            SqliteLane(self.url, _enable_sqlite_wal) if sqlite else None
+        )
+        self._server: AsyncEngine | None = None
+        if not sqlite:
+            from sqlalchemy.ext.asyncio import create_async_engine  # noqa: PLC0415 - PostgreSQL only
+
+            self._server = create_async_engine(
+                self.url, pool_pre_ping=True, pool_reset_on_return="rollback"
+            )
         # Only the dialect in use: the PostgreSQL one alone is 2.4 MiB a SQLite store never needs.
         dialect = "postgresql" if self.dialect == "postgresql" else "sqlite"
         self._insert: Any = import_module(f"sqlalchemy.dialects.{dialect}").insert
@@ -99,28 +79,18 @@ class Database:
         """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL alike)."""
         return self._insert(table)
 
-    @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session, session.begin():
-            yield session
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """One transaction on a pooled async connection, without the ORM (an ORM session
-        costs about twice as much CPU). The per-command bookkeeping uses `transact`."""
-        async with self._turns, self.engine.begin() as connection:
-            yield connection
-
     async def transact(self, work: Callable[[Connection], T], *, durable: bool = True) -> T:
         """`work` in one transaction, with a plain (blocking) connection, committed when it
-        returns. On a SQLite file it runs on the store's own thread: one hand-off for the
-        whole transaction where an async driver makes one per statement, and one commit for
-        the works that waited together (sqlite_lane.py). On PostgreSQL the async driver runs
-        it on the loop (it has no thread to hand off to). `durable=False`: a SQLite commit
-        that may be lost to a power loss (not to a crash of the process), for a lease."""
+        returns; rolled back, with nothing kept, when it raises. On SQLite it runs on the
+        store's own thread: one hand-off for the whole transaction where an async driver makes
+        one per statement, and one commit for the works that waited together (sqlite_lane.py).
+        On PostgreSQL the async driver runs it on the loop (it has no thread to hand off to).
+        `durable=False`: a SQLite commit that may be lost to a power loss (not to a crash of
+        the process), for a lease."""
         if self._lane is not None:
             return await self._lane.transact(work, durable=durable)
-        async with self._turns, self.engine.begin() as connection:
+        assert self._server is not None, "a server store when not SQLite"
+        async with self._server.begin() as connection:
             return await connection.run_sync(work)
 
     async def rows(
@@ -155,8 +125,7 @@ class Database:
         Each feature's revisions sit in its own folder, one branch off the core's."""
         locations = [CORE_VERSIONS_DIR, *feature_migrations]
         if not await self._at_heads(locations):
-            async with self.engine.begin() as connection:
-                await connection.run_sync(_upgrade, locations)
+            await self.transact(partial(_upgrade, version_locations=locations))
         log.info("store schema up to date", extra={"dialect": self.dialect})
 
     async def _at_heads(self, locations: Sequence[Path]) -> bool:
@@ -166,9 +135,7 @@ class Database:
         if declared is None:
             return False
         try:
-            async with self.engine.connect() as connection:
-                rows = await connection.execute(select(VERSIONS.c.version_num))
-                stored = {str(row[0]) for row in rows}
+            stored = {str(row[0]) for row in await self.rows(select(VERSIONS.c.version_num))}
         except SQLAlchemyError:  # no version table yet: a new store
             return False
         heads = set(declared) - {down for downs in declared.values() for down in downs}
@@ -176,8 +143,7 @@ class Database:
 
     async def ping(self) -> bool:
         try:
-            async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            await self.scalar(text("SELECT 1"))
         except Exception:  # any driver error means "not reachable" for readiness
             log.warning("store not reachable", exc_info=True)
             return False
@@ -186,7 +152,8 @@ class Database:
     async def close(self) -> None:
         if self._lane is not None:
             await self._lane.close()
-        await self.engine.dispose()
+        if self._server is not None:
+            await self._server.dispose()
 
 
 def declared_revisions(locations: Sequence[Path]) -> dict[str, tuple[str, ...]] | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text
-from sqlalchemy.orm import DeclarativeBase  # TRANSITION: removed once every slice is on Core
 
 
 def utcnow() -> datetime:
@@ -20,10 +19,6 @@ def as_utc(moment: datetime) -> datetime:
 
 # Every table of the core and of the features: what Alembic compares the revisions with.
 metadata = MetaData()
-
-
-class Base(DeclarativeBase):  # TRANSITION
-    metadata = metadata
 
 
 PROCESSED_MESSAGES = Table(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from bot.feature import Feature
 from bot.memory_chat import Sent
@@ -39,15 +39,11 @@ def text_of(sent: list[Sent]) -> str:
 
 
 async def _tables(database: Database) -> set[str]:
-    async with database.engine.connect() as connection:
-        names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
-    return set(names)
+    return set(await database.transact(lambda sync: inspect(sync).get_table_names()))
 
 
 async def _heads(database: Database) -> set[str]:
-    async with database.engine.connect() as connection:
-        rows = await connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-        return {row[0] for row in rows}
+    return {row[0] for row in await database.rows(text("SELECT version_num FROM alembic_version"))}
 
 
 async def test_every_enabled_feature_gets_its_tables(store_url: str) -> None:

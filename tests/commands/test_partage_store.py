@@ -47,8 +47,7 @@ async def database(store_url: str) -> AsyncIterator[Database]:
 
 
 async def test_migration_adds_the_shares_table_next_to_the_core(database: Database) -> None:
-    async with database.engine.connect() as connection:
-        names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    names = await database.transact(lambda sync: inspect(sync).get_table_names())
     assert {"shares", "processed_messages", "audit_log"} <= set(names)
 
 
@@ -132,11 +131,10 @@ async def test_the_upgrade_keeps_each_room_on_the_folder_its_shares_were_made_in
 ) -> None:
     database = Database(store_url)
     try:
-        async with database.engine.begin() as connection:
-            locations = [CORE_VERSIONS_DIR, *MIGRATIONS]
-            await connection.run_sync(
-                lambda sync: command.upgrade(alembic_config(sync, locations), "shares_0001")
-            )
+        locations = [CORE_VERSIONS_DIR, *MIGRATIONS]
+        await database.transact(
+            lambda sync: command.upgrade(alembic_config(sync, locations), "shares_0001")
+        )
         records = ShareRecords(database)
         await records.add(_share("att", room="r-team"))  # Partage/equipe-projet/att.pdf
         # A share made from another room of a path in that folder does not make it its own.
