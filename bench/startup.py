@@ -147,12 +147,12 @@ async def idle(pid: int, seconds: float) -> tuple[float, float, float]:
 
 
 async def time_to_ready(
-    sandbox: Sandbox, scratch: str, base_env: dict[str, str], idle_seconds: float = 0
+    sandbox: Sandbox, store: str, base_env: dict[str, str], idle_seconds: float = 0
 ) -> tuple[float, float, tuple[float, float, float] | None]:
     port = free_port()
     env = dict(base_env)
     env.update(sandbox.info["env"])
-    env.update({"ENSEMBLE_STORE__URL": f"sqlite+aiosqlite:///{scratch}/bench.db",
+    env.update({"ENSEMBLE_STORE__URL": store,
                 "ENSEMBLE_HTTP__HOST": "127.0.0.1", "ENSEMBLE_HTTP__PORT": str(port),
                 "ENSEMBLE_LOG__LEVEL": "WARNING"})
     started = time.perf_counter()
@@ -186,20 +186,22 @@ def python_start(env: dict[str, str], code: str = "pass") -> float:
     return time.perf_counter() - started
 
 
-async def main(rounds: int, idle_seconds: float) -> None:
+async def main(rounds: int, idle_seconds: float, store_url: str | None) -> None:
     print("load average: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
     sandbox = Sandbox()
     await sandbox.start()
     with tempfile.TemporaryDirectory() as scratch:
+        store = store_url or f"sqlite+aiosqlite:///{scratch}/bench.db"
+        print(f"store: {'SQLite file' if store.startswith('sqlite') else 'PostgreSQL'}")
         env = deployed(scratch)
         compile_ahead(env)
-        first = await time_to_ready(sandbox, scratch, env)
-        runs = [await time_to_ready(sandbox, scratch, env) for _ in range(rounds)]
-        quiet = (await time_to_ready(sandbox, scratch, env, idle_seconds))[2]
-        checkout = [(await time_to_ready(sandbox, scratch, from_checkout()))[0]
+        first = await time_to_ready(sandbox, store, env)
+        runs = [await time_to_ready(sandbox, store, env) for _ in range(rounds)]
+        quiet = (await time_to_ready(sandbox, store, env, idle_seconds))[2]
+        checkout = [(await time_to_ready(sandbox, store, from_checkout()))[0]
                     for _ in range(rounds)]
         stripped = stdlib_uncompiled(scratch)  # one copy of the bytecode for every round
-        base_image = [(await time_to_ready(sandbox, scratch, stripped))[0]
+        base_image = [(await time_to_ready(sandbox, store, stripped))[0]
                       for _ in range(rounds)]
         await sandbox.stop()
         bare = statistics.median(python_start(env) for _ in range(rounds))
@@ -232,13 +234,16 @@ async def main(rounds: int, idle_seconds: float) -> None:
     for module in LIBRARIES:
         print(f"{module:<24} {'yes' if loaded(module, env) else 'no':>13} "
               f"{times.get(module, 0) / 1000:>10.0f} {rss_by_library[module]:>8.1f}")
+    run_modules = RUN_IMPORTS.removeprefix("import ").split(", ")
     print(f"{'all of run (cumulative)':<24} {'':>13} "
-          f"{(times.get('composition.cli', 0) + times.get('composition.root', 0)) / 1000:>10.0f}")
+          f"{sum(times.get(module, 0) for module in run_modules) / 1000:>10.0f}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--idle", type=float, default=30.0, help="seconds measured idle")
+    parser.add_argument("--store-url", help="the store run uses (default: a SQLite file of its "
+                        "own); a PostgreSQL database must be empty: the first start creates it")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.rounds, arguments.idle))
+    asyncio.run(main(arguments.rounds, arguments.idle, arguments.store_url))
