@@ -89,17 +89,23 @@ CRISIS_CELLS = Table(
     Column("bilan", Text, default="", nullable=False),
 )
 
-CRISIS_MEMBERS = Table(
-    "crisis_members",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
+
+def _cell_reference() -> Column[int]:
+    """The cell a member or a journal entry belongs to (gone with it)."""
+    return Column(
         "cell_id",
         Integer,
         ForeignKey("crisis_cells.id", ondelete="CASCADE"),
         index=True,
         nullable=False,
-    ),
+    )
+
+
+CRISIS_MEMBERS = Table(
+    "crisis_members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _cell_reference(),
     Column("username", String(120), nullable=False),
     Column("role", String(32), nullable=True),
     Column("active", Boolean, default=True, nullable=False),
@@ -112,13 +118,7 @@ CRISIS_ENTRIES = Table(
     "crisis_entries",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "cell_id",
-        Integer,
-        ForeignKey("crisis_cells.id", ondelete="CASCADE"),
-        index=True,
-        nullable=False,
-    ),
+    _cell_reference(),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("author", String(120), nullable=False),

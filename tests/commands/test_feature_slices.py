@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from pydantic import BaseModel
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 
 from bot.feature import Feature
 from bot.memory_chat import Sent
-from bot.store import Database
+from bot.store import Database, metadata
 from commands import kanban
 from commands.partage.settings import SharingSettings
 from commands.reunion.settings import MeetingSettings
@@ -119,3 +121,25 @@ async def test_a_feature_whose_settings_section_is_missing_fails_at_start(
     with pytest.raises(TypeError, match="'lonely'.*section 'lonely'"):
         await bot.app.prepare()
     await bot.app.database.close()
+
+
+async def test_the_tables_the_code_writes_are_the_tables_the_migrations_make(
+    store_url: str,
+) -> None:
+    """A column declared in a slice's store but not migrated (or migrated with another type,
+    length or nullability) fails here, not on the first command that writes it in production."""
+    database = Database(store_url)
+    try:
+        await database.migrate(migrations())
+
+        def differences(connection: Connection) -> list[object]:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return list(compare_metadata(context, metadata))
+
+        found = await database.transact(differences)
+        # The test package's probe table is migrated only where a test enables it.
+        elsewhere = {"probe_notes"}
+        assert [d for d in found if not (isinstance(d, tuple) and d[0] == "add_table"
+                                         and d[1].name in elsewhere)] == []
+    finally:
+        await database.close()
