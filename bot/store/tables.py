@@ -17,6 +17,11 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def as_utc_or_none(moment: datetime | None) -> datetime | None:
+    """`as_utc` of a nullable column."""
+    return None if moment is None else as_utc(moment)
+
+
 # Every table of the core and of the features: what Alembic compares the revisions with.
 metadata = MetaData()
 

@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.database import Database
-from bot.store.tables import as_utc, metadata
+from bot.store.tables import as_utc, as_utc_or_none, metadata
 
 
 class Status(StrEnum):
@@ -199,9 +199,6 @@ class Entry:
 
 
 def _cell(row: Row[Any]) -> Cell:
-    def utc(moment: datetime | None) -> datetime | None:
-        return as_utc(moment) if moment else None
-
     return Cell(
         id=row.id,
         title=row.title,
@@ -211,9 +208,9 @@ def _cell(row: Row[Any]) -> Cell:
         opened_by=row.opened_by,
         origin_room_id=row.origin_room_id,
         opened_at=as_utc(row.opened_at),
-        closed_at=utc(row.closed_at),
-        last_status_at=utc(row.last_status_at),
-        last_reminder_at=utc(row.last_reminder_at),
+        closed_at=as_utc_or_none(row.closed_at),
+        last_status_at=as_utc_or_none(row.last_status_at),
+        last_reminder_at=as_utc_or_none(row.last_reminder_at),
         reminder_minutes=row.reminder_minutes,
         room_id=row.room_id,
         board_id=row.board_id,

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from bot.store.database import Database
-from bot.store.tables import as_utc, metadata, utcnow
+from bot.store.tables import as_utc, as_utc_or_none, metadata, utcnow
 from commands.digest.schedule import Schedule, zone_named
 
 SUBSCRIPTIONS = Table(
@@ -146,7 +146,7 @@ class Subscription:
             automatic=row.automatic,
             occurrence=as_utc(row.occurrence),
             due_at=as_utc(row.due_at),
-            covered_until=as_utc(row.covered_until) if row.covered_until else None,
+            covered_until=as_utc_or_none(row.covered_until),
         )
 
 

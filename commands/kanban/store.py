@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.ports.boards import BoardEvent, CardChange
 from bot.store.database import Database
-from bot.store.tables import as_utc, metadata, utcnow
+from bot.store.tables import as_utc, as_utc_or_none, metadata, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -449,9 +449,7 @@ class Assignments:
         recorded: dict[str, dict[Assignment, datetime | None]] = {}
         for board_id, card_id, user_id, first in connection.execute(_ASSIGNMENTS_SEEN):
             if board_id in current:
-                recorded.setdefault(board_id, {})[(card_id, user_id)] = (
-                    as_utc(first) if first is not None else None
-                )
+                recorded.setdefault(board_id, {})[(card_id, user_id)] = as_utc_or_none(first)
         added: list[dict[str, Any]] = []
         gone: list[dict[str, Any]] = []
         new_boards: list[dict[str, Any]] = []

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Row
 
 from bot.store.database import Database
-from bot.store.tables import as_utc, metadata, utcnow
+from bot.store.tables import as_utc, as_utc_or_none, metadata, utcnow
 
 ROOM_FOLDERS = Table(
     "room_folders",
@@ -130,10 +130,6 @@ class ShareRecord:
         return self.revoked_at is not None
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    return None if moment is None else as_utc(moment)
-
-
 def _record(row: Row[Any]) -> ShareRecord:
     return ShareRecord(
         id=row.id,
@@ -149,8 +145,8 @@ def _record(row: Row[Any]) -> ShareRecord:
         room_id=row.room_id,
         room_name=row.room_name,
         expires_on=row.expires_on,
-        created_at=_aware(row.created_at) or row.created_at,
-        revoked_at=_aware(row.revoked_at),
+        created_at=as_utc(row.created_at),
+        revoked_at=as_utc_or_none(row.revoked_at),
         revoked_by=row.revoked_by,
     )
 
