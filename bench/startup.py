@@ -49,7 +49,7 @@ RUN_IMPORTS = (
     "import composition.cli, composition.root, integrations.rocketchat.transport, bot.web"
 )
 LIBRARIES = (
-    "aiohttp", "sqlalchemy.ext.asyncio", "aiosqlite", "alembic", "pydantic_settings", "babel",
+    "aiohttp", "sqlalchemy.ext.asyncio", "asyncpg", "alembic", "pydantic_settings", "babel",
     "dateparser", "apscheduler", "prometheus_client", "nc_py_api", "jwt", "icalendar",
     "odf.opendocument",
 )
